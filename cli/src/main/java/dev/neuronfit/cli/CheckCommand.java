@@ -1,0 +1,137 @@
+package dev.neuronfit.cli;
+
+import dev.neuronfit.Inspector;
+import dev.neuronfit.io.ModelLocator;
+import dev.neuronfit.io.ReadLimits;
+import dev.neuronfit.kb.Edition;
+import dev.neuronfit.kb.KnowledgeBase;
+import dev.neuronfit.model.Framework;
+import dev.neuronfit.report.JsonRenderer;
+import dev.neuronfit.report.MarkdownRenderer;
+import dev.neuronfit.report.Report;
+import dev.neuronfit.report.TextRenderer;
+import dev.neuronfit.verdict.Selection;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code neuronfit check}: the fit report of each model at or under the given paths. */
+@Command(
+    name = "check",
+    description = {
+      "Check how well each model fits AWS Inferentia and Trainium.",
+      "A PATH is a model folder or file, or a folder searched for models."
+    },
+    sortOptions = false)
+final class CheckCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(
+      paramLabel = "PATH",
+      arity = "1..*",
+      description = "Model folders or files, or folders holding models.")
+  List<Path> paths;
+
+  @Option(
+      names = "--format",
+      paramLabel = "F",
+      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  Format format = Format.text;
+
+  @Mixin EditionOptions editionOptions;
+
+  @Option(
+      names = "--framework",
+      paramLabel = "F",
+      description = "Only packages for this framework: pytorch or tensorflow.")
+  String framework;
+
+  @Option(
+      names = "--fail-on",
+      paramLabel = "LEVEL",
+      description = "Exit 1 when a finding or verdict reaches LEVEL: " + FailOn.VALUES + ".")
+  String failOn;
+
+  @Mixin CommonOptions common;
+
+  @Override
+  public Integer call() throws Exception {
+    KnowledgeBase kb = KnowledgeBase.load();
+    Edition edition = editionOptions.resolve(kb);
+    Optional<Framework> fw = Optional.empty();
+    if (framework != null) {
+      fw =
+          Optional.of(
+              Framework.fromId(framework)
+                  .orElseThrow(
+                      () ->
+                          new ParameterException(
+                              spec.commandLine(),
+                              "unknown framework '"
+                                  + framework
+                                  + "' (use pytorch or tensorflow)")));
+    }
+    Optional<FailOn> threshold = Optional.empty();
+    if (failOn != null) {
+      threshold =
+          Optional.of(
+              FailOn.parse(failOn)
+                  .orElseThrow(
+                      () ->
+                          new ParameterException(
+                              spec.commandLine(),
+                              "unknown --fail-on level '"
+                                  + failOn
+                                  + "' (use "
+                                  + FailOn.VALUES
+                                  + ")")));
+    }
+    Selection selection = new Selection(editionOptions.targets, fw);
+    Inspector inspector = new Inspector(kb, ReadLimits.DEFAULT);
+    PrintWriter err = spec.commandLine().getErr();
+    List<Report> reports = new ArrayList<>();
+    boolean badInput = false;
+    for (Path path : paths) {
+      List<ModelLocator.Located> models;
+      try {
+        models = inspector.locate(path);
+      } catch (IOException e) {
+        Errors.report(err, e, common.verbose);
+        badInput = true;
+        continue;
+      }
+      for (ModelLocator.Located m : models) {
+        try {
+          reports.add(inspector.inspect(m, edition, selection));
+        } catch (IOException e) {
+          Errors.report(err, e, common.verbose);
+          badInput = true;
+        }
+      }
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (!reports.isEmpty() || format == Format.json) {
+      switch (format) {
+        case json -> new JsonRenderer().reports(reports, out);
+        case md -> new MarkdownRenderer().reports(reports, out);
+        case text -> new TextRenderer(AnsiStyle.forOutput(common.noColor)).reports(reports, out);
+      }
+    }
+    if (badInput) {
+      return ExitCodes.BAD_INPUT;
+    }
+    boolean failed = threshold.isPresent() && reports.stream().anyMatch(threshold.get()::fails);
+    return failed ? ExitCodes.FAIL_ON : ExitCodes.OK;
+  }
+}

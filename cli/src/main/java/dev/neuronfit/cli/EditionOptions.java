@@ -1,0 +1,65 @@
+package dev.neuronfit.cli;
+
+import dev.neuronfit.kb.Edition;
+import dev.neuronfit.kb.KnowledgeBase;
+import dev.neuronfit.kb.Target;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** --edition and --target, checked against the knowledge base. */
+final class EditionOptions {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
+  @Option(
+      names = "--edition",
+      paramLabel = "E",
+      description = "Guideline edition: 2.5.0, 2.9.0 or 2.11.0 (default: the newest).")
+  String edition;
+
+  @Option(
+      names = "--target",
+      paramLabel = "T",
+      split = ",",
+      description =
+          "Only these targets (inf1, trn1, inf2 from edition 2.9.0); repeat or separate with commas.")
+  List<String> targets = new ArrayList<>();
+
+  Edition resolve(KnowledgeBase kb) {
+    String id = edition == null ? kb.defaultEditionId() : edition;
+    Edition e =
+        kb.edition(id)
+            .orElseThrow(
+                () ->
+                    new ParameterException(
+                        spec.commandLine(),
+                        "unknown edition '"
+                            + id
+                            + "' (known: "
+                            + String.join(", ", kb.editionIds())
+                            + ")"));
+    for (String t : targets) {
+      if (e.target(t).isEmpty()) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "edition "
+                + e.id()
+                + " has no target '"
+                + t
+                + "' (it has: "
+                + String.join(", ", e.targetIds())
+                + ")");
+      }
+    }
+    return e;
+  }
+
+  /** The selected targets in the edition's order. */
+  List<Target> selectedTargets(Edition e) {
+    return e.targets().stream().filter(t -> targets.isEmpty() || targets.contains(t.id())).toList();
+  }
+}

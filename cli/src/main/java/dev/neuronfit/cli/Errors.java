@@ -1,0 +1,39 @@
+package dev.neuronfit.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+
+/** Turns exceptions into the one-line messages users see; stack traces only with --verbose. */
+final class Errors {
+  private Errors() {}
+
+  static void report(PrintWriter err, Throwable e, boolean verbose) {
+    err.println("neuronfit: " + oneLine(describe(e)));
+    if (verbose) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+  }
+
+  /** File-system errors name the file and the reason; others give their message. */
+  static String describe(Throwable e) {
+    if (e instanceof NoSuchFileException f) {
+      return f.getFile() + ": no such file or folder";
+    }
+    if (e instanceof AccessDeniedException f) {
+      return f.getFile() + ": permission denied";
+    }
+    if (e instanceof FileSystemException f) {
+      return f.getFile()
+          + ": "
+          + (f.getReason() == null ? e.getClass().getSimpleName() : f.getReason());
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  static String oneLine(String s) {
+    return s.replaceAll("\\s+", " ").strip();
+  }
+}

@@ -1,0 +1,8 @@
+package dev.neuronfit.cli;
+
+/** Output formats of check and matrix. */
+enum Format {
+  text,
+  json,
+  md
+}

@@ -1,0 +1,92 @@
+package dev.neuronfit.cli;
+
+import dev.neuronfit.Inspector;
+import dev.neuronfit.io.ModelFormatException;
+import java.io.IOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.ParseResult;
+
+/** The neuronfit command line. Exit codes are in {@link ExitCodes}. */
+@Command(
+    name = "neuronfit",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = {
+      "How well does a model's architecture fit AWS Inferentia (inf1) and Trainium/Inferentia2 (trn1, inf2)?",
+      "Reads Hugging Face model folders without loading weights and answers from the Neuron",
+      "\"Model Architecture Fit Guidelines\"."
+    },
+    subcommands = {CheckCommand.class, MatrixCommand.class, CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:done, nothing reached --fail-on",
+      "1:a finding or verdict reached --fail-on",
+      "2:usage error",
+      "3:an input could not be read (missing, malformed, unsupported)",
+      "4:internal error (a bug: please report it)"
+    })
+public final class Main implements Runnable {
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(
+        new CommandLine(this), "a command is required: check or matrix");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit code; used by main and by tests. */
+  public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler(Main::handle);
+    cl.setExitCodeExceptionMapper(
+        e -> e instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.INTERNAL);
+    return cl;
+  }
+
+  private static int handle(Exception e, CommandLine cmd, ParseResult parsed) {
+    boolean verbose = verbose(parsed);
+    if (e instanceof ModelFormatException) {
+      Errors.report(cmd.getErr(), e, verbose);
+      return ExitCodes.BAD_INPUT;
+    }
+    if (e instanceof IOException) {
+      Errors.report(cmd.getErr(), e, verbose);
+      return ExitCodes.BAD_INPUT;
+    }
+    cmd.getErr()
+        .println(
+            "neuronfit: internal error: "
+                + e
+                + (verbose ? "" : " (run with --verbose for the stack trace)"));
+    if (verbose) {
+      e.printStackTrace(cmd.getErr());
+    }
+    cmd.getErr().flush();
+    return ExitCodes.INTERNAL;
+  }
+
+  private static boolean verbose(ParseResult parsed) {
+    for (ParseResult p = parsed; p != null; p = p.subcommand()) {
+      if (p.hasMatchedOption("--verbose")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The version from the build. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"neuronfit " + Inspector.version()};
+    }
+  }
+}

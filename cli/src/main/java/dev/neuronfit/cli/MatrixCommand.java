@@ -1,0 +1,48 @@
+package dev.neuronfit.cli;
+
+import dev.neuronfit.kb.Edition;
+import dev.neuronfit.kb.KnowledgeBase;
+import dev.neuronfit.report.JsonRenderer;
+import dev.neuronfit.report.MarkdownRenderer;
+import dev.neuronfit.report.TextRenderer;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code neuronfit matrix}: the guideline tables of an edition. */
+@Command(
+    name = "matrix",
+    description = "Print the guideline tables: fit and package support per family and target.",
+    sortOptions = false)
+final class MatrixCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--format",
+      paramLabel = "F",
+      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  Format format = Format.text;
+
+  @Mixin EditionOptions editionOptions;
+
+  @Mixin CommonOptions common;
+
+  @Override
+  public Integer call() {
+    KnowledgeBase kb = KnowledgeBase.load();
+    Edition edition = editionOptions.resolve(kb);
+    PrintWriter out = spec.commandLine().getOut();
+    var targets = editionOptions.selectedTargets(edition);
+    switch (format) {
+      case json -> new JsonRenderer().matrix(edition, targets, out);
+      case md -> new MarkdownRenderer().matrix(edition, targets, out);
+      case text ->
+          new TextRenderer(AnsiStyle.forOutput(common.noColor)).matrix(edition, targets, out);
+    }
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,145 @@
+package dev.neuronfit;
+
+import dev.neuronfit.classify.Classification;
+import dev.neuronfit.classify.Classifier;
+import dev.neuronfit.estimate.Estimate;
+import dev.neuronfit.estimate.ParameterEstimator;
+import dev.neuronfit.io.ModelLocator;
+import dev.neuronfit.io.ReadLimits;
+import dev.neuronfit.kb.Edition;
+import dev.neuronfit.kb.KnowledgeBase;
+import dev.neuronfit.kb.Target;
+import dev.neuronfit.model.DType;
+import dev.neuronfit.model.ModelProfile;
+import dev.neuronfit.model.WeightSummary;
+import dev.neuronfit.report.ModelSummary;
+import dev.neuronfit.report.Report;
+import dev.neuronfit.rules.RuleContext;
+import dev.neuronfit.rules.RuleRegistry;
+import dev.neuronfit.verdict.Selection;
+import dev.neuronfit.verdict.Verdicts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Properties;
+
+/**
+ * The one entry point of the library: finds the models under a path and turns each into a {@link
+ * Report}. Data flows one way: files to profile, profile to classification, classification to
+ * estimates, verdicts and findings, and those to the report.
+ *
+ * <p>Thread-safe once built; reuse one instance for many models.
+ */
+public final class Inspector {
+  private final KnowledgeBase kb;
+  private final Classifier classifier;
+  private final ReadLimits limits;
+
+  public Inspector(KnowledgeBase kb, ReadLimits limits) {
+    this.kb = Objects.requireNonNull(kb, "kb");
+    this.limits = Objects.requireNonNull(limits, "limits");
+    this.classifier = new Classifier(kb.catalogue());
+  }
+
+  public KnowledgeBase knowledgeBase() {
+    return kb;
+  }
+
+  /**
+   * The models at or under a path.
+   *
+   * @throws dev.neuronfit.io.ModelFormatException when the path is missing, unreadable or holds no
+   *     model
+   */
+  public List<ModelLocator.Located> locate(Path path) throws IOException {
+    return new ModelLocator(limits).locate(path);
+  }
+
+  /**
+   * Reads one located model and builds its report.
+   *
+   * @throws dev.neuronfit.io.ModelFormatException when the model's files are malformed
+   */
+  public Report inspect(ModelLocator.Located model, Edition edition, Selection selection)
+      throws IOException {
+    ModelProfile profile = model.reader().read(model.path(), limits);
+    return report(profile, edition, selection);
+  }
+
+  /** Builds the report of a profile that was already read. */
+  public Report report(ModelProfile profile, Edition edition, Selection selection) {
+    Classification c = classifier.classify(profile);
+    Optional<Estimate> estimate =
+        profile.weights().parameters().isPresent()
+            ? Optional.empty()
+            : ParameterEstimator.estimate(profile, c);
+    WeightSummary weights = effectiveWeights(profile.weights(), estimate);
+    List<Target> targets =
+        edition.targets().stream().filter(t -> selection.includesTarget(t.id())).toList();
+    RuleContext ctx = new RuleContext(profile, c, weights, edition, targets);
+    ModelSummary summary =
+        new ModelSummary(
+            profile.path(),
+            profile.format(),
+            profile.framework(),
+            weights,
+            estimate,
+            profile.tensors().size(),
+            profile.notes());
+    return new Report(
+        version(),
+        edition,
+        summary,
+        c,
+        Verdicts.build(edition, c.family(), profile.framework(), selection),
+        RuleRegistry.run(ctx));
+  }
+
+  /**
+   * The weight figures a report shows: the files' own when they give a parameter count; otherwise
+   * the config estimate, keeping a byte total the files declare (such as an index's total_size).
+   */
+  static WeightSummary effectiveWeights(WeightSummary read, Optional<Estimate> estimate) {
+    if (read.parameters().isPresent() || estimate.isEmpty()) {
+      return read;
+    }
+    Estimate e = estimate.get();
+    boolean declaredBytes = read.bytes().isPresent();
+    long bytes = declaredBytes ? read.bytes().getAsLong() : e.bytes();
+    String basis =
+        "parameters estimated from the config ("
+            + e.method()
+            + (e.parts().isEmpty() ? "" : "; components " + String.join(", ", e.parts()))
+            + (e.skipped().isEmpty() ? "" : "; not estimated: " + String.join(", ", e.skipped()))
+            + ")"
+            + (declaredBytes
+                ? "; bytes from " + read.basis()
+                : "; bytes assume " + e.dtype() + " from " + e.dtypeSource());
+    Map<DType, WeightSummary.DTypeTally> dtypes =
+        declaredBytes
+            ? Map.of()
+            : Map.of(e.dtype(), new WeightSummary.DTypeTally(e.parameters(), bytes));
+    return new WeightSummary(
+        OptionalLong.of(e.parameters()), OptionalLong.of(bytes), dtypes, true, basis);
+  }
+
+  /** neuronfit's version, from the build. */
+  public static String version() {
+    try (InputStream in =
+        Inspector.class.getResourceAsStream("/dev/neuronfit/version.properties")) {
+      Properties p = new Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      return p.getProperty("version", "unknown");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

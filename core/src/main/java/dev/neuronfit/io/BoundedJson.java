@@ -1,0 +1,118 @@
+package dev.neuronfit.io;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Parses untrusted JSON (config files, index files, safetensors headers) within {@link ReadLimits}:
+ * size is checked before reading, nesting depth and string length are enforced by Jackson's {@link
+ * StreamReadConstraints}, and duplicate keys are an error rather than silently overwritten.
+ */
+public final class BoundedJson {
+  private final ObjectMapper mapper;
+  private final ReadLimits limits;
+
+  public BoundedJson(ReadLimits limits) {
+    this.limits = limits;
+    this.mapper =
+        JsonMapper.builder()
+            // Python's json module writes NaN and Infinity; transformers configs sometimes hold
+            // them.
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    mapper
+        .getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder()
+                .maxNestingDepth(limits.maxJsonDepth())
+                .maxStringLength(limits.maxJsonStringChars())
+                .maxNameLength(limits.maxJsonStringChars())
+                .maxNumberLength(100)
+                .build());
+  }
+
+  /**
+   * Reads a whole JSON file that must hold an object.
+   *
+   * @param file the file to read
+   * @param shown how to name the file in messages (relative to the model folder where useful)
+   * @throws ModelFormatException when the file is missing, too big, not JSON or not an object
+   */
+  public JsonNode readObjectFile(Path file, Path shown) throws IOException {
+    long size;
+    try {
+      size = Files.size(file);
+    } catch (NoSuchFileException e) {
+      throw new ModelFormatException(shown, "", "file not found");
+    }
+    if (size > limits.maxJsonFileBytes()) {
+      throw new ModelFormatException(
+          shown,
+          "",
+          "JSON file of " + size + " bytes is over the limit of " + limits.maxJsonFileBytes());
+    }
+    byte[] bytes = Files.readAllBytes(file);
+    return parseObject(bytes, shown, "");
+  }
+
+  /**
+   * Parses bytes that must hold one JSON object.
+   *
+   * @param place the place to name in messages before the JSON position, e.g. {@code "header"}
+   */
+  public JsonNode parseObject(byte[] bytes, Path shown, String place) throws ModelFormatException {
+    JsonNode node;
+    try (JsonParser parser = mapper.createParser(bytes)) {
+      node = mapper.readTree(parser);
+      if (node != null && parser.nextToken() != null) {
+        throw new ModelFormatException(
+            shown, where(place, parser.currentLocation()), "unexpected data after the JSON value");
+      }
+    } catch (JsonProcessingException e) {
+      throw new ModelFormatException(
+          shown, where(place, e.getLocation()), "not valid JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new ModelFormatException(shown, place, "not valid JSON: " + e.getMessage(), e);
+    }
+    if (node == null || node.isMissingNode()) {
+      throw new ModelFormatException(shown, place, "empty file, expected a JSON object");
+    }
+    if (!node.isObject()) {
+      throw new ModelFormatException(shown, place, "expected a JSON object, found " + kind(node));
+    }
+    return node;
+  }
+
+  /** A short name of a JSON value's type for messages. */
+  public static String kind(JsonNode node) {
+    return switch (node.getNodeType()) {
+      case ARRAY -> "an array";
+      case OBJECT -> "an object";
+      case STRING -> "a string";
+      case NUMBER -> "a number";
+      case BOOLEAN -> "a boolean";
+      case NULL -> "null";
+      default -> "a " + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+
+  private static String where(String place, JsonLocation loc) {
+    if (loc == null || loc.getLineNr() < 0) {
+      return place;
+    }
+    String at = "line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+    return place.isEmpty() ? at : place + ", " + at;
+  }
+}

@@ -1,0 +1,125 @@
+package dev.neuronfit.io;
+
+import dev.neuronfit.io.hf.HfReader;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decides which paths are models and which reader reads them. A path that is itself a model gives
+ * one model; a folder that is not a model is searched (hidden folders skipped, never descending into
+ * a model folder, so a pipeline's components are not listed twice).
+ *
+ * <p>Files are recognised by content, not by extension: a JSON object is taken as a Hugging Face
+ * config, and a file whose first eight bytes are a little-endian length followed by {@code {} as a
+ * safetensors file.
+ */
+public final class ModelLocator {
+  private static final List<String> HF_MARKERS =
+      List.of(
+          "config.json",
+          "model_index.json",
+          "model.safetensors.index.json",
+          "pytorch_model.bin.index.json");
+
+  private final ReadLimits limits;
+
+  public ModelLocator(ReadLimits limits) {
+    this.limits = limits;
+  }
+
+  /** A model found under a path, with the reader for it. */
+  public record Located(Path path, ModelReader reader) {}
+
+  /**
+   * The models at or under {@code path}, in a stable (sorted) order.
+   *
+   * @throws ModelFormatException when the path does not exist, is a file of no known format, or is
+   *     a folder with no model in it
+   */
+  public List<Located> locate(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      throw new ModelFormatException(path, "", "no such file or folder");
+    }
+    if (Files.isRegularFile(path)) {
+      return List.of(new Located(path, readerForFile(path)));
+    }
+    if (!Files.isDirectory(path)) {
+      throw new ModelFormatException(path, "", "not a regular file or folder");
+    }
+    List<Located> found = new ArrayList<>();
+    search(path, 0, found);
+    if (found.isEmpty()) {
+      throw new ModelFormatException(
+          path,
+          "",
+          "no model found (looked for config.json, model_index.json and *.safetensors up to "
+              + limits.maxSearchDepth()
+              + " folder levels down)");
+    }
+    return List.copyOf(found);
+  }
+
+  private void search(Path dir, int depth, List<Located> found) throws IOException {
+    if (isHfFolder(dir)) {
+      add(found, new Located(dir, new HfReader()), dir);
+      return;
+    }
+    if (depth >= limits.maxSearchDepth()) {
+      return;
+    }
+    List<Path> children = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        String name = p.getFileName().toString();
+        if (!name.startsWith(".") && Files.isDirectory(p)) {
+          children.add(p);
+        }
+      }
+    }
+    children.sort(null);
+    for (Path child : children) {
+      search(child, depth + 1, found);
+    }
+  }
+
+  private void add(List<Located> found, Located located, Path where) throws ModelFormatException {
+    if (found.size() >= limits.maxModelsFound()) {
+      throw new ModelFormatException(
+          where, "", "more than " + limits.maxModelsFound() + " models found; name fewer folders");
+    }
+    found.add(located);
+  }
+
+  /** True when the folder holds a Hugging Face model (config, pipeline index or safetensors). */
+  static boolean isHfFolder(Path dir) throws IOException {
+    for (String marker : HF_MARKERS) {
+      if (Files.isRegularFile(dir.resolve(marker))) {
+        return true;
+      }
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.safetensors")) {
+      for (Path p : ds) {
+        if (Files.isRegularFile(p)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static ModelReader readerForFile(Path file) throws IOException {
+    return switch (ContentSniffer.sniff(file)) {
+      case JSON_OBJECT, SAFETENSORS -> new HfReader();
+      case UNKNOWN ->
+          throw new ModelFormatException(
+              file,
+              "",
+              "not a format neuronfit reads yet (it reads Hugging Face config.json,"
+                  + " model_index.json and .safetensors files, or a folder holding them)");
+    };
+  }
+}

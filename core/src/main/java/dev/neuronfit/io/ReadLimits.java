@@ -1,0 +1,46 @@
+package dev.neuronfit.io;
+
+/**
+ * Hard limits on what a reader accepts from a file, checked before allocating or recursing, so that
+ * a hostile or broken file costs bounded time and memory.
+ *
+ * @param maxJsonFileBytes largest JSON metadata file read whole (config.json, index files)
+ * @param maxSafetensorsHeaderBytes largest safetensors header; the safetensors library itself
+ *     refuses headers over 100,000,000 bytes, and so do we by default
+ * @param maxTensors most tensors declared by one model, over all its files
+ * @param maxWeightFiles most weight files (shards) one model may list
+ * @param maxJsonDepth deepest nesting of JSON arrays and objects
+ * @param maxJsonStringChars longest JSON string (key or value)
+ * @param maxSearchDepth how many folder levels below a path are searched for models
+ * @param maxModelsFound most models one search may return
+ * @param maxNotes most non-fatal notes kept per model
+ */
+public record ReadLimits(
+    long maxJsonFileBytes,
+    long maxSafetensorsHeaderBytes,
+    int maxTensors,
+    int maxWeightFiles,
+    int maxJsonDepth,
+    int maxJsonStringChars,
+    int maxSearchDepth,
+    int maxModelsFound,
+    int maxNotes) {
+
+  /** The limits used unless a caller chooses others. */
+  public static final ReadLimits DEFAULT =
+      new ReadLimits(32L << 20, 100_000_000L, 2_000_000, 10_000, 64, 1 << 20, 6, 10_000, 20);
+
+  public ReadLimits {
+    if (maxJsonFileBytes <= 0
+        || maxSafetensorsHeaderBytes <= 0
+        || maxTensors <= 0
+        || maxWeightFiles <= 0
+        || maxJsonDepth <= 0
+        || maxJsonStringChars <= 0
+        || maxSearchDepth < 0
+        || maxModelsFound <= 0
+        || maxNotes < 0) {
+      throw new IllegalArgumentException("read limits must be positive");
+    }
+  }
+}

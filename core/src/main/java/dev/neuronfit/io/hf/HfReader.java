@@ -1,0 +1,281 @@
+package dev.neuronfit.io.hf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.neuronfit.io.BoundedJson;
+import dev.neuronfit.io.ContentSniffer;
+import dev.neuronfit.io.ModelFormatException;
+import dev.neuronfit.io.ModelReader;
+import dev.neuronfit.io.ReadLimits;
+import dev.neuronfit.model.Framework;
+import dev.neuronfit.model.HfComponent;
+import dev.neuronfit.model.HfConfig;
+import dev.neuronfit.model.HfMetadata;
+import dev.neuronfit.model.ModelFormat;
+import dev.neuronfit.model.ModelProfile;
+import dev.neuronfit.model.TensorInfo;
+import dev.neuronfit.model.WeightSummary;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Reads Hugging Face model folders: a transformers model ({@code config.json} with weights), a
+ * diffusers pipeline ({@code model_index.json} with one folder per component), a single diffusers
+ * component ({@code config.json} with {@code _class_name}), or a folder or file of safetensors
+ * weights alone. The path may name the folder, its {@code config.json}/{@code model_index.json}, or
+ * a {@code .safetensors} file.
+ */
+public final class HfReader implements ModelReader {
+  static final String CONFIG = "config.json";
+  static final String MODEL_INDEX = "model_index.json";
+
+  @Override
+  public ModelProfile read(Path path, ReadLimits limits) throws IOException {
+    BoundedJson json = new BoundedJson(limits);
+    WeightFiles weights = new WeightFiles(limits, json);
+    Notes notes = new Notes(limits.maxNotes());
+    if (Files.isDirectory(path)) {
+      if (Files.isRegularFile(path.resolve(MODEL_INDEX))) {
+        return readPipeline(path, path, path.resolve(MODEL_INDEX), json, weights, limits, notes);
+      }
+      Path config = path.resolve(CONFIG);
+      Optional<HfConfig> cfg =
+          Files.isRegularFile(config)
+              ? Optional.of(readConfig(config, path.resolve(CONFIG), CONFIG, json))
+              : Optional.empty();
+      return readModel(path, path, cfg, weights, limits, notes);
+    }
+    if (!Files.isRegularFile(path)) {
+      throw new ModelFormatException(path, "", "no such file or folder");
+    }
+    Path folder = parentOf(path);
+    String name = path.getFileName().toString();
+    if (ContentSniffer.sniff(path) == ContentSniffer.Kind.SAFETENSORS) {
+      List<TensorInfo> tensors =
+          SafetensorsHeader.read(path, path, name, "", limits, json, limits.maxTensors());
+      return new ModelProfile(
+          path.toString(),
+          ModelFormat.HF,
+          Framework.PYTORCH,
+          WeightSummary.fromTensors(tensors, "safetensors header of " + name),
+          tensors,
+          Optional.of(new HfMetadata(Optional.empty(), Optional.empty(), List.of())),
+          notes.list());
+    }
+    HfConfig cfg = readConfig(path, path, name, json);
+    if (name.equals(MODEL_INDEX) || cfg.string("_class_name").orElse("").endsWith("Pipeline")) {
+      return readPipeline(folder, path, path, json, weights, limits, notes);
+    }
+    return readModel(folder, path, Optional.of(cfg), weights, limits, notes);
+  }
+
+  private ModelProfile readModel(
+      Path folder,
+      Path shown,
+      Optional<HfConfig> config,
+      WeightFiles weights,
+      ReadLimits limits,
+      Notes notes)
+      throws IOException {
+    Path shownFolder = Files.isDirectory(shown) ? shown : parentOf(shown);
+    WeightFiles.Found found = weights.read(folder, shownFolder, "", limits.maxTensors());
+    found.notes().forEach(notes::add);
+    if (config.isEmpty() && found.isEmpty()) {
+      throw new ModelFormatException(
+          shown,
+          "",
+          "no config.json, model_index.json or weight files: not a Hugging Face model folder");
+    }
+    Framework framework = found.isEmpty() ? frameworkFromConfig(config) : found.framework();
+    return new ModelProfile(
+        shown.toString(),
+        ModelFormat.HF,
+        framework,
+        summary(found),
+        found.tensors(),
+        Optional.of(new HfMetadata(config, Optional.empty(), List.of())),
+        notes.list());
+  }
+
+  private ModelProfile readPipeline(
+      Path folder,
+      Path shown,
+      Path modelIndex,
+      BoundedJson json,
+      WeightFiles weights,
+      ReadLimits limits,
+      Notes notes)
+      throws IOException {
+    Path shownFolder = Files.isDirectory(shown) ? shown : parentOf(shown);
+    Path shownIndex = Files.isDirectory(shown) ? shown.resolve(MODEL_INDEX) : shown;
+    JsonNode root = json.readObjectFile(modelIndex, shownIndex);
+    JsonNode className = root.get("_class_name");
+    if (className == null || !className.isTextual()) {
+      throw new ModelFormatException(
+          shownIndex, "key _class_name", "expected the pipeline class name");
+    }
+    List<HfComponent> components = new ArrayList<>();
+    List<TensorInfo> tensors = new ArrayList<>();
+    List<String> withWeights = new ArrayList<>();
+    List<String> withoutWeights = new ArrayList<>();
+    OptionalLong declaredOnly = OptionalLong.of(0);
+    boolean allFromHeaders = true;
+    Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
+    while (fields.hasNext()) {
+      Map.Entry<String, JsonNode> f = fields.next();
+      String name = f.getKey();
+      JsonNode v = f.getValue();
+      if (name.startsWith("_")
+          || !v.isArray()
+          || v.size() != 2
+          || !v.get(0).isTextual()
+          || !v.get(1).isTextual()) {
+        continue; // metadata keys and optional components set to [null, null]
+      }
+      if (!name.matches("[A-Za-z0-9_.-]+") || name.startsWith(".")) {
+        throw new ModelFormatException(
+            shownIndex, "key " + name, "component name is not a plain folder name");
+      }
+      Path dir = folder.resolve(name);
+      Path configFile = dir.resolve(CONFIG);
+      Optional<HfConfig> cfg =
+          Files.isRegularFile(configFile)
+              ? Optional.of(
+                  readConfig(
+                      configFile,
+                      shownFolder.resolve(name).resolve(CONFIG),
+                      name + "/" + CONFIG,
+                      json))
+              : Optional.empty();
+      components.add(new HfComponent(name, v.get(0).asText(), v.get(1).asText(), cfg));
+      if (cfg.isEmpty() || !Files.isDirectory(dir)) {
+        continue; // schedulers, tokenizers and feature extractors carry no weights
+      }
+      WeightFiles.Found found =
+          weights.read(
+              dir, shownFolder.resolve(name), name + "/", limits.maxTensors() - tensors.size());
+      found.notes().forEach(notes::add);
+      if (found.isEmpty()) {
+        withoutWeights.add(name);
+        continue;
+      }
+      withWeights.add(name);
+      tensors.addAll(found.tensors());
+      allFromHeaders &= found.fromHeaders();
+      if (declaredOnly.isPresent() && found.declaredBytes().isPresent()) {
+        declaredOnly =
+            OptionalLong.of(declaredOnly.getAsLong() + found.declaredBytes().getAsLong());
+      } else {
+        declaredOnly = OptionalLong.empty();
+      }
+    }
+    if (!withoutWeights.isEmpty() && !withWeights.isEmpty()) {
+      notes.add(
+          "no weight files for component(s) "
+              + String.join(", ", withoutWeights)
+              + "; figures cover "
+              + String.join(", ", withWeights));
+    }
+    WeightSummary summary;
+    if (withWeights.isEmpty()) {
+      summary = WeightSummary.unknown("no weight files");
+    } else if (allFromHeaders) {
+      summary =
+          WeightSummary.fromTensors(
+              tensors, "safetensors headers of components " + String.join(", ", withWeights));
+    } else {
+      summary =
+          new WeightSummary(
+              OptionalLong.empty(),
+              declaredOnly,
+              Map.of(),
+              true,
+              "declared sizes of components " + String.join(", ", withWeights));
+    }
+    HfMetadata meta = new HfMetadata(Optional.empty(), Optional.of(className.asText()), components);
+    return new ModelProfile(
+        shown.toString(),
+        ModelFormat.HF,
+        Framework.PYTORCH, // diffusers pipelines are PyTorch code
+        summary,
+        tensors,
+        Optional.of(meta),
+        notes.list());
+  }
+
+  private static HfConfig readConfig(Path file, Path shown, String relative, BoundedJson json)
+      throws IOException {
+    return new HfConfig(relative, json.readObjectFile(file, shown));
+  }
+
+  private static WeightSummary summary(WeightFiles.Found found) {
+    if (found.isEmpty()) {
+      return WeightSummary.unknown("no weight files");
+    }
+    if (found.fromHeaders()) {
+      return WeightSummary.fromTensors(found.tensors(), found.basis());
+    }
+    return new WeightSummary(
+        OptionalLong.empty(), found.declaredBytes(), Map.of(), true, found.basis());
+  }
+
+  /**
+   * Without weight files, the config's class names tell the framework: transformers prefixes
+   * TensorFlow classes with {@code TF} and JAX classes with {@code Flax}; other names are PyTorch.
+   */
+  private static Framework frameworkFromConfig(Optional<HfConfig> config) {
+    if (config.isEmpty()) {
+      return Framework.UNKNOWN;
+    }
+    List<String> archs = config.get().strings("architectures");
+    if (!archs.isEmpty()) {
+      String a = archs.get(0);
+      if (a.startsWith("TF")) {
+        return Framework.TENSORFLOW;
+      }
+      return a.startsWith("Flax") ? Framework.UNKNOWN : Framework.PYTORCH;
+    }
+    // diffusers components and pipelines are PyTorch classes
+    return config.get().has("_class_name") ? Framework.PYTORCH : Framework.UNKNOWN;
+  }
+
+  /** The folder of a file as the user named it; the current folder for a bare file name. */
+  private static Path parentOf(Path file) {
+    Path given = file.getParent();
+    return given != null ? given : Path.of("");
+  }
+
+  /** Notes kept up to a cap, with a last note saying how many were dropped. */
+  static final class Notes {
+    private final int max;
+    private final List<String> notes = new ArrayList<>();
+    private int dropped;
+
+    Notes(int max) {
+      this.max = max;
+    }
+
+    void add(String note) {
+      if (notes.size() < max) {
+        notes.add(note);
+      } else {
+        dropped++;
+      }
+    }
+
+    List<String> list() {
+      if (dropped == 0) {
+        return List.copyOf(notes);
+      }
+      List<String> out = new ArrayList<>(notes);
+      out.add(dropped + " more notes not shown");
+      return List.copyOf(out);
+    }
+  }
+}

@@ -1,0 +1,346 @@
+package dev.neuronfit.io.hf;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.neuronfit.io.BoundedJson;
+import dev.neuronfit.io.ModelFormatException;
+import dev.neuronfit.io.ReadLimits;
+import dev.neuronfit.model.Framework;
+import dev.neuronfit.model.TensorInfo;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Finds and reads the weight files of one Hugging Face model folder (a transformers model or one
+ * diffusers component), in this order of preference: a safetensors shard index, single safetensors
+ * files, a PyTorch {@code .bin} shard index, a single PyTorch {@code .bin}, a TensorFlow {@code
+ * tf_model.h5}. Safetensors are read by header; {@code .bin} and {@code .h5} files are never
+ * opened, only their sizes or their index's declared total are used.
+ */
+final class WeightFiles {
+  /**
+   * File stems used by transformers ({@code model}) and diffusers ({@code
+   * diffusion_pytorch_model}).
+   */
+  private static final List<String> SAFETENSORS_STEMS = List.of("model", "diffusion_pytorch_model");
+
+  private static final List<String> PYTORCH_STEMS =
+      List.of("pytorch_model", "diffusion_pytorch_model");
+
+  /** A shard or single-file name: no folder parts, nothing hidden, a plain file name. */
+  private static final Pattern PLAIN_FILE_NAME = Pattern.compile("[^/\\\\:]+");
+
+  /** Names like {@code model.fp16.safetensors}: a precision variant of the plain file. */
+  private static final Pattern VARIANT = Pattern.compile("(.+)\\.([A-Za-z0-9_-]+)\\.safetensors");
+
+  private final ReadLimits limits;
+  private final BoundedJson json;
+
+  WeightFiles(ReadLimits limits, BoundedJson json) {
+    this.limits = limits;
+    this.json = json;
+  }
+
+  /** What was found in one folder. */
+  record Found(
+      List<TensorInfo> tensors,
+      OptionalLong declaredBytes,
+      boolean fromHeaders,
+      Framework framework,
+      String basis,
+      List<String> files,
+      List<String> notes) {
+    static Found none() {
+      return new Found(
+          List.of(),
+          OptionalLong.empty(),
+          false,
+          Framework.UNKNOWN,
+          "no weight files",
+          List.of(),
+          List.of());
+    }
+
+    boolean isEmpty() {
+      return files.isEmpty();
+    }
+  }
+
+  /**
+   * Reads the weights of the model in {@code folder}.
+   *
+   * @param shownFolder how to name the folder in messages
+   * @param prefix prepended to tensor names and file names (a pipeline component, e.g. {@code
+   *     unet/}), empty for a single model
+   * @param budget how many more tensors the model may declare
+   */
+  Found read(Path folder, Path shownFolder, String prefix, int budget) throws IOException {
+    for (String stem : SAFETENSORS_STEMS) {
+      Path index = folder.resolve(stem + ".safetensors.index.json");
+      if (Files.isRegularFile(index)) {
+        return readSafetensorsIndex(folder, shownFolder, prefix, index, budget);
+      }
+    }
+    List<String> singles = safetensorsFiles(folder);
+    if (!singles.isEmpty()) {
+      return readSafetensorsFiles(folder, shownFolder, prefix, singles, budget, List.of());
+    }
+    for (String stem : PYTORCH_STEMS) {
+      Path index = folder.resolve(stem + ".bin.index.json");
+      if (Files.isRegularFile(index)) {
+        return readBinIndex(shownFolder, prefix, index);
+      }
+    }
+    for (String stem : PYTORCH_STEMS) {
+      Path bin = folder.resolve(stem + ".bin");
+      if (Files.isRegularFile(bin)) {
+        return new Found(
+            List.of(),
+            OptionalLong.of(Files.size(bin)),
+            false,
+            Framework.PYTORCH,
+            "size of " + prefix + bin.getFileName() + " (a pickle, not opened)",
+            List.of(prefix + bin.getFileName()),
+            List.of());
+      }
+    }
+    Path h5 = folder.resolve("tf_model.h5");
+    if (Files.isRegularFile(h5)) {
+      return new Found(
+          List.of(),
+          OptionalLong.of(Files.size(h5)),
+          false,
+          Framework.TENSORFLOW,
+          "size of " + prefix + "tf_model.h5 (not opened)",
+          List.of(prefix + "tf_model.h5"),
+          List.of());
+    }
+    return Found.none();
+  }
+
+  private Found readSafetensorsIndex(
+      Path folder, Path shownFolder, String prefix, Path index, int budget) throws IOException {
+    Path shownIndex = shownFolder.resolve(index.getFileName());
+    JsonNode root = json.readObjectFile(index, shownIndex);
+    JsonNode map = root.get("weight_map");
+    if (map == null || !map.isObject()) {
+      throw new ModelFormatException(
+          shownIndex, "key weight_map", "expected an object of tensor name to file");
+    }
+    OptionalLong totalSize = totalSize(root, shownIndex);
+    Set<String> shardNames = new LinkedHashSet<>();
+    Iterator<Map.Entry<String, JsonNode>> it = map.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode v = e.getValue();
+      if (!v.isTextual()) {
+        throw new ModelFormatException(
+            shownIndex,
+            "weight_map \"" + e.getKey() + "\"",
+            "expected a file name, found " + BoundedJson.kind(v));
+      }
+      String shard = v.asText();
+      checkPlainName(shard, shownIndex, "weight_map \"" + e.getKey() + "\"");
+      shardNames.add(shard);
+      if (shardNames.size() > limits.maxWeightFiles()) {
+        throw new ModelFormatException(
+            shownIndex, "key weight_map", "lists more than " + limits.maxWeightFiles() + " files");
+      }
+    }
+    List<String> present = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
+    for (String shard : shardNames) {
+      (Files.isRegularFile(folder.resolve(shard)) ? present : missing).add(shard);
+    }
+    if (missing.isEmpty()) {
+      List<String> notes = new ArrayList<>();
+      Found found = readSafetensorsFiles(folder, shownFolder, prefix, present, budget, notes);
+      int declared = map.size();
+      if (found.tensors().size() != declared) {
+        notes.add(
+            index.getFileName()
+                + " maps "
+                + declared
+                + " tensors but the shard headers declare "
+                + found.tensors().size());
+      }
+      return new Found(
+          found.tensors(),
+          found.declaredBytes(),
+          true,
+          Framework.PYTORCH,
+          "safetensors headers of "
+              + present.size()
+              + " shard"
+              + (present.size() == 1 ? "" : "s")
+              + " listed in "
+              + prefix
+              + index.getFileName(),
+          withIndex(prefix + index.getFileName(), found.files()),
+          notes);
+    }
+    String missingNote =
+        missing.size()
+            + " of "
+            + shardNames.size()
+            + " shards listed in "
+            + prefix
+            + index.getFileName()
+            + " are not in the folder (first: "
+            + missing.get(0)
+            + ")";
+    return new Found(
+        List.of(),
+        totalSize,
+        false,
+        Framework.PYTORCH,
+        totalSize.isPresent()
+            ? "metadata.total_size of " + prefix + index.getFileName() + " (shards not present)"
+            : "no weight figures: shards not present and the index declares no total_size",
+        List.of(prefix + index.getFileName()),
+        List.of(missingNote));
+  }
+
+  private Found readSafetensorsFiles(
+      Path folder,
+      Path shownFolder,
+      String prefix,
+      List<String> names,
+      int budget,
+      List<String> notes)
+      throws IOException {
+    List<TensorInfo> tensors = new ArrayList<>();
+    List<String> files = new ArrayList<>();
+    for (String name : names) {
+      List<TensorInfo> fromFile =
+          SafetensorsHeader.read(
+              folder.resolve(name),
+              shownFolder.resolve(name),
+              prefix + name,
+              prefix,
+              limits,
+              json,
+              budget - tensors.size());
+      tensors.addAll(fromFile);
+      files.add(prefix + name);
+    }
+    long bytes = tensors.stream().mapToLong(TensorInfo::bytes).sum();
+    return new Found(
+        tensors,
+        OptionalLong.of(bytes),
+        true,
+        Framework.PYTORCH,
+        "safetensors header"
+            + (names.size() == 1
+                ? " of " + prefix + names.get(0)
+                : "s of " + names.size() + " files"),
+        files,
+        notes);
+  }
+
+  private Found readBinIndex(Path shownFolder, String prefix, Path index) throws IOException {
+    Path shownIndex = shownFolder.resolve(index.getFileName());
+    JsonNode root = json.readObjectFile(index, shownIndex);
+    OptionalLong totalSize = totalSize(root, shownIndex);
+    return new Found(
+        List.of(),
+        totalSize,
+        false,
+        Framework.PYTORCH,
+        totalSize.isPresent()
+            ? "metadata.total_size of "
+                + prefix
+                + index.getFileName()
+                + " (PyTorch pickles are not opened)"
+            : prefix + index.getFileName() + " declares no total_size",
+        List.of(prefix + index.getFileName()),
+        List.of());
+  }
+
+  private static OptionalLong totalSize(JsonNode root, Path shownIndex)
+      throws ModelFormatException {
+    JsonNode meta = root.get("metadata");
+    if (meta == null || meta.isNull()) {
+      return OptionalLong.empty();
+    }
+    if (!meta.isObject()) {
+      throw new ModelFormatException(
+          shownIndex, "key metadata", "expected an object, found " + BoundedJson.kind(meta));
+    }
+    JsonNode total = meta.get("total_size");
+    if (total == null || total.isNull()) {
+      return OptionalLong.empty();
+    }
+    if (!total.isNumber()
+        || !total.canConvertToExactIntegral()
+        || !total.canConvertToLong()
+        || total.asLong() < 0) {
+      throw new ModelFormatException(
+          shownIndex, "key metadata.total_size", "expected a non-negative integer, found " + total);
+    }
+    return OptionalLong.of(total.asLong());
+  }
+
+  /**
+   * The safetensors files of a folder without an index: the plain {@code model.safetensors} (or
+   * diffusers' name) when present, else every non-variant file, else the files of one variant.
+   */
+  private List<String> safetensorsFiles(Path folder) throws IOException {
+    Set<String> all = new TreeSet<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(folder, "*.safetensors")) {
+      for (Path p : ds) {
+        if (Files.isRegularFile(p)) {
+          all.add(p.getFileName().toString());
+          if (all.size() > limits.maxWeightFiles()) {
+            throw new ModelFormatException(
+                folder, "", "holds more than " + limits.maxWeightFiles() + " safetensors files");
+          }
+        }
+      }
+    }
+    for (String stem : SAFETENSORS_STEMS) {
+      if (all.contains(stem + ".safetensors")) {
+        return List.of(stem + ".safetensors");
+      }
+    }
+    List<String> plain = all.stream().filter(n -> !isVariant(n, all)).toList();
+    if (!plain.isEmpty()) {
+      return plain;
+    }
+    return all.isEmpty() ? List.of() : List.of(all.iterator().next());
+  }
+
+  /** True for {@code x.fp16.safetensors} when the folder also has other files to prefer. */
+  private static boolean isVariant(String name, Set<String> all) {
+    var m = VARIANT.matcher(name);
+    return m.matches() && all.size() > 1;
+  }
+
+  private static void checkPlainName(String name, Path shown, String place)
+      throws ModelFormatException {
+    if (!PLAIN_FILE_NAME.matcher(name).matches()
+        || name.equals(".")
+        || name.equals("..")
+        || name.startsWith(".")) {
+      throw new ModelFormatException(
+          shown, place, "file name \"" + name + "\" is not a plain file name in the model folder");
+    }
+  }
+
+  private static List<String> withIndex(String index, List<String> files) {
+    List<String> out = new ArrayList<>();
+    out.add(index);
+    out.addAll(files);
+    return List.copyOf(out);
+  }
+}

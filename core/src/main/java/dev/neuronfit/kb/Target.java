@@ -1,0 +1,25 @@
+package dev.neuronfit.kb;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * An instance family the edition gives verdicts for.
+ *
+ * @param id e.g. {@code inf1}, {@code trn1}, {@code inf2}
+ * @param name e.g. {@code AWS Inferentia}
+ * @param neuronCore {@code v1} or {@code v2}
+ * @param tableId the table of the edition that rates it
+ * @param workloads the workloads the instance is for; package columns of other workloads do not
+ *     apply to it (Inferentia2 shares the NeuronCore-v2 table but only serves inference)
+ */
+public record Target(
+    String id, String name, String neuronCore, String tableId, Set<Workload> workloads) {
+  public Target {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(neuronCore, "neuronCore");
+    Objects.requireNonNull(tableId, "tableId");
+    workloads = Set.copyOf(workloads);
+  }
+}

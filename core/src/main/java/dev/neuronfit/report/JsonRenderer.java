@@ -1,0 +1,265 @@
+package dev.neuronfit.report;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import dev.neuronfit.classify.AlsoMatch;
+import dev.neuronfit.classify.Evidence;
+import dev.neuronfit.kb.Column;
+import dev.neuronfit.kb.Edition;
+import dev.neuronfit.kb.FitRow;
+import dev.neuronfit.kb.FitTable;
+import dev.neuronfit.kb.Guidance;
+import dev.neuronfit.kb.Target;
+import dev.neuronfit.model.DType;
+import dev.neuronfit.model.Framework;
+import dev.neuronfit.model.WeightSummary;
+import dev.neuronfit.rules.Finding;
+import dev.neuronfit.verdict.SupportEntry;
+import dev.neuronfit.verdict.TargetVerdict;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Writes reports and the guideline matrix as JSON (schemaVersion 1, documented in
+ * docs/json-schema.md). Field order is fixed and nothing varies between runs, so output can be
+ * diffed and checked into version control.
+ */
+public final class JsonRenderer {
+  private static final JsonFactory FACTORY = new JsonFactory();
+
+  /** One report as an object, several as an array. */
+  public void reports(List<Report> reports, Writer out) {
+    write(
+        out,
+        g -> {
+          if (reports.size() == 1) {
+            report(reports.get(0), g);
+          } else {
+            g.writeStartArray();
+            for (Report r : reports) {
+              report(r, g);
+            }
+            g.writeEndArray();
+          }
+        });
+  }
+
+  /** The tables of an edition for the selected targets. */
+  public void matrix(Edition edition, List<Target> targets, Writer out) {
+    write(
+        out,
+        g -> {
+          g.writeStartObject();
+          g.writeStringField("edition", edition.id());
+          g.writeStringField("neuronReleases", edition.neuronReleases());
+          g.writeStringField("source", edition.source().url());
+          g.writeStringField("footnote", edition.footnote());
+          g.writeArrayFieldStart("targets");
+          for (Target t : targets) {
+            FitTable table = edition.table(t);
+            g.writeStartObject();
+            g.writeStringField("target", t.id());
+            g.writeStringField("name", t.name());
+            g.writeStringField("neuronCore", t.neuronCore());
+            g.writeStringField("title", table.title());
+            g.writeStringField("lastUpdate", table.lastUpdate());
+            g.writeArrayFieldStart("headers");
+            for (String h : table.headers()) {
+              g.writeString(h);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("rows");
+            for (FitRow row : table.rows()) {
+              g.writeStartObject();
+              g.writeStringField("family", row.family().id());
+              g.writeStringField("label", row.label());
+              g.writeStringField("category", row.category());
+              g.writeStringField("fit", row.fit().id());
+              g.writeStringField("fitLabel", row.fit().label());
+              g.writeArrayFieldStart("support");
+              for (int i = 0; i < table.columns().size(); i++) {
+                Column col = table.columns().get(i);
+                if (col.workload().isPresent() && !t.workloads().contains(col.workload().get())) {
+                  continue;
+                }
+                g.writeStartObject();
+                g.writeStringField("package", col.pkg().id());
+                writeOptional(g, "workload", col.workload().map(w -> w.id()));
+                g.writeStringField("status", row.support().get(i).id());
+                g.writeStringField("statusLabel", row.support().get(i).label());
+                g.writeStringField("header", col.header());
+                g.writeEndObject();
+              }
+              g.writeEndArray();
+              g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+          g.writeEndObject();
+        });
+  }
+
+  private void report(Report r, JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    g.writeNumberField("schemaVersion", Report.SCHEMA_VERSION);
+    g.writeObjectFieldStart("tool");
+    g.writeStringField("name", "neuronfit");
+    g.writeStringField("version", r.toolVersion());
+    g.writeEndObject();
+    g.writeObjectFieldStart("knowledgeBase");
+    g.writeStringField("edition", r.edition().id());
+    g.writeStringField("neuronReleases", r.edition().neuronReleases());
+    g.writeStringField("source", r.edition().source().url());
+    g.writeEndObject();
+    model(r.model(), g);
+    g.writeObjectFieldStart("architecture");
+    g.writeStringField("family", r.architecture().family().id());
+    g.writeNumberField("confidence", r.architecture().confidence());
+    g.writeArrayFieldStart("evidence");
+    for (Evidence e : r.architecture().evidence()) {
+      g.writeStartObject();
+      g.writeStringField("source", e.source());
+      g.writeStringField("key", e.key());
+      g.writeStringField("value", e.value());
+      g.writeStringField("meaning", e.meaning());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("alsoMatches");
+    for (AlsoMatch a : r.architecture().alsoMatches()) {
+      g.writeStartObject();
+      g.writeStringField("family", a.family().id());
+      g.writeStringField("reason", a.reason());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+    g.writeArrayFieldStart("targets");
+    for (TargetVerdict v : r.targets()) {
+      target(v, g);
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("findings");
+    for (Finding f : r.findings()) {
+      g.writeStartObject();
+      g.writeStringField("rule", f.rule());
+      g.writeStringField("severity", f.severity().id());
+      writeOptional(g, "target", f.target());
+      g.writeStringField("message", f.message());
+      g.writeStringField("observed", f.observed());
+      g.writeStringField("guideline", f.guideline());
+      g.writeStringField("advice", f.advice());
+      g.writeStringField("source", f.source());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private void model(ModelSummary m, JsonGenerator g) throws IOException {
+    WeightSummary w = m.weights();
+    g.writeObjectFieldStart("model");
+    g.writeStringField("path", m.path());
+    g.writeStringField("format", m.format().id());
+    writeOptional(
+        g,
+        "framework",
+        m.framework() == Framework.UNKNOWN ? Optional.empty() : Optional.of(m.framework().id()));
+    writeOptional(g, "parameters", w.parameters());
+    writeOptional(g, "weightBytes", w.bytes());
+    g.writeBooleanField("estimated", w.estimated());
+    g.writeStringField("weightsBasis", w.basis());
+    g.writeObjectFieldStart("dtypes");
+    for (Map.Entry<DType, WeightSummary.DTypeTally> e : w.dtypesSorted().entrySet()) {
+      g.writeObjectFieldStart(e.getKey().name());
+      g.writeNumberField("parameters", e.getValue().elements());
+      g.writeNumberField("bytes", e.getValue().bytes());
+      g.writeEndObject();
+    }
+    g.writeEndObject();
+    g.writeNumberField("tensors", m.tensorCount());
+    g.writeArrayFieldStart("notes");
+    for (String n : m.notes()) {
+      g.writeString(n);
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private void target(TargetVerdict v, JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("target", v.target().id());
+    g.writeStringField("name", v.target().name());
+    g.writeStringField("neuronCore", v.target().neuronCore());
+    g.writeStringField("table", v.table().title());
+    g.writeStringField("lastUpdate", v.table().lastUpdate());
+    g.writeStringField("fit", v.fit().id());
+    g.writeArrayFieldStart("support");
+    for (SupportEntry s : v.support()) {
+      g.writeStartObject();
+      g.writeStringField("package", s.column().pkg().id());
+      writeOptional(g, "workload", s.column().workload().map(x -> x.id()));
+      g.writeStringField("status", s.status().id());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("guidance");
+    for (Guidance gd : v.guidance()) {
+      g.writeStartObject();
+      g.writeStringField("kind", gd.kind());
+      g.writeStringField("text", gd.text());
+      g.writeStringField("section", gd.section().cite());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private static void writeOptional(JsonGenerator g, String field, Optional<String> value)
+      throws IOException {
+    if (value.isPresent()) {
+      g.writeStringField(field, value.get());
+    } else {
+      g.writeNullField(field);
+    }
+  }
+
+  private static void writeOptional(JsonGenerator g, String field, OptionalLong value)
+      throws IOException {
+    if (value.isPresent()) {
+      g.writeNumberField(field, value.getAsLong());
+    } else {
+      g.writeNullField(field);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Body {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  private static void write(Writer out, Body body) {
+    try {
+      JsonGenerator g = FACTORY.createGenerator(out);
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      DefaultPrettyPrinter pp =
+          new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n"));
+      g.setPrettyPrinter(pp);
+      body.write(g);
+      g.flush();
+      out.write("\n");
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

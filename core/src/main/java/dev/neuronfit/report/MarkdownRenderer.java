@@ -1,0 +1,219 @@
+package dev.neuronfit.report;
+
+import dev.neuronfit.classify.AlsoMatch;
+import dev.neuronfit.classify.Evidence;
+import dev.neuronfit.kb.Column;
+import dev.neuronfit.kb.Edition;
+import dev.neuronfit.kb.FitRow;
+import dev.neuronfit.kb.FitTable;
+import dev.neuronfit.kb.Guidance;
+import dev.neuronfit.kb.Target;
+import dev.neuronfit.rules.Finding;
+import dev.neuronfit.verdict.SupportEntry;
+import dev.neuronfit.verdict.TargetVerdict;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Renders reports and the matrix as GitHub-flavoured Markdown, for pull requests and wikis. Text
+ * from model files is escaped so it cannot break the tables or inject markup.
+ */
+public final class MarkdownRenderer {
+
+  public void reports(List<Report> reports, Writer out) {
+    StringBuilder sb = new StringBuilder();
+    if (reports.size() > 1) {
+      summary(reports, sb);
+    }
+    for (Report r : reports) {
+      report(r, sb);
+    }
+    write(out, sb);
+  }
+
+  private void summary(List<Report> reports, StringBuilder sb) {
+    sb.append("# neuronfit: ").append(reports.size()).append(" models\n\n");
+    List<String> targets = reports.get(0).targets().stream().map(v -> v.target().id()).toList();
+    List<String> head = new ArrayList<>(List.of("Model", "Family"));
+    head.addAll(targets);
+    head.add("Findings");
+    row(sb, head);
+    row(sb, head.stream().map(h -> "---").toList());
+    for (Report r : reports) {
+      List<String> cells =
+          new ArrayList<>(List.of(code(r.model().path()), r.architecture().family().id()));
+      r.targets().forEach(v -> cells.add(Text.fit(v.fit())));
+      cells.add(String.valueOf(r.findings().size()));
+      row(sb, cells);
+    }
+    sb.append('\n');
+  }
+
+  private void report(Report r, StringBuilder sb) {
+    sb.append("## ").append(esc(r.model().path())).append("\n\n");
+    String conf =
+        r.architecture().isKnown()
+            ? String.format(Locale.ROOT, " (confidence %.2f)", r.architecture().confidence())
+            : "";
+    sb.append("**")
+        .append(r.architecture().family().id())
+        .append("**")
+        .append(conf)
+        .append(" · ")
+        .append(esc(TextRenderer.modelLine(r)))
+        .append("\n\n");
+    row(sb, List.of("Target", "NeuronCore", "Fit", "Support"));
+    row(sb, List.of("---", "---", "---", "---"));
+    for (TargetVerdict v : r.targets()) {
+      List<String> support = new ArrayList<>();
+      for (SupportEntry s : v.support()) {
+        support.add(TextRenderer.packageLabel(s.column()) + ": " + Text.status(s.status()));
+      }
+      row(
+          sb,
+          List.of(
+              v.target().id(),
+              v.target().neuronCore(),
+              "**" + Text.fit(v.fit()) + "**",
+              String.join("<br>", support)));
+    }
+    sb.append('\n');
+    if (!r.findings().isEmpty()) {
+      sb.append("### Findings\n\n");
+      for (Finding f : r.findings()) {
+        sb.append("- **")
+            .append(f.severity().id())
+            .append("** `")
+            .append(f.rule())
+            .append("`")
+            .append(f.target().map(t -> " (" + t + ")").orElse(""))
+            .append(": ")
+            .append(esc(f.message()))
+            .append('\n');
+        sb.append("  - observed: ").append(esc(f.observed())).append('\n');
+        sb.append("  - advice: ").append(esc(f.advice())).append('\n');
+        sb.append("  - source: ").append(esc(f.source())).append('\n');
+      }
+      sb.append('\n');
+    }
+    sb.append("### Evidence\n\n");
+    row(sb, List.of("Source", "Key", "Value", "Meaning"));
+    row(sb, List.of("---", "---", "---", "---"));
+    for (Evidence e : r.architecture().evidence()) {
+      row(sb, List.of(code(e.source()), code(e.key()), code(e.value()), esc(e.meaning())));
+    }
+    sb.append('\n');
+    for (AlsoMatch a : r.architecture().alsoMatches()) {
+      sb.append("Also matches **")
+          .append(a.family().id())
+          .append("**: ")
+          .append(esc(a.reason()))
+          .append("\n\n");
+    }
+    List<TargetVerdict> withGuidance =
+        r.targets().stream().filter(v -> !v.guidance().isEmpty()).toList();
+    if (!withGuidance.isEmpty()) {
+      sb.append("### Guidance\n\n");
+      for (TargetVerdict v : withGuidance) {
+        for (Guidance g : v.guidance()) {
+          sb.append("- **")
+              .append(v.target().id())
+              .append("**: ")
+              .append(esc(g.text()))
+              .append(" _(")
+              .append(esc(g.section().cite()))
+              .append(")_\n");
+        }
+      }
+      sb.append('\n');
+    }
+    for (String n : r.model().notes()) {
+      sb.append("> note: ").append(esc(n)).append("\n\n");
+    }
+    sb.append("_Guidelines: [")
+        .append(esc(r.edition().source().cite()))
+        .append("](")
+        .append(r.edition().source().url())
+        .append(") (Neuron ")
+        .append(r.edition().neuronReleases())
+        .append("), neuronfit ")
+        .append(esc(r.toolVersion()))
+        .append("._\n\n");
+  }
+
+  public void matrix(Edition edition, List<Target> targets, Writer out) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("# Model Architecture Fit Guidelines, edition ").append(edition.id()).append("\n\n");
+    sb.append("Neuron ")
+        .append(edition.neuronReleases())
+        .append(". Source: [")
+        .append(edition.source().cite())
+        .append("](")
+        .append(edition.source().url())
+        .append(").\n\n");
+    for (Target t : targets) {
+      FitTable table = edition.table(t);
+      sb.append("## ").append(t.id()).append(": ").append(esc(table.title())).append("\n\n");
+      sb.append("_Last update ").append(table.lastUpdate()).append("_\n\n");
+      List<String> head = new ArrayList<>(table.headers());
+      List<Integer> cols = new ArrayList<>();
+      for (int i = 0; i < table.columns().size(); i++) {
+        Column c = table.columns().get(i);
+        if (c.workload().isEmpty() || t.workloads().contains(c.workload().get())) {
+          cols.add(i);
+          head.add(c.header().replace("``", "`"));
+        }
+      }
+      row(sb, head);
+      row(sb, head.stream().map(h -> "---").toList());
+      for (FitRow r : table.rows()) {
+        List<String> cells = new ArrayList<>(List.of(r.label(), r.category(), r.fit().label()));
+        for (int i : cols) {
+          cells.add(r.support().get(i).label());
+        }
+        row(sb, cells);
+      }
+      sb.append('\n');
+    }
+    sb.append("> ").append(esc(edition.footnote())).append("\n");
+    write(out, sb);
+  }
+
+  private static void row(StringBuilder sb, List<String> cells) {
+    sb.append("| ").append(String.join(" | ", cells)).append(" |\n");
+  }
+
+  /** Escapes Markdown and HTML syntax in text that may come from a model file. */
+  static String esc(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (char c : s.toCharArray()) {
+      switch (c) {
+        case '<' -> b.append("&lt;");
+        case '>' -> b.append("&gt;");
+        case '&' -> b.append("&amp;");
+        case '|', '\\', '`', '*', '_', '[', ']', '#' -> b.append('\\').append(c);
+        case '\n', '\r' -> b.append(' ');
+        default -> b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  /** Inline code that may hold any text: backticks and pipes cannot break out of it. */
+  static String code(String s) {
+    return "`" + s.replace("`", "'").replace("|", "\\|").replace("\n", " ") + "`";
+  }
+
+  private static void write(Writer out, CharSequence text) {
+    try {
+      out.append(text);
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package dev.neuronfit.report;
+
+import dev.neuronfit.estimate.Estimate;
+import dev.neuronfit.model.Framework;
+import dev.neuronfit.model.ModelFormat;
+import dev.neuronfit.model.WeightSummary;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The model part of a report.
+ *
+ * @param path the path as the user gave it
+ * @param format the container format
+ * @param framework the framework of the files
+ * @param weights the figures shown: from weight files, or estimated from the config
+ * @param estimate the config estimate when one was made
+ * @param tensorCount tensors declared by the weight files read
+ * @param notes non-fatal oddities found while reading
+ */
+public record ModelSummary(
+    String path,
+    ModelFormat format,
+    Framework framework,
+    WeightSummary weights,
+    Optional<Estimate> estimate,
+    int tensorCount,
+    List<String> notes) {
+  public ModelSummary {
+    Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(format, "format");
+    Objects.requireNonNull(framework, "framework");
+    Objects.requireNonNull(weights, "weights");
+    Objects.requireNonNull(estimate, "estimate");
+    notes = List.copyOf(notes);
+  }
+}

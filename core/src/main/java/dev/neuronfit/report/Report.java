@@ -1,0 +1,38 @@
+package dev.neuronfit.report;
+
+import dev.neuronfit.classify.Classification;
+import dev.neuronfit.kb.Edition;
+import dev.neuronfit.rules.Finding;
+import dev.neuronfit.verdict.TargetVerdict;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The result of checking one model: plain data, rendered by the renderers in this package.
+ *
+ * @param toolVersion neuronfit's version
+ * @param edition the guideline edition used
+ * @param model what the model is
+ * @param architecture its family, with evidence
+ * @param targets the verdict per target
+ * @param findings known issues that apply, most severe first
+ */
+public record Report(
+    String toolVersion,
+    Edition edition,
+    ModelSummary model,
+    Classification architecture,
+    List<TargetVerdict> targets,
+    List<Finding> findings) {
+  /** The version of the JSON layout; see docs/json-schema.md. */
+  public static final int SCHEMA_VERSION = 1;
+
+  public Report {
+    Objects.requireNonNull(toolVersion, "toolVersion");
+    Objects.requireNonNull(edition, "edition");
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(architecture, "architecture");
+    targets = List.copyOf(targets);
+    findings = List.copyOf(findings);
+  }
+}

@@ -1,0 +1,87 @@
+package dev.neuronfit.report;
+
+import dev.neuronfit.kb.Fit;
+import dev.neuronfit.kb.SupportStatus;
+import dev.neuronfit.rules.Severity;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Small text-layout pieces shared by the text and Markdown renderers. */
+final class Text {
+  private Text() {}
+
+  /** Words of a fit verdict for people, e.g. {@code not a good fit}. */
+  static String fit(Fit fit) {
+    return switch (fit) {
+      case GOOD_FIT -> "good fit";
+      case SUPPORTED_WITH_LIMITATIONS -> "supported with limitations";
+      case NOT_A_GOOD_FIT -> "not a good fit";
+      case UNKNOWN -> "unknown";
+    };
+  }
+
+  static Style.Span span(Fit fit) {
+    return switch (fit) {
+      case GOOD_FIT -> Style.Span.GOOD;
+      case SUPPORTED_WITH_LIMITATIONS -> Style.Span.LIMITED;
+      case NOT_A_GOOD_FIT -> Style.Span.BAD;
+      case UNKNOWN -> Style.Span.UNKNOWN;
+    };
+  }
+
+  static Style.Span span(Severity s) {
+    return switch (s) {
+      case ERROR -> Style.Span.ERROR;
+      case WARNING -> Style.Span.WARNING;
+      case INFO -> Style.Span.INFO;
+    };
+  }
+
+  static Style.Span span(SupportStatus s) {
+    return switch (s) {
+      case SUPPORTED -> Style.Span.GOOD;
+      case SUPPORTED_WITH_LIMITATIONS -> Style.Span.LIMITED;
+      case ROADMAP, UNKNOWN -> Style.Span.DIM;
+      case NA -> Style.Span.BAD;
+    };
+  }
+
+  /** Words of a support status, e.g. {@code roadmap}. */
+  static String status(SupportStatus s) {
+    return switch (s) {
+      case SUPPORTED -> "supported";
+      case SUPPORTED_WITH_LIMITATIONS -> "supported with limitations";
+      case ROADMAP -> "roadmap";
+      case NA -> "n/a";
+      case UNKNOWN -> "unknown";
+    };
+  }
+
+  /** Greedy word wrap to {@code width} columns; continuation lines start with {@code indent}. */
+  static List<String> wrap(String text, int width, String indent) {
+    List<String> lines = new ArrayList<>();
+    StringBuilder line = new StringBuilder();
+    for (String word : text.split(" ")) {
+      if (word.isEmpty()) {
+        continue;
+      }
+      int limit = lines.isEmpty() ? width : width - indent.length();
+      if (line.length() > 0 && line.length() + 1 + word.length() > limit) {
+        lines.add(lines.isEmpty() ? line.toString() : indent + line);
+        line.setLength(0);
+      }
+      if (line.length() > 0) {
+        line.append(' ');
+      }
+      line.append(word);
+    }
+    if (line.length() > 0 || lines.isEmpty()) {
+      lines.add(lines.isEmpty() ? line.toString() : indent + line);
+    }
+    return lines;
+  }
+
+  static String pad(String s, int width) {
+    return s.length() >= width ? s : s + " ".repeat(width - s.length());
+  }
+}

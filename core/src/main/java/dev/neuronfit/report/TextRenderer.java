@@ -1,0 +1,320 @@
+package dev.neuronfit.report;
+
+import static dev.neuronfit.report.Text.pad;
+import static dev.neuronfit.report.Text.wrap;
+
+import dev.neuronfit.classify.AlsoMatch;
+import dev.neuronfit.classify.Evidence;
+import dev.neuronfit.kb.Column;
+import dev.neuronfit.kb.Edition;
+import dev.neuronfit.kb.FitRow;
+import dev.neuronfit.kb.FitTable;
+import dev.neuronfit.kb.Guidance;
+import dev.neuronfit.kb.Target;
+import dev.neuronfit.model.DType;
+import dev.neuronfit.model.Quantities;
+import dev.neuronfit.model.WeightSummary;
+import dev.neuronfit.rules.Finding;
+import dev.neuronfit.rules.Severity;
+import dev.neuronfit.verdict.SupportEntry;
+import dev.neuronfit.verdict.TargetVerdict;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Renders reports for a person at a terminal: the verdict first, then the model, support per
+ * target, findings, evidence and guidance, in aligned columns wrapped to a fixed width.
+ */
+public final class TextRenderer {
+  private static final int WIDTH = 100;
+  private static final String IND = "  ";
+
+  private final Style style;
+
+  public TextRenderer(Style style) {
+    this.style = style;
+  }
+
+  public void reports(List<Report> reports, Writer out) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < reports.size(); i++) {
+      if (i > 0) {
+        sb.append('\n');
+      }
+      report(reports.get(i), sb);
+    }
+    if (reports.size() > 1) {
+      sb.append('\n');
+      summary(reports, sb);
+    }
+    write(out, sb);
+  }
+
+  private void report(Report r, StringBuilder sb) {
+    sb.append(style.apply(Style.Span.HEADING, r.model().path())).append('\n');
+    sb.append(IND).append(verdictLine(r)).append('\n');
+    sb.append(IND).append(style.apply(Style.Span.DIM, modelLine(r))).append('\n');
+    sb.append('\n');
+
+    int wTarget = 8;
+    int wFit = 4 + r.targets().stream().mapToInt(v -> Text.fit(v.fit()).length()).max().orElse(8);
+    sb.append(IND)
+        .append(
+            style.apply(
+                Style.Span.DIM,
+                pad("TARGET", wTarget) + pad("CORE", 6) + pad("FIT", wFit) + "SUPPORT"))
+        .append('\n');
+    for (TargetVerdict v : r.targets()) {
+      String prefix = IND + pad(v.target().id(), wTarget) + pad(v.target().neuronCore(), 6);
+      String fit = style.apply(Text.span(v.fit()), pad(Text.fit(v.fit()), wFit));
+      List<String> cells = new ArrayList<>();
+      for (SupportEntry s : v.support()) {
+        cells.add(
+            packageLabel(s.column())
+                + " "
+                + style.apply(Text.span(s.status()), Text.status(s.status())));
+      }
+      String indent = " ".repeat(prefix.length() + wFit);
+      sb.append(prefix).append(fit);
+      for (int i = 0; i < cells.size(); i++) {
+        sb.append(i == 0 ? "" : "\n" + indent).append(cells.get(i));
+      }
+      if (cells.isEmpty()) {
+        sb.append(style.apply(Style.Span.DIM, "(no package of the selected framework)"));
+      }
+      sb.append('\n');
+    }
+
+    if (!r.findings().isEmpty()) {
+      sb.append('\n').append(IND).append(style.apply(Style.Span.DIM, "FINDINGS")).append('\n');
+      for (Finding f : r.findings()) {
+        String head =
+            IND
+                + style.apply(Text.span(f.severity()), pad(f.severity().id(), 9))
+                + pad(f.target().orElse("all"), 6)
+                + f.rule();
+        sb.append(head).append('\n');
+        String sub = IND + " ".repeat(15);
+        para(sb, sub, f.message());
+        labelled(sb, sub, "observed", f.observed());
+        labelled(sb, sub, "advice", f.advice());
+        labelled(sb, sub, "source", f.source());
+      }
+    }
+
+    sb.append('\n').append(IND).append(style.apply(Style.Span.DIM, "EVIDENCE")).append('\n');
+    int wSrc =
+        r.architecture().evidence().stream().mapToInt(e -> e.source().length()).max().orElse(8) + 2;
+    for (Evidence e : r.architecture().evidence()) {
+      String lead = IND + pad(e.source(), wSrc);
+      for (String l :
+          wrap(e.key() + " = " + e.value() + "  → " + e.meaning(), WIDTH - lead.length(), "    ")) {
+        sb.append(lead).append(l).append('\n');
+        lead = " ".repeat(lead.length());
+      }
+    }
+    for (AlsoMatch a : r.architecture().alsoMatches()) {
+      para(sb, IND, "also matches " + a.family().id() + ": " + a.reason());
+    }
+
+    List<TargetVerdict> withGuidance =
+        r.targets().stream().filter(v -> !v.guidance().isEmpty()).toList();
+    if (!withGuidance.isEmpty()) {
+      sb.append('\n').append(IND).append(style.apply(Style.Span.DIM, "GUIDANCE")).append('\n');
+      for (TargetVerdict v : withGuidance) {
+        for (Guidance g : v.guidance()) {
+          String lead = IND + pad(v.target().id(), 6);
+          for (String l :
+              wrap(g.text() + " [" + g.section().cite() + "]", WIDTH - lead.length(), "")) {
+            sb.append(lead).append(l).append('\n');
+            lead = " ".repeat(lead.length());
+          }
+        }
+      }
+    }
+    for (String n : r.model().notes()) {
+      para(sb, IND, "note: " + n);
+    }
+    sb.append('\n')
+        .append(IND)
+        .append(
+            style.apply(
+                Style.Span.DIM,
+                "guidelines: "
+                    + r.edition().source().cite()
+                    + " (Neuron "
+                    + r.edition().neuronReleases()
+                    + "), neuronfit "
+                    + r.toolVersion()))
+        .append('\n');
+  }
+
+  private String verdictLine(Report r) {
+    String family = r.architecture().family().id();
+    String conf =
+        r.architecture().isKnown()
+            ? String.format(
+                java.util.Locale.ROOT, " (confidence %.2f)", r.architecture().confidence())
+            : "";
+    Map<String, List<String>> byFit = new java.util.LinkedHashMap<>();
+    for (TargetVerdict v : r.targets()) {
+      byFit.computeIfAbsent(Text.fit(v.fit()), k -> new ArrayList<>()).add(v.target().id());
+    }
+    String fits =
+        byFit.entrySet().stream()
+            .map(
+                e ->
+                    style.apply(spanOf(r, e.getKey()), e.getKey())
+                        + " on "
+                        + String.join(", ", e.getValue()))
+            .collect(Collectors.joining("; "));
+    return style.apply(Style.Span.HEADING, family) + conf + " — " + fits;
+  }
+
+  private static Style.Span spanOf(Report r, String fitWords) {
+    return r.targets().stream()
+        .filter(v -> Text.fit(v.fit()).equals(fitWords))
+        .findFirst()
+        .map(v -> Text.span(v.fit()))
+        .orElse(Style.Span.UNKNOWN);
+  }
+
+  static String modelLine(Report r) {
+    ModelSummary m = r.model();
+    WeightSummary w = m.weights();
+    List<String> parts = new ArrayList<>();
+    parts.add(m.format().id());
+    parts.add(m.framework().id());
+    String est = w.estimated() ? " (estimated)" : "";
+    w.parameters().ifPresent(p -> parts.add(Quantities.count(p) + " parameters" + est));
+    w.bytes().ifPresent(b -> parts.add(Quantities.bytes(b) + " of weights" + est));
+    if (!w.dtypes().isEmpty()) {
+      parts.add(
+          w.dtypesSorted().keySet().stream().map(DType::name).collect(Collectors.joining("+")));
+    }
+    if (w.parameters().isEmpty() && w.bytes().isEmpty()) {
+      parts.add("size unknown: " + w.basis());
+    }
+    return String.join(" · ", parts);
+  }
+
+  private void summary(List<Report> reports, StringBuilder sb) {
+    List<String> targetIds = reports.get(0).targets().stream().map(v -> v.target().id()).toList();
+    int wPath =
+        Math.min(
+            48, 2 + reports.stream().mapToInt(r -> r.model().path().length()).max().orElse(10));
+    int wFam = 29;
+    int wFit = 28;
+    StringBuilder head = new StringBuilder(pad("MODEL", wPath) + pad("FAMILY", wFam));
+    targetIds.forEach(t -> head.append(pad(t.toUpperCase(java.util.Locale.ROOT), wFit)));
+    head.append("FINDINGS");
+    sb.append(style.apply(Style.Span.DIM, head.toString())).append('\n');
+    for (Report r : reports) {
+      StringBuilder row =
+          new StringBuilder(pad(r.model().path(), wPath))
+              .append(pad(r.architecture().family().id(), wFam));
+      for (TargetVerdict v : r.targets()) {
+        row.append(style.apply(Text.span(v.fit()), pad(Text.fit(v.fit()), wFit)));
+      }
+      long errors = r.findings().stream().filter(f -> f.severity() == Severity.ERROR).count();
+      long warnings = r.findings().stream().filter(f -> f.severity() == Severity.WARNING).count();
+      List<String> counts = new ArrayList<>();
+      if (errors > 0) {
+        counts.add(style.apply(Style.Span.ERROR, errors + " error" + (errors == 1 ? "" : "s")));
+      }
+      if (warnings > 0) {
+        counts.add(
+            style.apply(Style.Span.WARNING, warnings + " warning" + (warnings == 1 ? "" : "s")));
+      }
+      row.append(counts.isEmpty() ? "-" : String.join(", ", counts));
+      sb.append(row).append('\n');
+    }
+    sb.append(reports.size())
+        .append(" models checked against ")
+        .append(reports.get(0).edition().source().cite())
+        .append('\n');
+  }
+
+  /** The tables of an edition, one per target, as aligned text. */
+  public void matrix(Edition edition, List<Target> targets, Writer out) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+            style.apply(
+                Style.Span.HEADING, "Model Architecture Fit Guidelines, edition " + edition.id()))
+        .append(" (Neuron ")
+        .append(edition.neuronReleases())
+        .append(")\n");
+    sb.append(style.apply(Style.Span.DIM, edition.source().url())).append('\n');
+    for (Target t : targets) {
+      FitTable table = edition.table(t);
+      List<Integer> cols = new ArrayList<>();
+      for (int i = 0; i < table.columns().size(); i++) {
+        Column c = table.columns().get(i);
+        if (c.workload().isEmpty() || t.workloads().contains(c.workload().get())) {
+          cols.add(i);
+        }
+      }
+      sb.append('\n')
+          .append(style.apply(Style.Span.HEADING, t.id() + ": " + table.title()))
+          .append("  (last update ")
+          .append(table.lastUpdate())
+          .append(")\n");
+      int wFam = 29;
+      int wFit = 28;
+      int wCell = 22;
+      StringBuilder head = new StringBuilder(IND + pad("FAMILY", wFam) + pad("FIT", wFit));
+      for (int i : cols) {
+        head.append(pad(packageLabel(table.columns().get(i)), wCell));
+      }
+      sb.append(style.apply(Style.Span.DIM, head.toString().stripTrailing())).append('\n');
+      for (FitRow row : table.rows()) {
+        StringBuilder line = new StringBuilder(IND + pad(row.family().id(), wFam));
+        line.append(style.apply(Text.span(row.fit()), pad(Text.fit(row.fit()), wFit)));
+        for (int i : cols) {
+          line.append(
+              style.apply(
+                  Text.span(row.support().get(i)), pad(Text.status(row.support().get(i)), wCell)));
+        }
+        sb.append(line.toString().stripTrailing()).append('\n');
+      }
+    }
+    sb.append('\n');
+    for (String l : wrap("Note from the guideline: \"" + edition.footnote() + "\"", WIDTH, "")) {
+      sb.append(style.apply(Style.Span.DIM, l)).append('\n');
+    }
+    write(out, sb);
+  }
+
+  /** e.g. {@code torch-neuronx (inference)} or {@code torch-neuron}. */
+  static String packageLabel(Column c) {
+    return c.pkg().id() + c.workload().map(w -> " " + w.id()).orElse("");
+  }
+
+  private static void para(StringBuilder sb, String indent, String text) {
+    for (String l : wrap(text, WIDTH - indent.length(), "")) {
+      sb.append(indent).append(l).append('\n');
+    }
+  }
+
+  private static void labelled(StringBuilder sb, String indent, String label, String text) {
+    String lead = indent + pad(label + ":", 10);
+    for (String l : wrap(text, WIDTH - lead.length(), "")) {
+      sb.append(lead).append(l).append('\n');
+      lead = " ".repeat(lead.length());
+    }
+  }
+
+  private static void write(Writer out, CharSequence text) {
+    try {
+      out.append(text);
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package dev.neuronfit.rules;
+
+import dev.neuronfit.kb.Section;
+import dev.neuronfit.model.Family;
+import dev.neuronfit.model.HfConfig.KeyValue;
+import dev.neuronfit.model.TensorInfo;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * R-CNNs on inf1: RoI Align is mapped to the CPU, so models predicting fewer than 100 boxes do
+ * best. Reports the RoI heads found and, when the config states it, the detections per image.
+ */
+public final class RoiAlignOnCpuOnInf1 implements Rule {
+  static final int GUIDELINE_BOXES = 100;
+
+  static final RuleInfo INFO =
+      new RuleInfo(
+          "rcnn-roi-align-cpu",
+          "RoI Align runs on the CPU on NeuronCore-v1; R-CNNs predicting under 100 boxes do best",
+          Severity.WARNING,
+          List.of("inf1"),
+          List.of("torch-neuron"),
+          List.of(Family.R_CNN),
+          "Region-based CNN (R-CNN) models › Inferentia [rcnn_limitations_inf1]",
+          "0.1.0");
+
+  private static final String[] DETECTION_KEYS = {
+    "box_detections_per_img",
+    "detections_per_img",
+    "max_detections",
+    "num_detections",
+    "test_detections_per_img"
+  };
+
+  @Override
+  public RuleInfo info() {
+    return INFO;
+  }
+
+  @Override
+  public List<Finding> check(RuleContext ctx) {
+    if (ctx.family() != Family.R_CNN || ctx.target("inf1").isEmpty()) {
+      return List.of();
+    }
+    long roiTensors =
+        ctx.profile().tensors().stream()
+            .map(TensorInfo::name)
+            .filter(n -> n.contains("roi_heads."))
+            .count();
+    Optional<KeyValue> boxes =
+        ctx.profile().hf().flatMap(h -> h.config()).flatMap(c -> c.firstInteger(DETECTION_KEYS));
+    boolean many = boxes.map(b -> b.value() >= GUIDELINE_BOXES).orElse(true);
+    String observed =
+        (roiTensors > 0
+                ? roiTensors + " RoI-head tensors (roi_heads.*)"
+                : "an R-CNN (see evidence)")
+            + boxes
+                .map(b -> "; up to " + b.value() + " detections per image (" + b.key() + ")")
+                .orElse("; detections per image not stated");
+    return List.of(
+        new Finding(
+            INFO.id(),
+            many ? Severity.WARNING : Severity.INFO,
+            Optional.of("inf1"),
+            boxes
+                .map(
+                    b ->
+                        b.value() >= GUIDELINE_BOXES
+                            ? "The model keeps up to "
+                                + b.value()
+                                + " boxes per image; RoI Align runs on the CPU on inf1 and the guideline expects the best results under "
+                                + GUIDELINE_BOXES
+                                + "."
+                            : "The model keeps at most "
+                                + b.value()
+                                + " boxes per image, under the guideline's "
+                                + GUIDELINE_BOXES
+                                + "; RoI Align still runs on the CPU on inf1.")
+                .orElse(
+                    "RoI Align runs on the CPU on inf1; the guideline expects the best results when fewer than "
+                        + GUIDELINE_BOXES
+                        + " boxes are predicted."),
+            observed,
+            "RoI Align cannot run efficiently on NeuronCore-v1 and is placed on the CPU at compile time; R-CNNs that predict fewer than 100 boxes perform best.",
+            "Lower the detections kept per image below "
+                + GUIDELINE_BOXES
+                + " if the task allows, and give the CPU threads for RoI Align (the R-CNN application note rebuilds torchvision's roi_align with OpenMP).",
+            ctx.cite(
+                new Section(
+                    "Region-based CNN (R-CNN) models › Inferentia",
+                    Optional.of("rcnn_limitations_inf1")))));
+  }
+}

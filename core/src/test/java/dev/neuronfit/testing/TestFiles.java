@@ -1,0 +1,33 @@
+package dev.neuronfit.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Where the repository and the shared reference folder are, for tests that read them. */
+public final class TestFiles {
+  private TestFiles() {}
+
+  /**
+   * The repository root (set by surefire as neuronfit.root; falls back to the working folder's
+   * parent).
+   */
+  public static Path repoRoot() {
+    String prop = System.getProperty("neuronfit.root");
+    Path p = prop != null ? Path.of(prop) : Path.of("").toAbsolutePath().getParent();
+    if (!Files.isDirectory(p.resolve("examples"))) {
+      throw new IllegalStateException("cannot find the repository root (tried " + p + ")");
+    }
+    return p;
+  }
+
+  public static Path examples() {
+    return repoRoot().resolve("examples");
+  }
+
+  /** ../shared beside the clone, when present (tests that need it skip otherwise). */
+  public static Optional<Path> shared() {
+    Path p = repoRoot().resolveSibling("shared");
+    return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
+  }
+}
