@@ -3,13 +3,16 @@ package dev.neuronfit.io;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -63,7 +66,16 @@ public final class BoundedJson {
           "",
           "JSON file of " + size + " bytes is over the limit of " + limits.maxJsonFileBytes());
     }
-    byte[] bytes = Files.readAllBytes(file);
+    // read no more than the limit even if the file grew since, or is a special file whose size
+    // says 0 (as under /proc)
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes((int) Math.min(limits.maxJsonFileBytes() + 1, Integer.MAX_VALUE - 8));
+    }
+    if (bytes.length > limits.maxJsonFileBytes()) {
+      throw new ModelFormatException(
+          shown, "", "JSON file is over the limit of " + limits.maxJsonFileBytes() + " bytes");
+    }
     return parseObject(bytes, shown, "");
   }
 
@@ -80,6 +92,8 @@ public final class BoundedJson {
         throw new ModelFormatException(
             shown, where(place, parser.currentLocation()), "unexpected data after the JSON value");
       }
+    } catch (ModelFormatException e) {
+      throw e;
     } catch (JsonProcessingException e) {
       throw new ModelFormatException(
           shown, where(place, e.getLocation()), "not valid JSON: " + e.getOriginalMessage(), e);
@@ -93,6 +107,65 @@ public final class BoundedJson {
       throw new ModelFormatException(shown, place, "expected a JSON object, found " + kind(node));
     }
     return node;
+  }
+
+  /** Receives the keys and values of an object read by {@link #forEachField}, one at a time. */
+  @FunctionalInterface
+  public interface FieldVisitor {
+    /**
+     * @throws ModelFormatException to refuse the entry, which stops the parse
+     */
+    void visit(String key, JsonNode value) throws ModelFormatException;
+  }
+
+  /**
+   * Parses bytes that must hold one JSON object, handing each top-level key and value to {@code
+   * visitor} as soon as it is read. The object is never held whole, so a large one (a 100 MB
+   * safetensors header) costs memory for one entry at a time, and the first bad entry ends the
+   * parse.
+   *
+   * @param place the place to name in messages before the JSON position, e.g. {@code "header"}
+   */
+  public void forEachField(byte[] bytes, Path shown, String place, FieldVisitor visitor)
+      throws ModelFormatException {
+    try (JsonParser parser = mapper.createParser(bytes)) {
+      JsonToken first = parser.nextToken();
+      if (first == null) {
+        throw new ModelFormatException(shown, place, "empty file, expected a JSON object");
+      }
+      if (first != JsonToken.START_OBJECT) {
+        throw new ModelFormatException(
+            shown, place, "expected a JSON object, found " + kind(first));
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String key = parser.currentName();
+        parser.nextToken();
+        JsonNode value = mapper.readTree(parser);
+        visitor.visit(key, value == null ? NullNode.getInstance() : value);
+      }
+      if (parser.nextToken() != null) {
+        throw new ModelFormatException(
+            shown, where(place, parser.currentLocation()), "unexpected data after the JSON value");
+      }
+    } catch (ModelFormatException e) {
+      throw e;
+    } catch (JsonProcessingException e) {
+      throw new ModelFormatException(
+          shown, where(place, e.getLocation()), "not valid JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new ModelFormatException(shown, place, "not valid JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private static String kind(JsonToken token) {
+    return switch (token) {
+      case START_ARRAY -> "an array";
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case VALUE_NULL -> "null";
+      default -> token.name().toLowerCase(java.util.Locale.ROOT);
+    };
   }
 
   /** A short name of a JSON value's type for messages. */

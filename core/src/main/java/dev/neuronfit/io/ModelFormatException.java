@@ -11,6 +11,8 @@ import java.util.Objects;
  * JSON key or file name inside a folder, so a user can find the fault without a stack trace.
  */
 public class ModelFormatException extends IOException {
+  private static final int MAX_PART_CHARS = 500;
+
   private final transient Path file;
   private final String place;
   private final String problem;
@@ -32,8 +34,31 @@ public class ModelFormatException extends IOException {
   }
 
   private static String format(Path file, String place, String problem) {
-    String oneLine = problem.replaceAll("\\s+", " ").strip();
-    return place.isEmpty() ? file + ": " + oneLine : file + ": " + place + ": " + oneLine;
+    String oneLine = shown(problem.replaceAll("\\s+", " ").strip(), MAX_PART_CHARS);
+    String at = shown(place, MAX_PART_CHARS);
+    String name = shown(file.toString(), Integer.MAX_VALUE);
+    return at.isEmpty() ? name + ": " + oneLine : name + ": " + at + ": " + oneLine;
+  }
+
+  /**
+   * Places and problems quote names from the file (tensor names, JSON keys), which may hold line
+   * breaks or terminal escapes and may be a megabyte long: control characters are shown as {@code
+   * \\uXXXX} and a long place or problem is cut, so the message stays one short, harmless line.
+   */
+  private static String shown(String text, int maxChars) {
+    StringBuilder b = new StringBuilder(Math.min(text.length(), MAX_PART_CHARS) + 8);
+    for (int i = 0; i < text.length(); i++) {
+      if (b.length() >= maxChars) {
+        return b.append("...").toString();
+      }
+      char c = text.charAt(i);
+      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
   }
 
   public Path file() {

@@ -6,7 +6,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Decides which paths are models and which reader reads them. A path that is itself a model gives
@@ -51,7 +53,7 @@ public final class ModelLocator {
       throw new ModelFormatException(path, "", "not a regular file or folder");
     }
     List<Located> found = new ArrayList<>();
-    search(path, 0, found);
+    search(path, 0, found, new HashSet<>());
     if (found.isEmpty()) {
       throw new ModelFormatException(
           path,
@@ -63,7 +65,15 @@ public final class ModelLocator {
     return List.copyOf(found);
   }
 
-  private void search(Path dir, int depth, List<Located> found) throws IOException {
+  /**
+   * @param visited real paths of the folders searched so far: a folder reached again through a
+   *     symbolic link is skipped, so links that loop back cost one visit, not one per path
+   */
+  private void search(Path dir, int depth, List<Located> found, Set<Path> visited)
+      throws IOException {
+    if (!visited.add(dir.toRealPath())) {
+      return;
+    }
     if (isHfFolder(dir)) {
       add(found, new Located(dir, new HfReader()), dir);
       return;
@@ -82,7 +92,7 @@ public final class ModelLocator {
     }
     children.sort(null);
     for (Path child : children) {
-      search(child, depth + 1, found);
+      search(child, depth + 1, found, visited);
     }
   }
 

@@ -28,7 +28,7 @@ public record ReadLimits(
 
   /** The limits used unless a caller chooses others. */
   public static final ReadLimits DEFAULT =
-      new ReadLimits(32L << 20, 100_000_000L, 2_000_000, 10_000, 64, 1 << 20, 6, 10_000, 20);
+      new ReadLimits(32L << 20, 100_000_000L, 500_000, 10_000, 64, 1 << 20, 6, 10_000, 20);
 
   public ReadLimits {
     if (maxJsonFileBytes <= 0

@@ -14,9 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Reads the header of a safetensors file and never its tensor data.
@@ -89,33 +87,34 @@ final class SafetensorsHeader {
       }
       ByteBuffer header = ByteBuffer.allocate((int) headerLen);
       readFully(ch, header, 8, shown);
-      JsonNode root = json.parseObject(header.array(), shown, "header");
       long dataSize = fileSize - 8 - headerLen;
-      return tensors(root, shown, relative, namePrefix, dataSize, budget);
+      // entry by entry: a header near the size cap would take gigabytes as one JSON tree
+      List<Entry> entries = new ArrayList<>();
+      json.forEachField(
+          header.array(),
+          shown,
+          "header",
+          (name, value) -> {
+            if (name.equals(METADATA_KEY)) {
+              if (!value.isObject()) {
+                throw new ModelFormatException(
+                    shown, "header key " + METADATA_KEY, "expected an object of strings");
+              }
+              return;
+            }
+            if (entries.size() >= budget) {
+              throw new ModelFormatException(
+                  shown, "header", "declares more tensors than the limit allows");
+            }
+            entries.add(entry(name, value, shown, dataSize));
+          });
+      return tensors(entries, shown, relative, namePrefix);
     }
   }
 
   private static List<TensorInfo> tensors(
-      JsonNode root, Path shown, String relative, String namePrefix, long dataSize, int budget)
+      List<Entry> entries, Path shown, String relative, String namePrefix)
       throws ModelFormatException {
-    List<Entry> entries = new ArrayList<>();
-    Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> f = fields.next();
-      String name = f.getKey();
-      if (name.equals(METADATA_KEY)) {
-        if (!f.getValue().isObject()) {
-          throw new ModelFormatException(
-              shown, "header key " + METADATA_KEY, "expected an object of strings");
-        }
-        continue;
-      }
-      if (entries.size() >= budget) {
-        throw new ModelFormatException(
-            shown, "header", "declares more tensors than the limit allows");
-      }
-      entries.add(entry(name, f.getValue(), shown, dataSize));
-    }
     checkNoOverlap(entries, shown);
     List<TensorInfo> out = new ArrayList<>(entries.size());
     for (Entry e : entries) {

@@ -9,6 +9,7 @@ import dev.neuronfit.model.TensorInfo;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -331,9 +332,19 @@ final class WeightFiles {
     if (!PLAIN_FILE_NAME.matcher(name).matches()
         || name.equals(".")
         || name.equals("..")
-        || name.startsWith(".")) {
+        || name.startsWith(".")
+        || !isValidPath(name)) {
       throw new ModelFormatException(
           shown, place, "file name \"" + name + "\" is not a plain file name in the model folder");
+    }
+  }
+
+  /** False for names the file system refuses, e.g. with a NUL character. */
+  private static boolean isValidPath(String name) {
+    try {
+      return Path.of(name).getNameCount() == 1;
+    } catch (InvalidPathException e) {
+      return false;
     }
   }
 

@@ -1,0 +1,100 @@
+package dev.neuronfit.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.neuronfit.io.ContentSniffer.Kind;
+import dev.neuronfit.testing.SafetensorsWriter;
+import dev.neuronfit.testing.TestFiles;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ContentSnifferTest {
+  @TempDir Path dir;
+
+  private Kind sniff(byte[] bytes) throws IOException {
+    Path file = dir.resolve("file");
+    Files.write(file, bytes);
+    return ContentSniffer.sniff(file);
+  }
+
+  private Kind sniff(String text) throws IOException {
+    return sniff(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] lengthThen(long length, String text) {
+    byte[] tail = text.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(8 + tail.length)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .putLong(length)
+        .put(tail)
+        .array();
+  }
+
+  @Test
+  void jsonObjectIsJson() throws IOException {
+    assertThat(sniff("{\"model_type\": \"bert\"}")).isEqualTo(Kind.JSON_OBJECT);
+    assertThat(sniff(" \r\n\t {}")).isEqualTo(Kind.JSON_OBJECT);
+    assertThat(sniff("\uFEFF{}")).isEqualTo(Kind.JSON_OBJECT);
+    assertThat(ContentSniffer.sniff(TestFiles.examples().resolve("gpt2/config.json")))
+        .isEqualTo(Kind.JSON_OBJECT);
+  }
+
+  @Test
+  void otherJsonValuesAreUnknown() throws IOException {
+    assertThat(sniff("[{}]")).isEqualTo(Kind.UNKNOWN);
+    assertThat(sniff("\"config\"")).isEqualTo(Kind.UNKNOWN);
+    assertThat(sniff("42")).isEqualTo(Kind.UNKNOWN);
+  }
+
+  @Test
+  void safetensorsIsRecognisedWhateverItsName() throws IOException {
+    Path file = dir.resolve("weights.bin");
+    new SafetensorsWriter().add("w", "F32", 2).write(file);
+
+    assertThat(ContentSniffer.sniff(file)).isEqualTo(Kind.SAFETENSORS);
+    assertThat(
+            ContentSniffer.sniff(
+                TestFiles.examples().resolve("tiny-faster-rcnn/model.safetensors")))
+        .isEqualTo(Kind.SAFETENSORS);
+  }
+
+  @Test
+  void lengthPrefixMustBeFollowedByAnObject() throws IOException {
+    assertThat(sniff(lengthThen(2, "{}"))).isEqualTo(Kind.SAFETENSORS);
+    // the sniffer only looks; the header reader checks the length against the file
+    assertThat(sniff(lengthThen(Long.MAX_VALUE, "{"))).isEqualTo(Kind.SAFETENSORS);
+    assertThat(sniff(lengthThen(1, "{"))).isEqualTo(Kind.UNKNOWN);
+    assertThat(sniff(lengthThen(-1, "{"))).isEqualTo(Kind.UNKNOWN);
+    assertThat(sniff(lengthThen(2, "[]"))).isEqualTo(Kind.UNKNOWN);
+    assertThat(sniff(lengthThen(2, ""))).isEqualTo(Kind.UNKNOWN);
+  }
+
+  @Test
+  void otherBytesAreUnknown() throws IOException {
+    assertThat(sniff(new byte[] {(byte) 0x80, 0x02, 'c', 't', 'o', 'r', 'c', 'h'}))
+        .isEqualTo(Kind.UNKNOWN);
+    assertThat(sniff(new byte[] {'P', 'K', 3, 4, 0, 0, 0, 0, 0, 0})).isEqualTo(Kind.UNKNOWN);
+    assertThat(sniff(new byte[] {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'}))
+        .isEqualTo(Kind.UNKNOWN);
+    assertThat(sniff("1234567")).isEqualTo(Kind.UNKNOWN);
+    assertThat(sniff("   ")).isEqualTo(Kind.UNKNOWN);
+  }
+
+  @Test
+  void emptyFileIsRefused() throws IOException {
+    Path file = dir.resolve("config.json");
+    Files.write(file, new byte[0]);
+
+    assertThatThrownBy(() -> ContentSniffer.sniff(file))
+        .isInstanceOf(ModelFormatException.class)
+        .hasMessageContaining("config.json")
+        .hasMessageContaining("empty file");
+  }
+}
