@@ -78,7 +78,7 @@ public final class Inspector {
     Optional<Estimate> estimate =
         profile.weights().parameters().isPresent()
             ? Optional.empty()
-            : ParameterEstimator.estimate(profile, c);
+            : ParameterEstimator.estimate(profile);
     WeightSummary weights = effectiveWeights(profile.weights(), estimate);
     List<Target> targets =
         edition.targets().stream().filter(t -> selection.includesTarget(t.id())).toList();

@@ -205,7 +205,7 @@ final class HfConfigClassifier {
         c.file(),
         c.keyPath("architecture"),
         quote(architecture),
-        "timm architecture " + quote(e.get().name()) + "…: " + e.get().note());
+        "a timm " + quote(e.get().name()) + " architecture: " + e.get().note());
     if (e.get().family() == Family.UNKNOWN) {
       return;
     }

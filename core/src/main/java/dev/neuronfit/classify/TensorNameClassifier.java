@@ -47,7 +47,8 @@ final class TensorNameClassifier {
       Signal.contains(
           "down_blocks.", "up_blocks.", "input_blocks.", "output_blocks.", "downs.", "ups.");
   private static final Signal RECURRENT =
-      Signal.regex("weight_ih_l<N> / weight_hh_l<N>", "weight_[ih]h_l\\d+");
+      // nn.LSTM/GRU/RNN name them weight_ih_l0 (and _reverse); nn.LSTMCell/GRUCell weight_ih
+      Signal.regex("weight_ih / weight_hh", "(^|\\.)weight_[ih]h(_l\\d+)?(_reverse)?$");
   private static final Signal CROSS_ATTN =
       Signal.contains(
           "encoder_attn.",
@@ -86,7 +87,8 @@ final class TensorNameClassifier {
     String src = tensors.get(0).file();
     Hits rpn = hits(names, RPN);
     Hits roi = hits(names, ROI_HEADS);
-    long convKernels = tensors.stream().filter(t -> t.rank() == 4).count();
+    // convolution kernels are 3-D (Conv1d), 4-D (Conv2d) or 5-D (Conv3d)
+    long convKernels = tensors.stream().filter(t -> t.rank() >= 3 && t.rank() <= 5).count();
     long matrices = tensors.stream().filter(t -> t.rank() == 2).count();
     Hits attention = hits(names, ATTENTION);
     boolean convMajority =
@@ -169,7 +171,7 @@ final class TensorNameClassifier {
       v.evidence(
           src,
           "tensor ranks",
-          convKernels + " of " + tensors.size() + " tensors are 4-D convolution kernels",
+          convKernels + " of " + tensors.size() + " tensors are convolution kernels",
           "a convolutional network without attention");
       v.decide(Family.CNN, Confidence.STRUCTURE_WEAK);
       return;

@@ -1,8 +1,6 @@
 package dev.neuronfit.estimate;
 
-import dev.neuronfit.classify.Classification;
 import dev.neuronfit.model.DType;
-import dev.neuronfit.model.Family;
 import dev.neuronfit.model.HfComponent;
 import dev.neuronfit.model.HfConfig;
 import dev.neuronfit.model.HfMetadata;
@@ -15,28 +13,53 @@ import java.util.Set;
 
 /**
  * Estimates parameters and weight bytes from a Hugging Face configuration when a model folder has
- * no weight files to read. The formulas reproduce the parameter counts of the transformers and
- * diffusers implementations (see {@code EstimateTest} for the published counts they are checked
- * against); architectures without a formula give no estimate rather than a guess.
+ * no weight files to read. Each formula reproduces the module layout of one family of transformers
+ * or diffusers implementations (see {@code ParameterEstimatorTest} for the published counts they
+ * are checked against); a model type without a formula gets no estimate rather than a guess.
  */
 public final class ParameterEstimator {
-  private static final Set<String> BART_FAMILY =
+  private static final Set<String> T5_LAYOUT = Set.of("t5", "mt5", "umt5");
+  private static final Set<String> BART_LAYOUT =
       Set.of(
           "bart",
           "mbart",
           "marian",
           "pegasus",
           "m2m_100",
-          "nllb_moe",
           "blenderbot",
           "blenderbot-small",
           "plbart");
-  private static final Set<String> T5_FAMILY = Set.of("t5", "mt5", "umt5", "longt5");
+
+  /** Encoders laid out like BERT: absolute positions, token types, post-LayerNorm layers. */
+  private static final Set<String> BERT_LAYOUT =
+      Set.of("bert", "roberta", "xlm-roberta", "camembert", "distilbert", "ernie", "data2vec-text");
+
+  /** Decoders laid out like GPT-2 or like Llama (see {@link TransformerFormulas#decoder}). */
+  private static final Set<String> DECODER_LAYOUT =
+      Set.of(
+          "gpt2",
+          "gpt_bigcode",
+          "biogpt",
+          "gpt-sw3",
+          "imagegpt",
+          "llama",
+          "mistral",
+          "mixtral",
+          "qwen2",
+          "qwen2_moe",
+          "qwen3",
+          "qwen3_moe",
+          "gemma",
+          "gemma2",
+          "phi3",
+          "olmo",
+          "olmo2",
+          "granite");
 
   private ParameterEstimator() {}
 
   /** An estimate for the model, or empty when its architecture has no formula. */
-  public static Optional<Estimate> estimate(ModelProfile profile, Classification classification) {
+  public static Optional<Estimate> estimate(ModelProfile profile) {
     if (profile.hf().isEmpty()) {
       return Optional.empty();
     }
@@ -48,19 +71,13 @@ public final class ParameterEstimator {
       return Optional.empty();
     }
     HfConfig c = hf.config().get();
-    OptionalLong p = single(c, classification.family());
+    OptionalLong p = single(c);
     if (p.isEmpty()) {
       return Optional.empty();
     }
     DTypeChoice dt = dtype(c);
     return Optional.of(
-        new Estimate(
-            p.getAsLong(),
-            dt.dtype,
-            dt.source,
-            method(c, classification.family()),
-            List.of(),
-            List.of()));
+        new Estimate(p.getAsLong(), dt.dtype, dt.source, method(c), List.of(), List.of()));
   }
 
   private static Optional<Estimate> pipeline(HfMetadata hf) {
@@ -70,15 +87,14 @@ public final class ParameterEstimator {
     DTypeChoice dt = null;
     for (HfComponent comp : hf.components()) {
       if (comp.config().isEmpty()) {
-        continue;
+        continue; // schedulers, tokenizers and feature extractors have no weights
       }
-      HfConfig c = comp.config().get();
-      OptionalLong p = single(c, Family.UNKNOWN);
+      OptionalLong p = single(comp.config().get());
       if (p.isPresent()) {
         total += p.getAsLong();
         parts.add(comp.name());
         if (dt == null) {
-          dt = dtype(c);
+          dt = dtype(comp.config().get());
         }
       } else {
         skipped.add(comp.name());
@@ -88,10 +104,10 @@ public final class ParameterEstimator {
       return Optional.empty();
     }
     return Optional.of(
-        new Estimate(total, dt.dtype, dt.source, "sum of component formulas", parts, skipped));
+        new Estimate(total, dt.dtype, dt.source, "sum of component layouts", parts, skipped));
   }
 
-  private static OptionalLong single(HfConfig c, Family family) {
+  private static OptionalLong single(HfConfig c) {
     Optional<String> cls = c.string("_class_name");
     if (cls.isPresent()) {
       return switch (cls.get()) {
@@ -102,52 +118,44 @@ public final class ParameterEstimator {
     }
     String type = c.string("model_type").orElse("");
     Dims d = new Dims(c);
-    boolean classifier =
-        c.strings("architectures").stream().anyMatch(a -> a.endsWith("ForImageClassification"));
     String arch = c.strings("architectures").stream().findFirst().orElse("");
-    if (T5_FAMILY.contains(type)) {
+    boolean classifier = arch.endsWith("ForImageClassification");
+    if (T5_LAYOUT.contains(type)) {
       return TransformerFormulas.t5(d);
     }
-    if (BART_FAMILY.contains(type)) {
+    if (BART_LAYOUT.contains(type)) {
       return TransformerFormulas.bartFamily(d, type);
     }
-    switch (type) {
-      case "whisper":
-        return TransformerFormulas.whisper(d);
-      case "resnet":
-        return VisionFormulas.resnet(c, classifier);
-      case "convnext":
-        return VisionFormulas.convnext(c, classifier);
-      case "swin":
-        return VisionFormulas.swin(c, classifier);
-      case "vit", "deit":
-        return TransformerFormulas.vit(
-            d, classifier, !classifier && !arch.endsWith("ForMaskedImageModeling"));
-      case "clip_text_model":
-        return TransformerFormulas.encoder(
-            d, "none"); // its last LayerNorm takes the place of the embedding one
-      default:
-        break;
-    }
-    if (family == Family.TRANSFORMER_ENCODER) {
+    if (BERT_LAYOUT.contains(type)) {
       String head =
           arch.endsWith("ForMaskedLM")
               ? "masked-lm"
               : type.equals("distilbert") ? "none" : "pooler";
       return TransformerFormulas.encoder(d, head);
     }
-    if (family == Family.TRANSFORMER_DECODER && !c.has("text_config") && !c.has("vision_config")) {
+    if (DECODER_LAYOUT.contains(type)) {
       return TransformerFormulas.decoder(d, type);
     }
-    return OptionalLong.empty();
+    return switch (type) {
+      case "whisper" -> TransformerFormulas.whisper(d);
+      case "resnet" -> VisionFormulas.resnet(c, classifier);
+      case "convnext" -> VisionFormulas.convnext(c, classifier);
+      case "swin" -> VisionFormulas.swin(c, classifier);
+      case "vit", "deit" ->
+          TransformerFormulas.vit(
+              d, classifier, !classifier && !arch.endsWith("ForMaskedImageModeling"));
+      // CLIP's text tower has no embedding LayerNorm but a final one of the same size
+      case "clip_text_model" -> TransformerFormulas.encoder(d, "none");
+      default -> OptionalLong.empty();
+    };
   }
 
-  private static String method(HfConfig c, Family family) {
+  private static String method(HfConfig c) {
     if (c.has("_class_name")) {
       return "diffusers " + c.string("_class_name").get() + " layout";
     }
     String type = c.string("model_type").orElse("?");
-    if (family == Family.TRANSFORMER_DECODER) {
+    if (DECODER_LAYOUT.contains(type)) {
       return (TransformerFormulas.llamaStyle(c) ? "Llama-style" : "GPT-2-style")
           + " decoder layout ("
           + type

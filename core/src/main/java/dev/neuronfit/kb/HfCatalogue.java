@@ -102,9 +102,17 @@ public final class HfCatalogue {
         prefixed.add(e);
       }
     }
+    // longest prefix first; among equal prefixes the model type spelled like the prefix (gpt2 for
+    // GPT2, not gpt-sw3 which reuses GPT-2's classes), then by name for a stable order
     prefixed.sort(
-        Comparator.comparingInt((Entry e) -> -e.classPrefix().length()).thenComparing(Entry::name));
+        Comparator.comparingInt((Entry e) -> -e.classPrefix().length())
+            .thenComparing(e -> !spelledLike(e.name(), e.classPrefix()))
+            .thenComparing(Entry::name));
     this.byPrefix = List.copyOf(prefixed);
+  }
+
+  private static boolean spelledLike(String name, String prefix) {
+    return name.replace("_", "").replace("-", "").equalsIgnoreCase(prefix);
   }
 
   static HfCatalogue parse(InputStream in) throws IOException {
