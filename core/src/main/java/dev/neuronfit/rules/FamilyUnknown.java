@@ -1,6 +1,5 @@
 package dev.neuronfit.rules;
 
-import dev.neuronfit.classify.Evidence;
 import dev.neuronfit.kb.Section;
 import dev.neuronfit.model.Family;
 import java.util.List;
@@ -31,7 +30,7 @@ public final class FamilyUnknown implements Rule {
     }
     String looked =
         ctx.classification().evidence().stream()
-            .map(Evidence::meaning)
+            .map(e -> e.key() + " = " + e.value() + " (" + e.source() + "): " + e.meaning())
             .reduce((a, b) -> a + "; " + b)
             .orElse("nothing recognisable");
     return List.of(

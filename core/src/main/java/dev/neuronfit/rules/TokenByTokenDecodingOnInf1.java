@@ -88,8 +88,12 @@ public final class TokenByTokenDecodingOnInf1 implements Rule {
 
   private static String ratio(long length) {
     double r = (double) length / GUIDELINE_LENGTH;
-    return r == Math.rint(r)
-        ? (long) r + " times"
-        : String.format(java.util.Locale.ROOT, "%.1f times", r);
+    if (r < 1.1) {
+      return "just over";
+    }
+    return (r == Math.rint(r)
+            ? Long.toString((long) r)
+            : String.format(java.util.Locale.ROOT, "%.1f", r))
+        + " times";
   }
 }

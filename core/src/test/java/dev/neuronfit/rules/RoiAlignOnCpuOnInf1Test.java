@@ -1,0 +1,93 @@
+package dev.neuronfit.rules;
+
+import static dev.neuronfit.rules.RuleFixtures.model;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.neuronfit.model.Family;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RoiAlignOnCpuOnInf1Test {
+  private static final String[] TORCHVISION_HEADS = {
+    "backbone.body.layer1.0.conv1.weight",
+    "rpn.head.conv.0.0.weight",
+    "roi_heads.box_head.fc6.weight",
+    "roi_heads.box_head.fc7.weight",
+    "roi_heads.box_predictor.cls_score.weight"
+  };
+
+  private final Rule rule = new RoiAlignOnCpuOnInf1();
+
+  private List<Finding> rcnn(String config) {
+    return rule.check(
+        model().family(Family.R_CNN).config(config).tensors(TORCHVISION_HEADS).context());
+  }
+
+  @Test
+  void warnsWhenTheConfigKeeps100BoxesPerImage() {
+    List<Finding> findings = rcnn("{\"box_detections_per_img\": 100}");
+
+    assertThat(findings).hasSize(1);
+    Finding f = findings.get(0);
+    assertThat(f.rule()).isEqualTo("rcnn-roi-align-cpu");
+    assertThat(f.severity()).isEqualTo(Severity.WARNING);
+    assertThat(f.target()).contains("inf1");
+    assertThat(f.observed())
+        .isEqualTo(
+            "3 RoI-head tensors (roi_heads.*); up to 100 detections per image"
+                + " (box_detections_per_img)");
+    assertThat(f.message()).contains("up to 100 boxes");
+    assertThat(f.source()).contains("[rcnn_limitations_inf1]");
+  }
+
+  @Test
+  void warnsForMoreThan100Boxes() {
+    Finding f = rcnn("{\"max_detections\": 300}").get(0);
+
+    assertThat(f.severity()).isEqualTo(Severity.WARNING);
+    assertThat(f.observed()).contains("up to 300 detections per image (max_detections)");
+  }
+
+  @Test
+  void isOnlyInformationalUnder100Boxes() {
+    Finding f = rcnn("{\"detections_per_img\": 99}").get(0);
+
+    assertThat(f.rule()).isEqualTo("rcnn-roi-align-cpu");
+    assertThat(f.severity()).isEqualTo(Severity.INFO);
+    assertThat(f.target()).contains("inf1");
+    assertThat(f.observed()).contains("up to 99 detections per image (detections_per_img)");
+    assertThat(f.message()).contains("at most 99 boxes");
+  }
+
+  @Test
+  void warnsWhenTheDetectionsPerImageAreNotStated() {
+    Finding f = rule.check(model().family(Family.R_CNN).context()).get(0);
+
+    assertThat(f.severity()).isEqualTo(Severity.WARNING);
+    assertThat(f.observed()).isEqualTo("an R-CNN (see evidence); detections per image not stated");
+  }
+
+  @Test
+  void doesNotFireForAPlainCnn() {
+    assertThat(
+            rule.check(
+                model()
+                    .family(Family.CNN)
+                    .config("{\"box_detections_per_img\": 100}")
+                    .tensors(TORCHVISION_HEADS)
+                    .context()))
+        .isEmpty();
+  }
+
+  @Test
+  void doesNotFireWhenInf1IsNotSelected() {
+    assertThat(
+            rule.check(
+                model()
+                    .family(Family.R_CNN)
+                    .tensors(TORCHVISION_HEADS)
+                    .targets("trn1", "inf2")
+                    .context()))
+        .isEmpty();
+  }
+}
