@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
 /** {@code neuronfit check}: the fit report of each model at or under the given paths. */
 @Command(
     name = "check",
+    mixinStandardHelpOptions = true,
     description = {
       "Check how well each model fits AWS Inferentia and Trainium.",
       "A PATH is a model folder or file, or a folder searched for models."

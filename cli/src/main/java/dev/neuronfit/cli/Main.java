@@ -14,9 +14,15 @@ import picocli.CommandLine.ParseResult;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = {
-      "How well does a model's architecture fit AWS Inferentia (inf1) and Trainium/Inferentia2 (trn1, inf2)?",
-      "Reads Hugging Face model folders without loading weights and answers from the Neuron",
-      "\"Model Architecture Fit Guidelines\"."
+      "How well does a model's architecture fit AWS Inferentia (inf1) and Trainium or"
+          + " Inferentia2 (trn1, inf2)? neuronfit reads Hugging Face model folders without loading"
+          + " weights and answers from the Neuron \"Model Architecture Fit Guidelines\".",
+      "",
+      "Examples:",
+      "  neuronfit check examples",
+      "  neuronfit check --format json --target inf2 path/to/model",
+      "  neuronfit check --fail-on not-a-good-fit --target inf1 path/to/model",
+      "  neuronfit matrix --edition 2.5.0"
     },
     subcommands = {CheckCommand.class, MatrixCommand.class, CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
@@ -38,9 +44,22 @@ public final class Main implements Runnable {
     System.exit(run(args));
   }
 
-  /** Runs the command line and returns the exit code; used by main and by tests. */
+  /**
+   * Runs the command line and returns the exit code. Errors that escape picocli's exception handler
+   * (a {@link LinkageError} from a broken jar, an {@link OutOfMemoryError}) still end as one line
+   * and exit code 4.
+   */
   public static int run(String... args) {
-    return commandLine().execute(args);
+    try {
+      return commandLine().execute(args);
+    } catch (Throwable e) {
+      System.err.println("neuronfit: internal error: " + e);
+      if (Boolean.getBoolean("neuronfit.verbose")
+          || java.util.Arrays.asList(args).contains("--verbose")) {
+        e.printStackTrace();
+      }
+      return ExitCodes.INTERNAL;
+    }
   }
 
   static CommandLine commandLine() {

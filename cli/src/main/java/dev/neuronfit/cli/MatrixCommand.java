@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 /** {@code neuronfit matrix}: the guideline tables of an edition. */
 @Command(
     name = "matrix",
+    mixinStandardHelpOptions = true,
     description = "Print the guideline tables: fit and package support per family and target.",
     sortOptions = false)
 final class MatrixCommand implements Callable<Integer> {

@@ -8,7 +8,7 @@ public final class Quantities {
 
   private Quantities() {}
 
-  /** E.g. {@code 12.55 GiB}; below 1 KiB, {@code 512 B}. */
+  /** E.g. {@code 2.50 GiB}, {@code 12.6 GiB}, {@code 475 MiB}; below 1 KiB, {@code 512 B}. */
   public static String bytes(long n) {
     if (n < 1024) {
       return n + " B";
@@ -23,7 +23,7 @@ public final class Quantities {
         Locale.ROOT, v >= 100 ? "%.0f %s" : v >= 10 ? "%.1f %s" : "%.2f %s", v, BYTE_UNITS[unit]);
   }
 
-  /** E.g. {@code 12.55 GiB (13,476,839,424 bytes)}. */
+  /** E.g. {@code 12.6 GiB (13,476,839,424 bytes)}. */
   public static String bytesExact(long n) {
     return n < 1024 ? n + " bytes" : bytes(n) + " (" + grouped(n) + " bytes)";
   }

@@ -7,6 +7,7 @@ import dev.neuronfit.classify.AlsoMatch;
 import dev.neuronfit.classify.Evidence;
 import dev.neuronfit.kb.Column;
 import dev.neuronfit.kb.Edition;
+import dev.neuronfit.kb.Fit;
 import dev.neuronfit.kb.FitRow;
 import dev.neuronfit.kb.FitTable;
 import dev.neuronfit.kb.Guidance;
@@ -22,6 +23,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -81,6 +83,11 @@ public final class TextRenderer {
       }
       String indent = " ".repeat(prefix.length() + wFit);
       sb.append(prefix).append(fit);
+      if (v.fit() == Fit.UNKNOWN) {
+        sb.append(style.apply(Style.Span.DIM, "no guideline row applies to an unknown family"))
+            .append('\n');
+        continue;
+      }
       for (int i = 0; i < cells.size(); i++) {
         sb.append(i == 0 ? "" : "\n" + indent).append(cells.get(i));
       }
@@ -122,20 +129,26 @@ public final class TextRenderer {
       para(sb, IND, "also matches " + a.family().id() + ": " + a.reason());
     }
 
-    List<TargetVerdict> withGuidance =
-        r.targets().stream().filter(v -> !v.guidance().isEmpty()).toList();
-    if (!withGuidance.isEmpty()) {
-      sb.append('\n').append(IND).append(style.apply(Style.Span.DIM, "GUIDANCE")).append('\n');
-      for (TargetVerdict v : withGuidance) {
-        for (Guidance g : v.guidance()) {
-          String lead = IND + pad(v.target().id(), 6);
-          for (String l :
-              wrap(g.text() + " [" + g.section().cite() + "]", WIDTH - lead.length(), "")) {
-            sb.append(lead).append(l).append('\n');
-            lead = " ".repeat(lead.length());
-          }
-        }
+    // the same guidance often applies to several targets: print it once, naming them all
+    Map<Guidance, List<String>> guidance = new LinkedHashMap<>();
+    for (TargetVerdict v : r.targets()) {
+      for (Guidance g : v.guidance()) {
+        guidance.computeIfAbsent(g, k -> new ArrayList<>()).add(v.target().id());
       }
+    }
+    if (!guidance.isEmpty()) {
+      sb.append('\n').append(IND).append(style.apply(Style.Span.DIM, "GUIDANCE")).append('\n');
+      guidance.forEach(
+          (g, targets) -> {
+            String lead = IND + pad(String.join(", ", targets), 6);
+            String indent = " ".repeat(lead.length());
+            List<String> lines =
+                wrap(g.text() + " (§ " + g.section().cite() + ")", WIDTH - indent.length(), "");
+            sb.append(lead).append(lines.get(0)).append('\n');
+            for (String l : lines.subList(1, lines.size())) {
+              sb.append(indent).append(l).append('\n');
+            }
+          });
     }
     for (String n : r.model().notes()) {
       para(sb, IND, "note: " + n);
@@ -156,6 +169,10 @@ public final class TextRenderer {
 
   private String verdictLine(Report r) {
     String family = r.architecture().family().id();
+    if (!r.architecture().isKnown()) {
+      return style.apply(Style.Span.UNKNOWN, "unknown family")
+          + " — no guideline verdict (see the evidence)";
+    }
     String conf =
         r.architecture().isKnown()
             ? String.format(
@@ -208,8 +225,15 @@ public final class TextRenderer {
     int wPath =
         Math.min(
             48, 2 + reports.stream().mapToInt(r -> r.model().path().length()).max().orElse(10));
-    int wFam = 29;
-    int wFit = 28;
+    int wFam =
+        2 + reports.stream().mapToInt(r -> r.architecture().family().id().length()).max().orElse(7);
+    int wFit =
+        2
+            + reports.stream()
+                .flatMap(r -> r.targets().stream())
+                .mapToInt(v -> Text.fit(v.fit()).length())
+                .max()
+                .orElse(8);
     StringBuilder head = new StringBuilder(pad("MODEL", wPath) + pad("FAMILY", wFam));
     targetIds.forEach(t -> head.append(pad(t.toUpperCase(java.util.Locale.ROOT), wFit)));
     head.append("FINDINGS");
@@ -264,9 +288,16 @@ public final class TextRenderer {
           .append("  (last update ")
           .append(table.lastUpdate())
           .append(")\n");
-      int wFam = 29;
-      int wFit = 28;
-      int wCell = 22;
+      int wFam = 2 + table.rows().stream().mapToInt(r -> r.family().id().length()).max().orElse(6);
+      int wFit =
+          2 + table.rows().stream().mapToInt(r -> Text.fit(r.fit()).length()).max().orElse(3);
+      int wCell = 2;
+      for (int i : cols) {
+        wCell = Math.max(wCell, 2 + packageLabel(table.columns().get(i)).length());
+        for (FitRow r : table.rows()) {
+          wCell = Math.max(wCell, 2 + Text.status(r.support().get(i)).length());
+        }
+      }
       StringBuilder head = new StringBuilder(IND + pad("FAMILY", wFam) + pad("FIT", wFit));
       for (int i : cols) {
         head.append(pad(packageLabel(table.columns().get(i)), wCell));

@@ -1,0 +1,213 @@
+package dev.neuronfit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line end to end: output, exit codes and error messages. */
+class MainTest {
+  private static final Path EXAMPLES =
+      Path.of(System.getProperty("neuronfit.root", "..")).resolve("examples");
+
+  record Run(int code, String out, String err) {}
+
+  static Run run(String... args) {
+    CommandLine cl = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  static String example(String name) {
+    return EXAMPLES.resolve(name).toString();
+  }
+
+  @Test
+  void checkPrintsTheVerdictFirstAndExitsZero() {
+    Run r = run("check", example("gpt2"));
+    assertThat(r.code()).isEqualTo(ExitCodes.OK);
+    assertThat(r.out().lines().skip(1).findFirst().orElseThrow())
+        .contains("transformer-decoder")
+        .contains("not a good fit on inf1");
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void plainTextWhenNotOnATerminal() {
+    assertThat(run("check", example("gpt2")).out()).doesNotContain("\u001b[");
+  }
+
+  @Test
+  void failOnAVerdictLevel() {
+    assertThat(run("check", "--fail-on", "not-a-good-fit", example("gpt2")).code())
+        .isEqualTo(ExitCodes.FAIL_ON);
+    assertThat(run("check", "--fail-on", "not-a-good-fit", example("resnet-50")).code())
+        .isEqualTo(ExitCodes.OK);
+    assertThat(
+            run("check", "--fail-on", "supported-with-limitations", example("tiny-faster-rcnn"))
+                .code())
+        .isEqualTo(ExitCodes.FAIL_ON);
+    assertThat(
+            run("check", "--fail-on", "not-a-good-fit", "--target", "trn1,inf2", example("gpt2"))
+                .code())
+        .isEqualTo(ExitCodes.OK);
+  }
+
+  @Test
+  void failOnAFindingSeverity() {
+    assertThat(run("check", "--fail-on", "warning", example("gpt2")).code())
+        .isEqualTo(ExitCodes.FAIL_ON);
+    assertThat(run("check", "--fail-on", "error", example("gpt2")).code()).isEqualTo(ExitCodes.OK);
+    assertThat(run("check", "--fail-on", "error", example("llama-2-7b")).code())
+        .isEqualTo(ExitCodes.FAIL_ON);
+    assertThat(run("check", "--fail-on", "warning", example("timm-mixer-b16")).code())
+        .isEqualTo(ExitCodes.FAIL_ON);
+  }
+
+  @Test
+  void usageErrorsExitTwo() {
+    assertThat(run().code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run("check").code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run("check", "--bogus", example("gpt2")).code()).isEqualTo(ExitCodes.USAGE);
+    Run edition = run("check", "--edition", "9.9.9", example("gpt2"));
+    assertThat(edition.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(edition.err()).contains("unknown edition '9.9.9'").contains("2.5.0, 2.9.0, 2.11.0");
+    Run target = run("check", "--edition", "2.5.0", "--target", "inf2", example("gpt2"));
+    assertThat(target.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(target.err()).contains("has no target 'inf2'");
+    assertThat(run("check", "--fail-on", "sometimes", example("gpt2")).code())
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(run("check", "--framework", "jax", example("gpt2")).code())
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(run("check", "--format", "yaml", example("gpt2")).code()).isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void aMissingPathIsOneLineAndExitThree(@TempDir Path dir) {
+    Run r = run("check", dir.resolve("nope").toString());
+    assertThat(r.code()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(r.err().lines()).hasSize(1);
+    assertThat(r.err())
+        .startsWith("neuronfit: ")
+        .contains("nope")
+        .contains("no such file or folder")
+        .doesNotContain("Exception");
+  }
+
+  @Test
+  void aFolderWithoutAModelExitsThree(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("notes.txt"), "hello");
+    Run r = run("check", dir.toString());
+    assertThat(r.code()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(r.err()).contains("no model found");
+  }
+
+  @Test
+  void aBrokenConfigNamesTheFileAndThePlace(@TempDir Path dir) throws IOException {
+    Path model = Files.createDirectory(dir.resolve("broken"));
+    Files.writeString(
+        model.resolve("config.json"), "{\"model_type\": \"bert\",\n \"hidden_size\": }");
+    Run r = run("check", model.toString());
+    assertThat(r.code()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(r.err().lines()).hasSize(1);
+    assertThat(r.err()).contains("config.json").contains("line 2").contains("not valid JSON");
+  }
+
+  @Test
+  void verboseAddsTheStackTrace(@TempDir Path dir) throws IOException {
+    Path model = Files.createDirectory(dir.resolve("broken"));
+    Files.writeString(model.resolve("config.json"), "[1, 2]");
+    Run r = run("check", "--verbose", model.toString());
+    assertThat(r.code()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(r.err())
+        .contains("expected a JSON object, found an array")
+        .contains("ModelFormatException")
+        .contains("\tat ");
+  }
+
+  @Test
+  void goodModelsAreStillReportedWhenAnotherPathFails(@TempDir Path dir) {
+    Run r = run("check", "--format", "json", example("gpt2"), dir.resolve("missing").toString());
+    assertThat(r.code()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(r.out()).contains("\"family\" : \"transformer-decoder\"");
+    assertThat(r.err()).contains("missing");
+  }
+
+  @Test
+  void jsonIsAnObjectForOneModelAndAnArrayForSeveral() throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    JsonNode one = json.readTree(run("check", "--format", "json", example("gpt2")).out());
+    assertThat(one.isObject()).isTrue();
+    assertThat(one.get("schemaVersion").asInt()).isEqualTo(1);
+    JsonNode all = json.readTree(run("check", "--format", "json", EXAMPLES.toString()).out());
+    assertThat(all.isArray()).isTrue();
+    assertThat(all.size()).isGreaterThanOrEqualTo(13);
+  }
+
+  @Test
+  void targetAndFrameworkNarrowTheReport() throws IOException {
+    JsonNode r =
+        new ObjectMapper()
+            .readTree(
+                run(
+                        "check",
+                        "--format",
+                        "json",
+                        "--target",
+                        "inf2",
+                        "--framework",
+                        "tensorflow",
+                        example("bert-base-uncased"))
+                    .out());
+    assertThat(r.get("targets")).hasSize(1);
+    assertThat(r.get("targets").get(0).get("target").asText()).isEqualTo("inf2");
+    assertThat(r.get("targets").get(0).get("support")).hasSize(1);
+    assertThat(r.get("targets").get(0).get("support").get(0).get("package").asText())
+        .isEqualTo("tensorflow-neuronx");
+  }
+
+  @Test
+  void markdownOutput() {
+    Run r = run("check", "--format", "md", example("resnet-50"));
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).startsWith("## ").contains("| Target | NeuronCore | Fit | Support |");
+  }
+
+  @Test
+  void matrixPrintsAnEditionsTables() throws IOException {
+    JsonNode m =
+        new ObjectMapper().readTree(run("matrix", "--edition", "2.5.0", "--format", "json").out());
+    assertThat(m.get("edition").asText()).isEqualTo("2.5.0");
+    assertThat(m.get("targets"))
+        .extracting(t -> t.get("target").asText())
+        .containsExactly("inf1", "trn1");
+    Run text = run("matrix");
+    assertThat(text.code()).isZero();
+    assertThat(text.out())
+        .contains("edition 2.11.0")
+        .contains("inf2: AWS Trainium and AWS Inferentia2 (NeuronCore-v2)");
+    assertThat(run("matrix", "--format", "md", "--target", "inf1").out())
+        .contains("## inf1: AWS Inferentia (NeuronCore v1)")
+        .doesNotContain("## trn1");
+  }
+
+  @Test
+  void versionAndHelp() {
+    assertThat(run("--version").out()).startsWith("neuronfit ");
+    Run help = run("--help");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("check").contains("matrix").contains("Exit codes");
+  }
+}
