@@ -5,33 +5,44 @@ import java.util.Optional;
 
 /**
  * Element types of stored tensors, named as in the safetensors format ({@code F32}, {@code BF16},
- * ...). Sub-byte types carry their bit width so byte sizes of packed tensors come out right.
+ * ...), plus the ONNX types safetensors lacks (complex, FNUZ float8, 4-bit integers, strings).
+ * Sub-byte types carry their bit width so byte sizes of packed tensors come out right.
  */
 public enum DType {
-  F64(64),
-  F32(32),
-  F16(16),
-  BF16(16),
-  F8_E4M3(8),
-  F8_E5M2(8),
-  F8_E8M0(8),
-  F6_E2M3(6),
-  F6_E3M2(6),
-  F4(4),
-  I64(64),
-  I32(32),
-  I16(16),
-  I8(8),
-  U64(64),
-  U32(32),
-  U16(16),
-  U8(8),
-  BOOL(8);
+  F64(64, true),
+  F32(32, true),
+  F16(16, true),
+  BF16(16, true),
+  F8_E4M3(8, true),
+  F8_E4M3FNUZ(8, false),
+  F8_E5M2(8, true),
+  F8_E5M2FNUZ(8, false),
+  F8_E8M0(8, true),
+  F6_E2M3(6, true),
+  F6_E3M2(6, true),
+  F4(4, true),
+  C128(128, false),
+  C64(64, false),
+  I64(64, true),
+  I32(32, true),
+  I16(16, true),
+  I8(8, true),
+  U64(64, true),
+  U32(32, true),
+  U16(16, true),
+  U8(8, true),
+  I4(4, false),
+  U4(4, false),
+  BOOL(8, true),
+  /** Variable-length strings: the size comes from the stored data, not from the element count. */
+  STRING(0, false);
 
   private final int bits;
+  private final boolean safetensors;
 
-  DType(int bits) {
+  DType(int bits, boolean safetensors) {
     this.bits = bits;
+    this.safetensors = safetensors;
   }
 
   public int bits() {
@@ -48,9 +59,9 @@ public enum DType {
     return (Math.multiplyExact(elements, (long) bits) + 7) / 8;
   }
 
-  /** The dtype with this safetensors name, or empty. */
-  public static Optional<DType> fromName(String name) {
-    return Arrays.stream(values()).filter(d -> d.name().equals(name)).findFirst();
+  /** The dtype with this name in the safetensors format, or empty (also for ONNX-only types). */
+  public static Optional<DType> fromSafetensorsName(String name) {
+    return Arrays.stream(values()).filter(d -> d.safetensors && d.name().equals(name)).findFirst();
   }
 
   /**

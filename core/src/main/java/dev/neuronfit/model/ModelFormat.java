@@ -5,7 +5,9 @@ package dev.neuronfit.model;
  */
 public enum ModelFormat {
   /** A Hugging Face transformers or diffusers folder (config.json, safetensors, index files). */
-  HF("hf");
+  HF("hf"),
+  /** An ONNX ModelProto file, possibly with external data files. */
+  ONNX("onnx");
 
   private final String id;
 

@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param tensors the tensors declared by weight-file headers, in file order; empty when none were
  *     read
  * @param hf Hugging Face metadata, for {@link ModelFormat#HF}
+ * @param graph the operator graph, for graph formats such as {@link ModelFormat#ONNX}
  * @param notes non-fatal oddities found while reading (capped by the reader)
  */
 public record ModelProfile(
@@ -27,6 +28,7 @@ public record ModelProfile(
     WeightSummary weights,
     List<TensorInfo> tensors,
     Optional<HfMetadata> hf,
+    Optional<Graph> graph,
     List<String> notes) {
 
   public ModelProfile {
@@ -36,6 +38,7 @@ public record ModelProfile(
     Objects.requireNonNull(weights, "weights");
     tensors = List.copyOf(tensors);
     Objects.requireNonNull(hf, "hf");
+    Objects.requireNonNull(graph, "graph");
     notes = List.copyOf(notes);
   }
 }

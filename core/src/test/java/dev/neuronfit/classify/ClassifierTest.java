@@ -228,6 +228,7 @@ class ClassifierTest {
         WeightSummary.fromTensors(tensors, "test"),
         tensors,
         Optional.of(new HfMetadata(config, Optional.empty(), List.of())),
+        Optional.empty(),
         List.of());
   }
 }

@@ -112,6 +112,7 @@ class RenderersTest {
             p.weights(),
             p.tensors(),
             p.hf(),
+            p.graph(),
             p.notes());
     Report r = INSPECTOR.report(tf, KB.defaultEdition(), Selection.ALL);
     assertThat(r.targets().get(0).support().get(0).column().pkg().id())
@@ -152,6 +153,7 @@ class RenderersTest {
         p.weights(),
         p.tensors(),
         p.hf(),
+        p.graph(),
         p.notes());
   }
 }

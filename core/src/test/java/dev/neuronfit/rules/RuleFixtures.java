@@ -166,6 +166,7 @@ final class RuleFixtures {
               weights,
               tensors,
               Optional.of(new HfMetadata(config, Optional.empty(), List.of())),
+              Optional.empty(),
               List.of());
       Classification c =
           new Classification(family, family == Family.UNKNOWN ? 0.0 : 0.9, evidence, List.of());

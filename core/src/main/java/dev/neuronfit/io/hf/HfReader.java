@@ -66,6 +66,7 @@ public final class HfReader implements ModelReader {
           WeightSummary.fromTensors(tensors, "safetensors header of " + name),
           tensors,
           Optional.of(new HfMetadata(Optional.empty(), Optional.empty(), List.of())),
+          Optional.empty(),
           notes.list());
     }
     HfConfig cfg = readConfig(path, path, name, json);
@@ -100,6 +101,7 @@ public final class HfReader implements ModelReader {
         summary(found),
         found.tensors(),
         Optional.of(new HfMetadata(config, Optional.empty(), List.of())),
+        Optional.empty(),
         notes.list());
   }
 
@@ -206,6 +208,7 @@ public final class HfReader implements ModelReader {
         summary,
         tensors,
         Optional.of(meta),
+        Optional.empty(),
         notes.list());
   }
 

@@ -137,7 +137,7 @@ final class SafetensorsHeader {
       throw new ModelFormatException(shown, place, "missing \"dtype\" string");
     }
     DType dtype =
-        DType.fromName(dtypeNode.asText())
+        DType.fromSafetensorsName(dtypeNode.asText())
             .orElseThrow(
                 () ->
                     new ModelFormatException(
