@@ -19,6 +19,8 @@ public final class ContentSniffer {
     JSON_OBJECT,
     /** An 8-byte little-endian length followed by a JSON object: a safetensors file. */
     SAFETENSORS,
+    /** A protobuf whose first fields are those of an ONNX ModelProto. */
+    ONNX,
     /** Nothing this version reads. */
     UNKNOWN
   }
@@ -49,7 +51,66 @@ public final class ContentSniffer {
         return Kind.SAFETENSORS;
       }
     }
-    return Kind.UNKNOWN;
+    return looksLikeOnnx(head, n) ? Kind.ONNX : Kind.UNKNOWN;
+  }
+
+  /**
+   * An ONNX ModelProto is written field by field in number order: ir_version (field 1, a varint)
+   * first, then producer_name (2), producer_version (3), domain (4) as strings, model_version (5),
+   * doc_string (6), graph (7) or opset_import (8). The head must hold at least one such field, and
+   * ir_version, when it comes first, must be a plausible IR version. Other protobufs (TensorFlow
+   * GraphDefs start with field 1 as a message) fail this.
+   */
+  private static boolean looksLikeOnnx(byte[] b, int n) {
+    int i = 0;
+    int fields = 0;
+    while (i < n && fields < 4) {
+      int tag = b[i] & 0xFF;
+      if ((tag & 0x80) != 0) {
+        return false;
+      }
+      int field = tag >>> 3;
+      int wire = tag & 7;
+      i++;
+      if (field == 1 && wire == 0 || field == 5 && wire == 0) {
+        long v = 0;
+        int shift = 0;
+        while (i < n && (b[i] & 0x80) != 0 && shift < 63) {
+          v |= (long) (b[i] & 0x7F) << shift;
+          shift += 7;
+          i++;
+        }
+        if (i >= n) {
+          return fields > 0;
+        }
+        v |= (long) (b[i] & 0x7F) << shift;
+        i++;
+        if (field == 1 && (v < 1 || v > 64)) {
+          return false;
+        }
+      } else if (field >= 2 && field <= 4 || field == 6) {
+        if (wire != 2 || i >= n) {
+          return false;
+        }
+        int len = b[i] & 0xFF;
+        if ((len & 0x80) != 0) {
+          return fields > 0;
+        }
+        i++;
+        for (int k = i; k < Math.min(n, i + len); k++) {
+          if (b[k] < 0x20 && b[k] != '\n' && b[k] != '\t' && b[k] != '\r') {
+            return false;
+          }
+        }
+        i += len;
+      } else if ((field == 7 || field == 8) && wire == 2) {
+        return true;
+      } else {
+        return false;
+      }
+      fields++;
+    }
+    return fields > 0 && (b[0] & 0xFF) == 0x08;
   }
 
   private static int skipBlanks(byte[] b, int from, int n) {

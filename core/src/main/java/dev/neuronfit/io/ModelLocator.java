@@ -1,6 +1,7 @@
 package dev.neuronfit.io;
 
 import dev.neuronfit.io.hf.HfReader;
+import dev.neuronfit.io.onnx.OnnxReader;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -82,18 +84,47 @@ public final class ModelLocator {
       return;
     }
     List<Path> children = new ArrayList<>();
+    List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path p : ds) {
         String name = p.getFileName().toString();
-        if (!name.startsWith(".") && Files.isDirectory(p)) {
-          children.add(p);
+        if (name.startsWith(".")) {
+          continue;
         }
+        if (Files.isDirectory(p)) {
+          children.add(p);
+        } else if (Files.isRegularFile(p)) {
+          files.add(p);
+        }
+      }
+    }
+    files.sort(null);
+    for (Path file : files) {
+      modelFile(file).ifPresent(reader -> found.add(new Located(file, reader)));
+      if (found.size() > limits.maxModelsFound()) {
+        throw new ModelFormatException(
+            dir, "", "more than " + limits.maxModelsFound() + " models found; name fewer folders");
       }
     }
     children.sort(null);
     for (Path child : children) {
       search(child, depth + 1, found, visited);
     }
+  }
+
+  /**
+   * A loose file in a searched folder that is a model by itself: a safetensors file, or a binary
+   * model format recognised by content. JSON files count only as part of a model folder.
+   */
+  private static Optional<ModelReader> modelFile(Path file) throws IOException {
+    if (Files.size(file) == 0) {
+      return Optional.empty();
+    }
+    return switch (ContentSniffer.sniff(file)) {
+      case SAFETENSORS -> Optional.of(new HfReader());
+      case ONNX -> Optional.of(new OnnxReader());
+      case JSON_OBJECT, UNKNOWN -> Optional.empty();
+    };
   }
 
   private void add(List<Located> found, Located located, Path where) throws ModelFormatException {
@@ -111,7 +142,10 @@ public final class ModelLocator {
         return true;
       }
     }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.safetensors")) {
+    // weights named as transformers and diffusers save them; other loose .safetensors files are
+    // models of their own
+    try (DirectoryStream<Path> ds =
+        Files.newDirectoryStream(dir, "{model,diffusion_pytorch_model}*.safetensors")) {
       for (Path p : ds) {
         if (Files.isRegularFile(p)) {
           return true;
@@ -124,12 +158,13 @@ public final class ModelLocator {
   private static ModelReader readerForFile(Path file) throws IOException {
     return switch (ContentSniffer.sniff(file)) {
       case JSON_OBJECT, SAFETENSORS -> new HfReader();
+      case ONNX -> new OnnxReader();
       case UNKNOWN ->
           throw new ModelFormatException(
               file,
               "",
-              "not a format neuronfit reads yet (it reads Hugging Face config.json,"
-                  + " model_index.json and .safetensors files, or a folder holding them)");
+              "not a format neuronfit reads yet (it reads ONNX models, Hugging Face config.json,"
+                  + " model_index.json and .safetensors files, and folders holding them)");
     };
   }
 }

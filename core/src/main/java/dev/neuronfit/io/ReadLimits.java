@@ -14,6 +14,10 @@ package dev.neuronfit.io;
  * @param maxSearchDepth how many folder levels below a path are searched for models
  * @param maxModelsFound most models one search may return
  * @param maxNotes most non-fatal notes kept per model
+ * @param maxGraphNodes most operator nodes one graph model may have, subgraphs and functions
+ *     included
+ * @param maxGraphDepth deepest nesting of subgraphs (If, Loop, Scan bodies) read
+ * @param maxConstantElements largest constant tensor whose numbers are kept for detection
  */
 public record ReadLimits(
     long maxJsonFileBytes,
@@ -24,11 +28,15 @@ public record ReadLimits(
     int maxJsonStringChars,
     int maxSearchDepth,
     int maxModelsFound,
-    int maxNotes) {
+    int maxNotes,
+    int maxGraphNodes,
+    int maxGraphDepth,
+    int maxConstantElements) {
 
   /** The limits used unless a caller chooses others. */
   public static final ReadLimits DEFAULT =
-      new ReadLimits(32L << 20, 100_000_000L, 500_000, 10_000, 64, 1 << 20, 6, 10_000, 20);
+      new ReadLimits(
+          32L << 20, 100_000_000L, 500_000, 10_000, 64, 1 << 20, 6, 10_000, 20, 1_000_000, 8, 4096);
 
   public ReadLimits {
     if (maxJsonFileBytes <= 0
@@ -39,7 +47,10 @@ public record ReadLimits(
         || maxJsonStringChars <= 0
         || maxSearchDepth < 0
         || maxModelsFound <= 0
-        || maxNotes < 0) {
+        || maxNotes < 0
+        || maxGraphNodes <= 0
+        || maxGraphDepth < 0
+        || maxConstantElements < 0) {
       throw new IllegalArgumentException("read limits must be positive");
     }
   }

@@ -34,7 +34,10 @@ class BoundedJsonTest {
         maxStringChars,
         d.maxSearchDepth(),
         d.maxModelsFound(),
-        d.maxNotes());
+        d.maxNotes(),
+        d.maxGraphNodes(),
+        d.maxGraphDepth(),
+        d.maxConstantElements());
   }
 
   private JsonNode parse(String text) throws ModelFormatException {

@@ -36,7 +36,10 @@ class ModelLocatorTest {
         d.maxJsonStringChars(),
         maxSearchDepth,
         maxModelsFound,
-        d.maxNotes());
+        d.maxNotes(),
+        d.maxGraphNodes(),
+        d.maxGraphDepth(),
+        d.maxConstantElements());
   }
 
   private static void write(Path file, String text) throws IOException {
@@ -69,7 +72,7 @@ class ModelLocatorTest {
             Path.of("group/beta"),
             Path.of("group/delta"),
             Path.of("group/gamma"),
-            Path.of("mid"),
+            Path.of("mid/w.safetensors"),
             Path.of("zeta"));
     assertThat(found).allSatisfy(l -> assertThat(l.reader()).isInstanceOf(HfReader.class));
   }

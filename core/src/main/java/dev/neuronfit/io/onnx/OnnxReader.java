@@ -1,0 +1,546 @@
+package dev.neuronfit.io.onnx;
+
+import static dev.neuronfit.io.onnx.OnnxFields.*;
+import static dev.neuronfit.io.pb.ProtoReader.FIXED32;
+import static dev.neuronfit.io.pb.ProtoReader.LENGTH_DELIMITED;
+import static dev.neuronfit.io.pb.ProtoReader.VARINT;
+
+import dev.neuronfit.io.ModelFormatException;
+import dev.neuronfit.io.ModelReader;
+import dev.neuronfit.io.ReadLimits;
+import dev.neuronfit.io.pb.ProtoReader;
+import dev.neuronfit.model.AttributeValue;
+import dev.neuronfit.model.ConstantValue;
+import dev.neuronfit.model.DType;
+import dev.neuronfit.model.Framework;
+import dev.neuronfit.model.Graph;
+import dev.neuronfit.model.ModelFormat;
+import dev.neuronfit.model.ModelProfile;
+import dev.neuronfit.model.OpNode;
+import dev.neuronfit.model.TensorInfo;
+import dev.neuronfit.model.ValueInfo;
+import dev.neuronfit.model.WeightSummary;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads an ONNX ModelProto by walking its protobuf fields: opsets, producer, metadata, the graph's
+ * inputs, outputs, nodes and initializers, subgraphs of If, Loop and Scan, and model-local
+ * functions. Tensor payloads are skipped by seeking past them, so the cost follows the size of the
+ * graph, not of the weights; external data files are checked by size and never opened.
+ */
+public final class OnnxReader implements ModelReader {
+
+  @Override
+  public ModelProfile read(Path path, ReadLimits limits) throws IOException {
+    int maxMessageDepth = 8 + 4 * (limits.maxGraphDepth() + 1);
+    try (ProtoReader r = ProtoReader.open(path, path, maxMessageDepth)) {
+      Parse p = new Parse(r, limits);
+      p.model();
+      if (!p.sawGraph) {
+        throw new ModelFormatException(
+            path, "", "not an ONNX model: no graph (ModelProto field 7)");
+      }
+      Path folder = path.getParent() != null ? path.getParent() : Path.of("");
+      List<TensorInfo> tensors = new ArrayList<>();
+      Map<String, Graph.ExternalRef> external = new LinkedHashMap<>();
+      ExternalData ext = new ExternalData(path, folder);
+      String fileName = path.getFileName().toString();
+      for (OnnxTensor t : p.weights) {
+        long bytes;
+        String file = fileName;
+        if (t.isExternal()) {
+          Graph.ExternalRef ref = ext.check(t);
+          external.put(t.name(), ref);
+          bytes = ref.length();
+          file = ref.location();
+        } else {
+          bytes = t.dtype() == DType.STRING ? t.storedBytes() : t.dtype().bytesFor(t.elements());
+        }
+        tensors.add(new TensorInfo(t.name(), t.dtype(), t.dims(), t.elements(), bytes, file));
+      }
+      List<String> notes = new ArrayList<>(p.notes);
+      notes.addAll(ext.notes());
+      Graph graph =
+          new Graph(
+              p.opsets,
+              (p.producerName + " " + p.producerVersion).strip(),
+              p.metadata,
+              p.mainInputs(),
+              p.outputs,
+              p.nodes,
+              p.constants,
+              external);
+      String basis =
+          "initializers and constants declared in "
+              + fileName
+              + (external.isEmpty() ? "" : " (" + external.size() + " in external data)");
+      return new ModelProfile(
+          path.toString(),
+          ModelFormat.ONNX,
+          framework(p.producerName),
+          WeightSummary.fromTensors(tensors, basis),
+          tensors,
+          Optional.empty(),
+          Optional.of(graph),
+          cap(notes, limits.maxNotes()));
+    }
+  }
+
+  /** The framework an exporter name stands for. */
+  static Framework framework(String producer) {
+    String p = producer.toLowerCase(java.util.Locale.ROOT);
+    if (p.contains("pytorch") || p.equals("torch")) {
+      return Framework.PYTORCH;
+    }
+    if (p.contains("tf2onnx") || p.contains("keras2onnx") || p.contains("tensorflow")) {
+      return Framework.TENSORFLOW;
+    }
+    return Framework.UNKNOWN;
+  }
+
+  private static List<String> cap(List<String> notes, int max) {
+    if (notes.size() <= max) {
+      return notes;
+    }
+    List<String> out = new ArrayList<>(notes.subList(0, max));
+    out.add((notes.size() - max) + " more notes not shown");
+    return out;
+  }
+
+  /** The state of one parse. */
+  private static final class Parse {
+    private final ProtoReader r;
+    private final ReadLimits limits;
+    private final int maxString;
+    boolean sawGraph;
+    String producerName = "";
+    String producerVersion = "";
+    final Map<String, Long> opsets = new LinkedHashMap<>();
+    final Map<String, String> metadata = new LinkedHashMap<>();
+    final List<ValueInfo> inputs = new ArrayList<>();
+    final List<ValueInfo> outputs = new ArrayList<>();
+    final List<OpNode> nodes = new ArrayList<>();
+    final List<OnnxTensor> weights = new ArrayList<>();
+    final Set<String> initializerNames = new HashSet<>();
+    final Map<String, ConstantValue> constants = new LinkedHashMap<>();
+    final List<String> notes = new ArrayList<>();
+
+    Parse(ProtoReader r, ReadLimits limits) {
+      this.r = r;
+      this.limits = limits;
+      this.maxString = limits.maxJsonStringChars();
+    }
+
+    void model() throws IOException {
+      int tag;
+      while ((tag = r.nextTag()) != -1) {
+        switch (ProtoReader.fieldNumber(tag)) {
+          case MODEL_IR_VERSION -> {
+            r.expect(tag, VARINT, "ir_version");
+            r.readVarint();
+          }
+          case MODEL_PRODUCER_NAME -> producerName = string(tag, "producer_name");
+          case MODEL_PRODUCER_VERSION -> producerVersion = string(tag, "producer_version");
+          case MODEL_GRAPH -> {
+            r.expect(tag, LENGTH_DELIMITED, "graph");
+            if (sawGraph) {
+              throw r.error(r.position(), "a second main graph (field 7)");
+            }
+            sawGraph = true;
+            graph("", 0, true);
+          }
+          case MODEL_OPSET_IMPORT -> opset(tag);
+          case MODEL_METADATA_PROPS -> {
+            r.expect(tag, LENGTH_DELIMITED, "metadata_props");
+            String[] kv = entry();
+            if (metadata.size() < 1000) {
+              metadata.put(kv[0], kv[1]);
+            }
+          }
+          case MODEL_FUNCTIONS -> function(tag);
+          default -> r.skipValue(tag);
+        }
+      }
+    }
+
+    private void opset(int tag) throws IOException {
+      r.expect(tag, LENGTH_DELIMITED, "opset_import");
+      long token = r.beginMessage();
+      String domain = "";
+      long version = 0;
+      int t;
+      while ((t = r.nextTag()) != -1) {
+        switch (ProtoReader.fieldNumber(t)) {
+          case OPSET_DOMAIN -> domain = string(t, "opset domain");
+          case OPSET_VERSION -> {
+            r.expect(t, VARINT, "opset version");
+            version = r.readVarint();
+          }
+          default -> r.skipValue(t);
+        }
+      }
+      r.endMessage(token);
+      if (opsets.size() < 1000) {
+        opsets.put(domain.equals("ai.onnx") ? "" : domain, version);
+      }
+    }
+
+    private void graph(String scope, int depth, boolean main) throws IOException {
+      if (depth > limits.maxGraphDepth()) {
+        throw r.error(
+            r.position(), "subgraphs nested deeper than the limit of " + limits.maxGraphDepth());
+      }
+      long token = r.beginMessage();
+      int tag;
+      while ((tag = r.nextTag()) != -1) {
+        switch (ProtoReader.fieldNumber(tag)) {
+          case GRAPH_NODE -> node(tag, scope, depth);
+          case GRAPH_INITIALIZER -> {
+            r.expect(tag, LENGTH_DELIMITED, "initializer");
+            OnnxTensor t = tensor("initializer " + (weights.size() + 1));
+            addWeight(t, t.name());
+            initializerNames.add(t.name());
+          }
+          case GRAPH_SPARSE_INITIALIZER -> sparse(tag);
+          case GRAPH_INPUT -> {
+            ValueInfo v = valueInfo(tag, "input");
+            if (main && inputs.size() < 10_000) {
+              inputs.add(v);
+            }
+          }
+          case GRAPH_OUTPUT -> {
+            ValueInfo v = valueInfo(tag, "output");
+            if (main && outputs.size() < 10_000) {
+              outputs.add(v);
+            }
+          }
+          default -> r.skipValue(tag);
+        }
+      }
+      r.endMessage(token);
+    }
+
+    private void node(int tag, String scope, int depth) throws IOException {
+      r.expect(tag, LENGTH_DELIMITED, "node");
+      if (nodes.size() >= limits.maxGraphNodes()) {
+        throw r.error(r.position(), "more than " + limits.maxGraphNodes() + " nodes");
+      }
+      String where = "node " + (nodes.size() + 1);
+      long token = r.beginMessage();
+      String name = "";
+      String opType = "";
+      String domain = "";
+      List<String> in = new ArrayList<>();
+      List<String> out = new ArrayList<>();
+      Map<String, AttributeValue> attrs = new LinkedHashMap<>();
+      List<OnnxTensor> attrTensors = new ArrayList<>();
+      List<Runnable> pendingSubgraphs = new ArrayList<>();
+      int t;
+      while ((t = r.nextTag()) != -1) {
+        switch (ProtoReader.fieldNumber(t)) {
+          case NODE_INPUT -> listAdd(in, string(t, where + " input"), where + " inputs");
+          case NODE_OUTPUT -> listAdd(out, string(t, where + " output"), where + " outputs");
+          case NODE_NAME -> name = string(t, where + " name");
+          case NODE_OP_TYPE -> opType = string(t, where + " op_type");
+          case NODE_DOMAIN -> domain = string(t, where + " domain");
+          case NODE_ATTRIBUTE -> {
+            r.expect(t, LENGTH_DELIMITED, where + " attribute");
+            attribute(
+                attrs, attrTensors, scope, depth, name.isEmpty() ? where.replace(' ', '_') : name);
+          }
+          default -> r.skipValue(t);
+        }
+      }
+      r.endMessage(token);
+      if (opType.isEmpty()) {
+        throw r.error(
+            r.position(),
+            where + (name.isEmpty() ? "" : " (\"" + name + "\")") + " has no op_type");
+      }
+      if (opType.equals("Constant") && out.size() == 1 && attrTensors.size() == 1) {
+        OnnxTensor c = attrTensors.get(0);
+        addWeight(c, out.get(0));
+      }
+      nodes.add(new OpNode(name, opType, domain, in, out, attrs, scope));
+    }
+
+    private void attribute(
+        Map<String, AttributeValue> attrs,
+        List<OnnxTensor> tensors,
+        String scope,
+        int depth,
+        String nodeName)
+        throws IOException {
+      long token = r.beginMessage();
+      String name = "";
+      AttributeValue value = null;
+      List<Long> ints = new ArrayList<>();
+      List<Double> floats = new ArrayList<>();
+      int subgraphs = 0;
+      int t;
+      while ((t = r.nextTag()) != -1) {
+        switch (ProtoReader.fieldNumber(t)) {
+          case ATTR_NAME -> name = string(t, "attribute name");
+          case ATTR_I -> {
+            r.expect(t, VARINT, "attribute i");
+            value = new AttributeValue.Int(r.readVarint());
+          }
+          case ATTR_F -> {
+            r.expect(t, FIXED32, "attribute f");
+            value = new AttributeValue.Float(Float.intBitsToFloat(r.readFixed32()));
+          }
+          case ATTR_S -> {
+            r.expect(t, LENGTH_DELIMITED, "attribute s");
+            long len = r.readLength();
+            if (len <= 4096) {
+              value =
+                  new AttributeValue.Text(
+                      new String(r.readRaw((int) len), java.nio.charset.StandardCharsets.UTF_8));
+            } else {
+              r.skip(len);
+            }
+          }
+          case ATTR_INTS -> OnnxTensor.readInts(r, t, ints, 4096, "attribute ints");
+          case ATTR_FLOATS -> floats(t, floats);
+          case ATTR_T -> {
+            r.expect(t, LENGTH_DELIMITED, "attribute t");
+            OnnxTensor tensor = tensor("attribute tensor of " + nodeName);
+            tensors.add(tensor);
+            value = new AttributeValue.Tensor(tensor.name());
+          }
+          case ATTR_G, ATTR_GRAPHS -> {
+            r.expect(t, LENGTH_DELIMITED, "attribute graph");
+            String sub =
+                (scope.isEmpty() ? "" : scope + "/")
+                    + nodeName
+                    + "."
+                    + (name.isEmpty() ? "graph" : name)
+                    + (subgraphs > 0 ? "#" + subgraphs : "");
+            subgraphs++;
+            graph(sub, depth + 1, false);
+            value = new AttributeValue.Subgraph(sub);
+          }
+          default -> r.skipValue(t);
+        }
+      }
+      r.endMessage(token);
+      if (!ints.isEmpty()) {
+        value = new AttributeValue.Ints(ints);
+      } else if (!floats.isEmpty()) {
+        value = new AttributeValue.Floats(floats);
+      }
+      if (value != null && !name.isEmpty() && attrs.size() < 256) {
+        attrs.put(name, value);
+      }
+    }
+
+    private void floats(int tag, List<Double> out) throws IOException {
+      if (ProtoReader.wireType(tag) == FIXED32) {
+        if (out.size() < 4096) {
+          out.add((double) Float.intBitsToFloat(r.readFixed32()));
+        } else {
+          r.readFixed32();
+        }
+        return;
+      }
+      r.expect(tag, LENGTH_DELIMITED, "attribute floats");
+      long len = r.readLength();
+      if (len % 4 != 0) {
+        throw r.error(r.position(), "packed floats of " + len + " bytes is not a multiple of 4");
+      }
+      for (long i = 0; i < len / 4; i++) {
+        float f = Float.intBitsToFloat(r.readFixed32());
+        if (out.size() < 4096) {
+          out.add((double) f);
+        }
+      }
+    }
+
+    private OnnxTensor tensor(String place) throws IOException {
+      return OnnxTensor.read(r, limits.maxConstantElements(), maxString, place);
+    }
+
+    private void addWeight(OnnxTensor t, String name) throws ModelFormatException {
+      if (weights.size() >= limits.maxTensors()) {
+        throw r.error(r.position(), "more than " + limits.maxTensors() + " tensors");
+      }
+      OnnxTensor named =
+          name.equals(t.name())
+              ? t
+              : new OnnxTensor(
+                  name,
+                  t.dtype(),
+                  t.dims(),
+                  t.elements(),
+                  t.storedBytes(),
+                  t.external(),
+                  t.values());
+      weights.add(named);
+      t.values().ifPresent(v -> constants.put(name, new ConstantValue(t.dims(), v)));
+    }
+
+    /** A SparseTensorProto initializer: its values and indices tensors count as weights. */
+    private void sparse(int tag) throws IOException {
+      r.expect(tag, LENGTH_DELIMITED, "sparse_initializer");
+      long token = r.beginMessage();
+      int t;
+      while ((t = r.nextTag()) != -1) {
+        int field = ProtoReader.fieldNumber(t);
+        if (field == SPARSE_VALUES || field == SPARSE_INDICES) {
+          r.expect(t, LENGTH_DELIMITED, "sparse tensor part");
+          OnnxTensor part = tensor("sparse initializer");
+          addWeight(part, part.name() + (field == SPARSE_INDICES ? ".indices" : ""));
+          initializerNames.add(part.name());
+        } else {
+          r.skipValue(t);
+        }
+      }
+      r.endMessage(token);
+    }
+
+    private ValueInfo valueInfo(int tag, String what) throws IOException {
+      r.expect(tag, LENGTH_DELIMITED, what);
+      long token = r.beginMessage();
+      String name = "";
+      Optional<DType> elem = Optional.empty();
+      List<ValueInfo.Dim> dims = new ArrayList<>();
+      int t;
+      while ((t = r.nextTag()) != -1) {
+        switch (ProtoReader.fieldNumber(t)) {
+          case VALUE_NAME -> name = string(t, what + " name");
+          case VALUE_TYPE -> {
+            r.expect(t, LENGTH_DELIMITED, what + " type");
+            long typeToken = r.beginMessage();
+            int tt;
+            while ((tt = r.nextTag()) != -1) {
+              if (ProtoReader.fieldNumber(tt) == TYPE_TENSOR
+                  && ProtoReader.wireType(tt) == LENGTH_DELIMITED) {
+                long tensorToken = r.beginMessage();
+                int x;
+                while ((x = r.nextTag()) != -1) {
+                  if (ProtoReader.fieldNumber(x) == TYPE_TENSOR_ELEM_TYPE
+                      && ProtoReader.wireType(x) == VARINT) {
+                    elem = OnnxTypes.of(r.readVarint());
+                  } else if (ProtoReader.fieldNumber(x) == TYPE_TENSOR_SHAPE
+                      && ProtoReader.wireType(x) == LENGTH_DELIMITED) {
+                    shape(dims);
+                  } else {
+                    r.skipValue(x);
+                  }
+                }
+                r.endMessage(tensorToken);
+              } else {
+                r.skipValue(tt);
+              }
+            }
+            r.endMessage(typeToken);
+          }
+          default -> r.skipValue(t);
+        }
+      }
+      r.endMessage(token);
+      return new ValueInfo(name, elem, dims);
+    }
+
+    private void shape(List<ValueInfo.Dim> dims) throws IOException {
+      long token = r.beginMessage();
+      int t;
+      while ((t = r.nextTag()) != -1) {
+        if (ProtoReader.fieldNumber(t) != SHAPE_DIM
+            || ProtoReader.wireType(t) != LENGTH_DELIMITED) {
+          r.skipValue(t);
+          continue;
+        }
+        long dimToken = r.beginMessage();
+        ValueInfo.Dim dim = ValueInfo.Dim.symbolic("");
+        int d;
+        while ((d = r.nextTag()) != -1) {
+          if (ProtoReader.fieldNumber(d) == DIM_VALUE && ProtoReader.wireType(d) == VARINT) {
+            dim = ValueInfo.Dim.of(r.readVarint());
+          } else if (ProtoReader.fieldNumber(d) == DIM_PARAM
+              && ProtoReader.wireType(d) == LENGTH_DELIMITED) {
+            dim = ValueInfo.Dim.symbolic(r.readString(maxString, "dim_param"));
+          } else {
+            r.skipValue(d);
+          }
+        }
+        r.endMessage(dimToken);
+        if (dims.size() < 64) {
+          dims.add(dim);
+        }
+      }
+      r.endMessage(token);
+    }
+
+    private void function(int tag) throws IOException {
+      r.expect(tag, LENGTH_DELIMITED, "function");
+      long token = r.beginMessage();
+      String name = "";
+      String domain = "";
+      List<Long> nodeStarts = new ArrayList<>();
+      int t;
+      while ((t = r.nextTag()) != -1) {
+        switch (ProtoReader.fieldNumber(t)) {
+          case FUNCTION_NAME -> name = string(t, "function name");
+          case FUNCTION_DOMAIN -> domain = string(t, "function domain");
+          case FUNCTION_NODE -> {
+            r.expect(t, LENGTH_DELIMITED, "function node");
+            nodeStarts.add(r.position());
+            r.skip(r.readLength());
+          }
+          default -> r.skipValue(t);
+        }
+      }
+      long end = r.position();
+      // nodes come back after the name, which may follow them in the file
+      String scope = "function:" + (domain.isEmpty() ? "" : domain + ".") + name;
+      for (long start : nodeStarts) {
+        r.seek(start);
+        node(LENGTH_DELIMITED, scope, 1);
+      }
+      r.seek(end);
+      r.endMessage(token);
+    }
+
+    private String[] entry() throws IOException {
+      long token = r.beginMessage();
+      String key = "";
+      String value = "";
+      int t;
+      while ((t = r.nextTag()) != -1) {
+        switch (ProtoReader.fieldNumber(t)) {
+          case ENTRY_KEY -> key = string(t, "metadata key");
+          case ENTRY_VALUE -> value = string(t, "metadata value");
+          default -> r.skipValue(t);
+        }
+      }
+      r.endMessage(token);
+      return new String[] {key, value};
+    }
+
+    private String string(int tag, String what) throws IOException {
+      r.expect(tag, LENGTH_DELIMITED, what);
+      return r.readString(maxString, what);
+    }
+
+    private void listAdd(List<String> list, String value, String what) throws ModelFormatException {
+      if (list.size() >= 10_000) {
+        throw r.error(r.position(), what + ": more than 10,000");
+      }
+      list.add(value);
+    }
+
+    /** Graph inputs without the initializers that old IR versions also list as inputs. */
+    List<ValueInfo> mainInputs() {
+      return inputs.stream().filter(v -> !initializerNames.contains(v.name())).toList();
+    }
+  }
+}
