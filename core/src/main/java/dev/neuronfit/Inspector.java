@@ -2,6 +2,8 @@ package dev.neuronfit;
 
 import dev.neuronfit.classify.Classification;
 import dev.neuronfit.classify.Classifier;
+import dev.neuronfit.coverage.OperatorCoverage;
+import dev.neuronfit.coverage.OperatorSummary;
 import dev.neuronfit.estimate.Estimate;
 import dev.neuronfit.estimate.ParameterEstimator;
 import dev.neuronfit.io.ModelLocator;
@@ -31,8 +33,8 @@ import java.util.Properties;
 
 /**
  * The one entry point of the library: finds the models under a path and turns each into a {@link
- * Report}. Data flows one way: files to profile, profile to classification, classification to
- * estimates, verdicts and findings, and those to the report.
+ * Report}. Data flows one way: files to profile, profile to classification and operator coverage,
+ * those to estimates, verdicts and findings, and all of them to the report.
  *
  * <p>Thread-safe once built; reuse one instance for many models.
  */
@@ -82,7 +84,13 @@ public final class Inspector {
     WeightSummary weights = effectiveWeights(profile.weights(), estimate);
     List<Target> targets =
         edition.targets().stream().filter(t -> selection.includesTarget(t.id())).toList();
-    RuleContext ctx = new RuleContext(profile, c, weights, edition, targets);
+    // the operator lists are loaded only for models that have a graph
+    Optional<OperatorSummary> operators =
+        profile.graph().isPresent()
+            ? OperatorCoverage.of(
+                profile, kb.operatorLists(), targets.stream().map(Target::id).toList())
+            : Optional.empty();
+    RuleContext ctx = new RuleContext(profile, c, weights, edition, targets, operators);
     ModelSummary summary =
         new ModelSummary(
             profile.path(),
@@ -98,7 +106,8 @@ public final class Inspector {
         summary,
         c,
         Verdicts.build(edition, c.family(), profile.framework(), selection),
-        RuleRegistry.run(ctx));
+        RuleRegistry.run(ctx),
+        operators);
   }
 
   /**

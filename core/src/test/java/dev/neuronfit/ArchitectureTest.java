@@ -83,6 +83,18 @@ class ArchitectureTest {
         .check(CORE);
     noClasses()
         .that()
+        .resideInAPackage("dev.neuronfit.coverage..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.neuronfit.io..",
+            "dev.neuronfit.classify..",
+            "dev.neuronfit.rules..",
+            "dev.neuronfit.report..",
+            "dev.neuronfit.verdict..")
+        .check(CORE);
+    noClasses()
+        .that()
         .resideInAPackage("dev.neuronfit.rules..")
         .should()
         .dependOnClassesThat()

@@ -18,9 +18,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The guideline editions, the Neuron packages and the Hugging Face catalogue, loaded from data
- * files under {@code dev/neuronfit/kb/} on the class path. Editions are parsed on first use and
- * cached.
+ * The guideline editions, the Neuron packages, the Hugging Face catalogue and the Neuron operator
+ * lists, loaded from data files under {@code dev/neuronfit/kb/} on the class path. Editions, the
+ * catalogue and the operator lists are parsed on first use and cached.
  *
  * <p>The data files ship with neuronfit, so a malformed one is our bug: loading throws {@link
  * IllegalStateException}, never a model-format error.
@@ -33,6 +33,7 @@ public final class KnowledgeBase {
   private final Map<String, NeuronPackage> packages;
   private final Map<String, Edition> editions = new ConcurrentHashMap<>();
   private volatile HfCatalogue catalogue;
+  private volatile OperatorLists operatorLists;
 
   private KnowledgeBase() {
     JsonNode index = readJson("editions/index.json");
@@ -96,6 +97,19 @@ public final class KnowledgeBase {
       catalogue = c;
     }
     return c;
+  }
+
+  /**
+   * The Neuron operator lists ({@code operator-lists.json}), parsed on first use: only graph models
+   * need them, so reports of other models never pay for them.
+   */
+  public OperatorLists operatorLists() {
+    OperatorLists l = operatorLists;
+    if (l == null) {
+      l = OperatorLists.parse(readJson("operator-lists.json"));
+      operatorLists = l;
+    }
+    return l;
   }
 
   public Optional<NeuronPackage> neuronPackage(String id) {

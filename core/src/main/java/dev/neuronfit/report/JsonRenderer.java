@@ -6,6 +6,10 @@ import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import dev.neuronfit.classify.AlsoMatch;
 import dev.neuronfit.classify.Evidence;
+import dev.neuronfit.coverage.ListCoverage;
+import dev.neuronfit.coverage.OpCount;
+import dev.neuronfit.coverage.OpTally;
+import dev.neuronfit.coverage.OperatorSummary;
 import dev.neuronfit.kb.Column;
 import dev.neuronfit.kb.Edition;
 import dev.neuronfit.kb.FitRow;
@@ -162,7 +166,89 @@ public final class JsonRenderer {
       g.writeEndObject();
     }
     g.writeEndArray();
+    if (r.operators().isPresent()) {
+      operators(r.operators().get(), g);
+    }
     g.writeEndObject();
+  }
+
+  /**
+   * The {@code operators} object, written only for graph models so other reports stay as they were.
+   */
+  private void operators(OperatorSummary o, JsonGenerator g) throws IOException {
+    g.writeObjectFieldStart("operators");
+    g.writeNumberField("total", o.total());
+    g.writeNumberField("mainGraph", o.mainGraph());
+    g.writeNumberField("counted", o.countedNodes());
+    counts(g, "byType", o.byType());
+    counts(g, "notCounted", o.notCounted());
+    g.writeArrayFieldStart("coverage");
+    for (ListCoverage c : o.coverage()) {
+      g.writeStartObject();
+      g.writeStringField("target", c.target());
+      g.writeStringField("list", c.list().id());
+      g.writeStringField("name", c.list().name());
+      g.writeStringField("source", c.list().source().toString());
+      g.writeStringField("asOf", c.list().asOf());
+      g.writeStringField("release", c.list().release());
+      g.writeStringField("status", c.list().status());
+      g.writeNumberField("listOps", c.list().ops().size());
+      g.writeStringField("basis", c.basis().id());
+      g.writeNumberField("countedNodes", c.countedNodes());
+      g.writeNumberField("checkedNodes", c.checkedNodes());
+      g.writeNumberField("supportedNodes", c.neuronNodes());
+      g.writeNumberField("cpuNodes", c.cpuNodes());
+      g.writeNumberField("inCpuSubgraphs", c.inCpuSubgraphs());
+      if (c.cpuShare().isPresent()) {
+        g.writeNumberField("cpuShare", Math.round(c.cpuShare().getAsDouble() * 10_000) / 10_000.0);
+      } else {
+        g.writeNullField("cpuShare");
+      }
+      tallies(g, "unsupported", c.unsupported());
+      tallies(g, "limited", c.limited());
+      tallies(g, "supported", c.supported());
+      g.writeArrayFieldStart("notes");
+      for (String n : c.notes()) {
+        g.writeString(n);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private static void counts(JsonGenerator g, String field, List<OpCount> counts)
+      throws IOException {
+    g.writeObjectFieldStart(field);
+    for (OpCount c : counts) {
+      g.writeNumberField(c.op(), c.count());
+    }
+    g.writeEndObject();
+  }
+
+  private static void tallies(JsonGenerator g, String field, List<OpTally> tallies)
+      throws IOException {
+    g.writeArrayFieldStart(field);
+    for (OpTally t : tallies) {
+      g.writeStartObject();
+      g.writeStringField("op", t.op());
+      g.writeNumberField("count", t.count());
+      g.writeStringField("status", t.status().id());
+      g.writeArrayFieldStart("examples");
+      for (String e : t.examples()) {
+        g.writeString(e);
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("origins");
+      for (String e : t.origins()) {
+        g.writeString(e);
+      }
+      g.writeEndArray();
+      writeOptional(g, "note", t.note());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
   }
 
   private void model(ModelSummary m, JsonGenerator g) throws IOException {

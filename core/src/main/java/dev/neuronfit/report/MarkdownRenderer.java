@@ -2,6 +2,9 @@ package dev.neuronfit.report;
 
 import dev.neuronfit.classify.AlsoMatch;
 import dev.neuronfit.classify.Evidence;
+import dev.neuronfit.coverage.ListCoverage;
+import dev.neuronfit.coverage.OpTally;
+import dev.neuronfit.coverage.OperatorSummary;
 import dev.neuronfit.kb.Column;
 import dev.neuronfit.kb.Edition;
 import dev.neuronfit.kb.FitRow;
@@ -17,6 +20,7 @@ import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * Renders reports and the matrix as GitHub-flavoured Markdown, for pull requests and wikis. Text
@@ -100,6 +104,7 @@ public final class MarkdownRenderer {
       }
       sb.append('\n');
     }
+    r.operators().ifPresent(o -> operators(o, sb));
     sb.append("### Evidence\n\n");
     row(sb, List.of("Source", "Key", "Value", "Meaning"));
     row(sb, List.of("---", "---", "---", "---"));
@@ -143,6 +148,84 @@ public final class MarkdownRenderer {
         .append("), neuronfit ")
         .append(esc(r.toolVersion()))
         .append("._\n\n");
+  }
+
+  private void operators(OperatorSummary o, StringBuilder sb) {
+    sb.append("### Operators\n\n");
+    String notCounted =
+        o.notCounted().stream()
+            .map(c -> c.op() + " " + c.count())
+            .collect(Collectors.joining(", "));
+    sb.append(o.total())
+        .append(" nodes of ")
+        .append(o.byType().size())
+        .append(" types, ")
+        .append(o.countedNodes())
+        .append(" counted")
+        .append(notCounted.isEmpty() ? "" : " (not counted: " + esc(notCounted) + ")")
+        .append(".\n\n");
+    if (o.coverage().isEmpty()) {
+      sb.append("No Neuron operator list applies to these operators on the selected targets.\n\n");
+    }
+    for (ListCoverage c : o.coverage()) {
+      sb.append("**")
+          .append(c.target())
+          .append(", ")
+          .append(esc(c.list().name()))
+          .append(" as of ")
+          .append(c.list().asOf())
+          .append("** (")
+          .append(esc(c.list().release()))
+          .append(c.basis() == ListCoverage.Basis.EXPORT_ORIGINS ? ", by export origin only" : "")
+          .append("): ");
+      if (c.cpuShare().isPresent()) {
+        sb.append("CPU share **")
+            .append(Text.percent(c.cpuShare().getAsDouble()))
+            .append("**, ")
+            .append(c.cpuNodes())
+            .append(" of ")
+            .append(c.countedNodes())
+            .append(" counted nodes would run on the CPU");
+        if (c.inCpuSubgraphs() > 0) {
+          sb.append(" (")
+              .append(c.inCpuSubgraphs())
+              .append(" of them only because the If, Loop or Scan around them does)");
+        }
+      } else {
+        sb.append(c.checkedNodes())
+            .append(" of ")
+            .append(c.countedNodes())
+            .append(" counted nodes checked, ")
+            .append(c.cpuNodes())
+            .append(" of them on the CPU");
+      }
+      sb.append(".\n\n");
+      List<OpTally> shown = new ArrayList<>(c.unsupported());
+      shown.addAll(c.limited());
+      if (!shown.isEmpty()) {
+        row(sb, List.of("Operator", "Nodes", "Status", "Examples"));
+        row(sb, List.of("---", "---:", "---", "---"));
+        for (OpTally t : shown) {
+          row(
+              sb,
+              List.of(
+                  code(t.op())
+                      + (t.origins().isEmpty() ? "" : " ← " + code(String.join(", ", t.origins()))),
+                  String.valueOf(t.count()),
+                  Text.status(t.status()) + t.note().map(n -> ": " + esc(n)).orElse(""),
+                  t.examples().stream()
+                      .map(MarkdownRenderer::code)
+                      .collect(Collectors.joining(", "))));
+        }
+        sb.append('\n');
+      }
+      sb.append("- source: `").append(c.list().source()).append("`\n");
+      sb.append("- status: ").append(esc(c.list().status())).append('\n');
+      for (String n : c.notes()) {
+        sb.append("- note: ").append(esc(n)).append('\n');
+      }
+      sb.append('\n');
+    }
   }
 
   public void matrix(Edition edition, List<Target> targets, Writer out) {

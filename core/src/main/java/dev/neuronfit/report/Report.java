@@ -1,11 +1,13 @@
 package dev.neuronfit.report;
 
 import dev.neuronfit.classify.Classification;
+import dev.neuronfit.coverage.OperatorSummary;
 import dev.neuronfit.kb.Edition;
 import dev.neuronfit.rules.Finding;
 import dev.neuronfit.verdict.TargetVerdict;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The result of checking one model: plain data, rendered by the renderers in this package.
@@ -16,6 +18,8 @@ import java.util.Objects;
  * @param architecture its family, with evidence
  * @param targets the verdict per target
  * @param findings known issues that apply, most severe first
+ * @param operators the operators and their coverage by Neuron's operator lists, for graph models
+ *     (ONNX); empty for models read without a graph
  */
 public record Report(
     String toolVersion,
@@ -23,7 +27,8 @@ public record Report(
     ModelSummary model,
     Classification architecture,
     List<TargetVerdict> targets,
-    List<Finding> findings) {
+    List<Finding> findings,
+    Optional<OperatorSummary> operators) {
   /** The version of the JSON layout; see docs/json-schema.md. */
   public static final int SCHEMA_VERSION = 1;
 
@@ -34,5 +39,6 @@ public record Report(
     Objects.requireNonNull(architecture, "architecture");
     targets = List.copyOf(targets);
     findings = List.copyOf(findings);
+    Objects.requireNonNull(operators, "operators");
   }
 }

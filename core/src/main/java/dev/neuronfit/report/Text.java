@@ -1,10 +1,13 @@
 package dev.neuronfit.report;
 
+import dev.neuronfit.coverage.OpStatus;
+import dev.neuronfit.coverage.OpTally;
 import dev.neuronfit.kb.Fit;
 import dev.neuronfit.kb.SupportStatus;
 import dev.neuronfit.rules.Severity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Small text-layout pieces shared by the text and Markdown renderers. */
 final class Text {
@@ -55,6 +58,30 @@ final class Text {
       case NA -> "n/a";
       case UNKNOWN -> "unknown";
     };
+  }
+
+  /** Words of an operator's status, e.g. {@code not on the list}. */
+  static String status(OpStatus s) {
+    return switch (s) {
+      case SUPPORTED -> "supported";
+      case LIMITED -> "limited";
+      case NOT_LISTED -> "not on the list";
+      case OTHER_DOMAIN -> "other domain";
+      case CPU_BY_GUIDELINE -> "CPU by guideline";
+    };
+  }
+
+  /** A share as a percentage with one decimal, e.g. {@code 20.3%}. */
+  static String percent(double share) {
+    return String.format(Locale.ROOT, "%.1f%%", share * 100);
+  }
+
+  /** E.g. {@code Shape 44}, or {@code NonMaxSuppression 2 (torchvision::nms)} with origins. */
+  static String opCount(OpTally t) {
+    return t.op()
+        + " "
+        + t.count()
+        + (t.origins().isEmpty() ? "" : " (" + String.join(", ", t.origins()) + ")");
   }
 
   /** Greedy word wrap to {@code width} columns; continuation lines start with {@code indent}. */

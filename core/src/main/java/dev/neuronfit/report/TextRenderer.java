@@ -114,6 +114,8 @@ public final class TextRenderer {
       }
     }
 
+    r.operators().ifPresent(o -> new OperatorsText(style, WIDTH).append(o, sb));
+
     sb.append('\n').append(IND).append(style.apply(Style.Span.DIM, "EVIDENCE")).append('\n');
     int wSrc =
         r.architecture().evidence().stream().mapToInt(e -> e.source().length()).max().orElse(8) + 2;

@@ -1,15 +1,20 @@
 package dev.neuronfit.rules;
 
+import dev.neuronfit.coverage.OperatorCoverage;
 import dev.neuronfit.kb.Section;
 import dev.neuronfit.model.Family;
 import dev.neuronfit.model.HfConfig.KeyValue;
+import dev.neuronfit.model.OpNode;
 import dev.neuronfit.model.TensorInfo;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * R-CNNs on inf1: RoI Align is mapped to the CPU, so models predicting fewer than 100 boxes do
- * best. Reports the RoI heads found and, when the config states it, the detections per image.
+ * best. Reports the RoiAlign nodes of a graph model, the RoI heads found and, when the config
+ * states it, the detections per image. Fires for R-CNNs and for any graph with RoiAlign nodes.
  */
 public final class RoiAlignOnCpuOnInf1 implements Rule {
   static final int GUIDELINE_BOXES = 100;
@@ -40,7 +45,12 @@ public final class RoiAlignOnCpuOnInf1 implements Rule {
 
   @Override
   public List<Finding> check(RuleContext ctx) {
-    if (ctx.family() != Family.R_CNN || ctx.target("inf1").isEmpty()) {
+    List<OpNode> roiAlign =
+        ctx.profile()
+            .graph()
+            .map(g -> g.nodes().stream().filter(n -> n.qualifiedOp().equals("RoiAlign")).toList())
+            .orElse(List.of());
+    if ((ctx.family() != Family.R_CNN && roiAlign.isEmpty()) || ctx.target("inf1").isEmpty()) {
       return List.of();
     }
     long roiTensors =
@@ -51,10 +61,28 @@ public final class RoiAlignOnCpuOnInf1 implements Rule {
     Optional<KeyValue> boxes =
         ctx.profile().hf().flatMap(h -> h.config()).flatMap(c -> c.firstInteger(DETECTION_KEYS));
     boolean many = boxes.map(b -> b.value() >= GUIDELINE_BOXES).orElse(true);
+    List<String> seen = new ArrayList<>();
+    if (!roiAlign.isEmpty()) {
+      seen.add(
+          roiAlign.size()
+              + (roiAlign.size() == 1 ? " RoiAlign node (" : " RoiAlign nodes (")
+              + roiAlign.stream()
+                  .limit(3)
+                  .map(OperatorCoverage::example)
+                  .collect(Collectors.joining(", "))
+              + (roiAlign.size() > 3 ? ", ..." : "")
+              + ")");
+    } else if (ctx.profile().graph().isPresent()) {
+      seen.add("no RoiAlign node in the graph");
+    }
+    if (roiTensors > 0) {
+      seen.add(roiTensors + " RoI-head tensors (roi_heads.*)");
+    }
+    if (seen.isEmpty()) {
+      seen.add("an R-CNN (see evidence)");
+    }
     String observed =
-        (roiTensors > 0
-                ? roiTensors + " RoI-head tensors (roi_heads.*)"
-                : "an R-CNN (see evidence)")
+        String.join("; ", seen)
             + boxes
                 .map(b -> "; up to " + b.value() + " detections per image (" + b.key() + ")")
                 .orElse("; detections per image not stated");

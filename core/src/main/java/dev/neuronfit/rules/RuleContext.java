@@ -1,6 +1,7 @@
 package dev.neuronfit.rules;
 
 import dev.neuronfit.classify.Classification;
+import dev.neuronfit.coverage.OperatorSummary;
 import dev.neuronfit.kb.Edition;
 import dev.neuronfit.kb.Target;
 import dev.neuronfit.model.Family;
@@ -19,19 +20,33 @@ import java.util.Optional;
  * @param weights the weight figures the report shows: from the files, or estimated from the config
  * @param edition the guideline edition
  * @param targets the targets the report covers
+ * @param operators the graph's operators and their coverage by Neuron's operator lists, for graph
+ *     models
  */
 public record RuleContext(
     ModelProfile profile,
     Classification classification,
     WeightSummary weights,
     Edition edition,
-    List<Target> targets) {
+    List<Target> targets,
+    Optional<OperatorSummary> operators) {
   public RuleContext {
     Objects.requireNonNull(profile, "profile");
     Objects.requireNonNull(classification, "classification");
     Objects.requireNonNull(weights, "weights");
     Objects.requireNonNull(edition, "edition");
     targets = List.copyOf(targets);
+    Objects.requireNonNull(operators, "operators");
+  }
+
+  /** A context of a model read without a graph. */
+  public RuleContext(
+      ModelProfile profile,
+      Classification classification,
+      WeightSummary weights,
+      Edition edition,
+      List<Target> targets) {
+    this(profile, classification, weights, edition, targets, Optional.empty());
   }
 
   public Family family() {

@@ -9,6 +9,7 @@ public final class RuleRegistry {
   private static final List<Rule> RULES =
       sorted(
           List.of(
+              new CpuFallbackOnInf1(),
               new Detectron2NotTraceable(),
               new FamilyUnknown(),
               new RcnnBackboneSize(),

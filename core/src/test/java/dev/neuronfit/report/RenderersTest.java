@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neuronfit.Inspector;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.hf.HfReader;
+import dev.neuronfit.io.onnx.OnnxReader;
 import dev.neuronfit.kb.Edition;
 import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.model.Framework;
@@ -127,6 +128,76 @@ class RenderersTest {
   }
 
   @Test
+  void textReportOfAnOnnxRcnnHasAnOperatorsSection() throws IOException {
+    String text = text(onnxReport("fasterrcnn_tiny.onnx", Selection.ALL));
+    int start = text.indexOf("\n  OPERATORS");
+    int end = text.indexOf("\n\n  EVIDENCE");
+    assertThat(start).isPositive();
+    assertThat(end).isGreaterThan(start);
+    GoldenFiles.assertMatches("operators-fasterrcnn.txt", text.substring(start + 1, end + 1));
+  }
+
+  @Test
+  void markdownReportOfAnOnnxLstmHasAnOperatorsSection() throws IOException {
+    StringWriter out = new StringWriter();
+    new MarkdownRenderer().reports(List.of(onnxReport("lstm_classifier.onnx", Selection.ALL)), out);
+    String md = out.toString();
+    int start = md.indexOf("### Operators");
+    int end = md.indexOf("### Evidence");
+    assertThat(start).isPositive();
+    assertThat(end).isGreaterThan(start);
+    GoldenFiles.assertMatches("operators-lstm.md", md.substring(start, end));
+  }
+
+  @Test
+  void jsonOfAnOnnxModelHasAnOperatorsObject() throws IOException {
+    StringWriter out = new StringWriter();
+    new JsonRenderer().reports(List.of(onnxReport("gpt_tiny.onnx", Selection.ALL)), out);
+    JsonNode o = new ObjectMapper().readTree(out.toString()).get("operators");
+
+    assertThat(o.get("total").asInt()).isEqualTo(152);
+    assertThat(o.get("counted").asInt()).isEqualTo(111);
+    assertThat(o.get("byType").get("Trilu").asInt()).isEqualTo(1);
+    assertThat(o.get("notCounted").get("Constant").asInt()).isEqualTo(33);
+    JsonNode c = o.get("coverage").get(0);
+    assertThat(c.get("target").asText()).isEqualTo("inf1");
+    assertThat(c.get("list").asText()).isEqualTo("neuron-cc-onnx");
+    assertThat(c.get("source").asText())
+        .isEqualTo(
+            "aws-neuron/aws-neuron-sdk@1.14.0:release-notes/neuron-cc-ops/neuron-cc-ops-onnx.rst");
+    assertThat(c.get("asOf").asText()).isEqualTo("2021-05-28");
+    assertThat(c.get("listOps").asInt()).isEqualTo(68);
+    assertThat(c.get("basis").asText()).isEqualTo("op-names");
+    assertThat(c.get("cpuNodes").asInt()).isEqualTo(5);
+    assertThat(c.get("supportedNodes").asInt()).isEqualTo(106);
+    assertThat(c.get("cpuShare").asDouble()).isEqualTo(0.045);
+    assertThat(c.get("unsupported").get(0).get("op").asText()).isEqualTo("Erf");
+    assertThat(c.get("unsupported").get(0).get("status").asText()).isEqualTo("not-listed");
+    assertThat(c.get("unsupported").get(0).get("examples").size()).isEqualTo(2);
+    JsonNode torch = o.get("coverage").get(1);
+    assertThat(torch.get("list").asText()).isEqualTo("torch-neuron");
+    assertThat(torch.get("basis").asText()).isEqualTo("export-origins");
+    assertThat(torch.get("cpuShare").isNull()).isTrue();
+  }
+
+  @Test
+  void reportsOfHuggingFaceFoldersHaveNoOperatorsObject() throws IOException {
+    StringWriter out = new StringWriter();
+    new JsonRenderer().reports(List.of(report("gpt2")), out);
+    assertThat(new ObjectMapper().readTree(out.toString()).has("operators")).isFalse();
+    assertThat(report("gpt2").operators()).isEmpty();
+  }
+
+  @Test
+  void withoutInf1AnOnnxReportCountsOperatorsButChecksNoList() throws IOException {
+    Report r =
+        onnxReport(
+            "fasterrcnn_tiny.onnx", new Selection(List.of("trn1", "inf2"), Optional.empty()));
+    assertThat(r.operators().orElseThrow().coverage()).isEmpty();
+    assertThat(text(r)).contains("No Neuron operator list applies");
+  }
+
+  @Test
   void markdownEscapesTextFromModelFiles() {
     assertThat(MarkdownRenderer.esc("<script>|x|`y`*z*"))
         .isEqualTo("&lt;script&gt;\\|x\\|\\`y\\`\\*z\\*");
@@ -141,6 +212,22 @@ class RenderersTest {
 
   private static Report report(String example) throws IOException {
     return INSPECTOR.report(profile(example), KB.defaultEdition(), Selection.ALL);
+  }
+
+  /** Reads an ONNX fixture and names it by its repository-relative path. */
+  private static Report onnxReport(String fixture, Selection selection) throws IOException {
+    ModelProfile p = new OnnxReader().read(TestFiles.onnxFixture(fixture), ReadLimits.DEFAULT);
+    ModelProfile named =
+        new ModelProfile(
+            "core/src/test/resources/onnx/" + fixture,
+            p.format(),
+            p.framework(),
+            p.weights(),
+            p.tensors(),
+            p.hf(),
+            p.graph(),
+            p.notes());
+    return INSPECTOR.report(named, KB.defaultEdition(), selection);
   }
 
   /** Reads an example and names it by its repository-relative path, as a user in the repo would. */

@@ -1,6 +1,8 @@
 package dev.neuronfit.rules;
 
 import static dev.neuronfit.rules.RuleFixtures.model;
+import static dev.neuronfit.testing.Graphs.graph;
+import static dev.neuronfit.testing.Graphs.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.neuronfit.model.Family;
@@ -65,6 +67,40 @@ class RoiAlignOnCpuOnInf1Test {
 
     assertThat(f.severity()).isEqualTo(Severity.WARNING);
     assertThat(f.observed()).isEqualTo("an R-CNN (see evidence); detections per image not stated");
+  }
+
+  @Test
+  void countsTheRoiAlignNodesOfAGraphModel() {
+    Finding f =
+        rule.check(model().family(Family.R_CNN).onnx("maskrcnn_tiny.onnx").context()).get(0);
+
+    assertThat(f.severity()).isEqualTo(Severity.WARNING);
+    assertThat(f.observed())
+        .startsWith(
+            "2 RoiAlign nodes (/roi_heads/box_roi_pool/RoiAlign, /roi_heads/mask_roi_pool/RoiAlign)")
+        .contains("RoI-head tensors (roi_heads.*)");
+  }
+
+  @Test
+  void firesOnRoiAlignNodesEvenWhenTheFamilyIsNotRcnn() {
+    Finding f =
+        rule.check(
+                model()
+                    .family(Family.CNN)
+                    .graph(graph("", node("conv", "Conv"), node("roi", "RoiAlign")))
+                    .context())
+            .get(0);
+
+    assertThat(f.observed()).isEqualTo("1 RoiAlign node (roi); detections per image not stated");
+  }
+
+  @Test
+  void saysWhenAnRcnnGraphHasNoRoiAlignNode() {
+    Finding f =
+        rule.check(model().family(Family.R_CNN).graph(graph("", node("conv", "Conv"))).context())
+            .get(0);
+
+    assertThat(f.observed()).startsWith("no RoiAlign node in the graph");
   }
 
   @Test

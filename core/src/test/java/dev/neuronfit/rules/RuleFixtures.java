@@ -4,18 +4,24 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neuronfit.classify.Classification;
 import dev.neuronfit.classify.Evidence;
+import dev.neuronfit.coverage.OperatorCoverage;
+import dev.neuronfit.io.ReadLimits;
+import dev.neuronfit.io.onnx.OnnxReader;
 import dev.neuronfit.kb.Edition;
 import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.kb.Target;
 import dev.neuronfit.model.DType;
 import dev.neuronfit.model.Family;
 import dev.neuronfit.model.Framework;
+import dev.neuronfit.model.Graph;
 import dev.neuronfit.model.HfConfig;
 import dev.neuronfit.model.HfMetadata;
 import dev.neuronfit.model.ModelFormat;
 import dev.neuronfit.model.ModelProfile;
 import dev.neuronfit.model.TensorInfo;
 import dev.neuronfit.model.WeightSummary;
+import dev.neuronfit.testing.TestFiles;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -106,6 +112,8 @@ final class RuleFixtures {
     private WeightSummary weights = WeightSummary.unknown("no weight files");
     private String edition = "2.11.0";
     private Optional<List<String>> targets = Optional.empty();
+    private Optional<ModelProfile> read = Optional.empty();
+    private Optional<Graph> graph = Optional.empty();
 
     Builder family(Family f) {
       this.family = f;
@@ -146,6 +154,26 @@ final class RuleFixtures {
       return this;
     }
 
+    /**
+     * The profile of an ONNX fixture as the reader gives it; config, tensors and weights are
+     * ignored.
+     */
+    Builder onnx(String fixture) {
+      try {
+        this.read =
+            Optional.of(new OnnxReader().read(TestFiles.onnxFixture(fixture), ReadLimits.DEFAULT));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return this;
+    }
+
+    /** An ONNX model with this graph (built in Java) and nothing else. */
+    Builder graph(Graph g) {
+      this.graph = Optional.of(g);
+      return this;
+    }
+
     /** Only these targets are selected (the edition's targets, filtered). */
     Builder targets(String... ids) {
       this.targets = Optional.of(List.of(ids));
@@ -159,18 +187,37 @@ final class RuleFixtures {
               .filter(t -> targets.map(ids -> ids.contains(t.id())).orElse(true))
               .toList();
       ModelProfile profile =
-          new ModelProfile(
-              "models/test",
-              ModelFormat.HF,
-              framework,
-              weights,
-              tensors,
-              Optional.of(new HfMetadata(config, Optional.empty(), List.of())),
-              Optional.empty(),
-              List.of());
+          read.orElseGet(
+              () ->
+                  graph.isPresent()
+                      ? new ModelProfile(
+                          "models/test.onnx",
+                          ModelFormat.ONNX,
+                          framework,
+                          weights,
+                          tensors,
+                          Optional.empty(),
+                          graph,
+                          List.of())
+                      : new ModelProfile(
+                          "models/test",
+                          ModelFormat.HF,
+                          framework,
+                          weights,
+                          tensors,
+                          Optional.of(new HfMetadata(config, Optional.empty(), List.of())),
+                          Optional.empty(),
+                          List.of()));
       Classification c =
           new Classification(family, family == Family.UNKNOWN ? 0.0 : 0.9, evidence, List.of());
-      return new RuleContext(profile, c, weights, e, selected);
+      return new RuleContext(
+          profile,
+          c,
+          profile.weights(),
+          e,
+          selected,
+          OperatorCoverage.of(
+              profile, KB.operatorLists(), selected.stream().map(Target::id).toList()));
     }
   }
 }

@@ -25,6 +25,11 @@ public final class TestFiles {
     return repoRoot().resolve("examples");
   }
 
+  /** A file of the ONNX fixtures in {@code core/src/test/resources/onnx/}. */
+  public static Path onnxFixture(String name) {
+    return repoRoot().resolve("core/src/test/resources/onnx").resolve(name);
+  }
+
   /** ../shared beside the clone, when present (tests that need it skip otherwise). */
   public static Optional<Path> shared() {
     Path p = repoRoot().resolveSibling("shared");
