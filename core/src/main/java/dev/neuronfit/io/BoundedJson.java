@@ -1,5 +1,6 @@
 package dev.neuronfit.io;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -8,8 +9,6 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,27 +22,25 @@ import java.nio.file.Path;
  * StreamReadConstraints}, and duplicate keys are an error rather than silently overwritten.
  */
 public final class BoundedJson {
-  private final ObjectMapper mapper;
+  private final JsonFactory factory;
   private final ReadLimits limits;
 
   public BoundedJson(ReadLimits limits) {
     this.limits = limits;
-    this.mapper =
-        JsonMapper.builder()
+    this.factory =
+        JsonFactory.builder()
             // Python's json module writes NaN and Infinity; transformers configs sometimes hold
             // them.
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(limits.maxJsonDepth())
+                    .maxStringLength(limits.maxJsonStringChars())
+                    .maxNameLength(limits.maxJsonStringChars())
+                    .maxNumberLength(100)
+                    .build())
             .build();
-    mapper
-        .getFactory()
-        .setStreamReadConstraints(
-            StreamReadConstraints.builder()
-                .maxNestingDepth(limits.maxJsonDepth())
-                .maxStringLength(limits.maxJsonStringChars())
-                .maxNameLength(limits.maxJsonStringChars())
-                .maxNumberLength(100)
-                .build());
   }
 
   /**
@@ -86,8 +83,8 @@ public final class BoundedJson {
    */
   public JsonNode parseObject(byte[] bytes, Path shown, String place) throws ModelFormatException {
     JsonNode node;
-    try (JsonParser parser = mapper.createParser(bytes)) {
-      node = mapper.readTree(parser);
+    try (JsonParser parser = factory.createParser(bytes)) {
+      node = JsonTreeBuilder.read(parser);
       if (node != null && parser.nextToken() != null) {
         throw new ModelFormatException(
             shown, where(place, parser.currentLocation()), "unexpected data after the JSON value");
@@ -128,7 +125,7 @@ public final class BoundedJson {
    */
   public void forEachField(byte[] bytes, Path shown, String place, FieldVisitor visitor)
       throws ModelFormatException {
-    try (JsonParser parser = mapper.createParser(bytes)) {
+    try (JsonParser parser = factory.createParser(bytes)) {
       JsonToken first = parser.nextToken();
       if (first == null) {
         throw new ModelFormatException(shown, place, "empty file, expected a JSON object");
@@ -140,7 +137,7 @@ public final class BoundedJson {
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String key = parser.currentName();
         parser.nextToken();
-        JsonNode value = mapper.readTree(parser);
+        JsonNode value = JsonTreeBuilder.read(parser);
         visitor.visit(key, value == null ? NullNode.getInstance() : value);
       }
       if (parser.nextToken() != null) {

@@ -1,7 +1,9 @@
 package dev.neuronfit.kb;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.neuronfit.io.JsonTreeBuilder;
 import dev.neuronfit.model.Family;
 import dev.neuronfit.model.Framework;
 import java.io.IOException;
@@ -28,7 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class KnowledgeBase {
   private static final String ROOT = "/dev/neuronfit/kb/";
 
-  private final ObjectMapper mapper = new ObjectMapper();
+  private final JsonFactory json = new JsonFactory();
   private final List<String> editionIds;
   private final Map<String, NeuronPackage> packages;
   private final Map<String, Edition> editions = new ConcurrentHashMap<>();
@@ -259,7 +261,9 @@ public final class KnowledgeBase {
 
   private JsonNode readJson(String name) {
     try (InputStream in = open(name)) {
-      return mapper.readTree(in);
+      try (JsonParser p = json.createParser(in)) {
+        return JsonTreeBuilder.read(p);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read knowledge base file " + name, e);
     }
