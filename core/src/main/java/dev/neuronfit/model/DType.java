@@ -56,7 +56,7 @@ public enum DType {
    * @throws ArithmeticException when the size does not fit in a long
    */
   public long bytesFor(long elements) {
-    return (Math.multiplyExact(elements, (long) bits) + 7) / 8;
+    return Math.addExact(Math.multiplyExact(elements, (long) bits), 7) / 8;
   }
 
   /** The dtype with this name in the safetensors format, or empty (also for ONNX-only types). */

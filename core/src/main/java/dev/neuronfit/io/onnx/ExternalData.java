@@ -8,10 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Checks the external-data references of ONNX initializers without opening the data files: the
@@ -20,9 +22,20 @@ import java.util.Set;
  * length must fit the data file's size, which is read from the file system, not from the file.
  */
 final class ExternalData {
+  /** A Windows drive letter, as in {@code C:weights.bin} or {@code C:\\weights.bin}. */
+  private static final Pattern DRIVE = Pattern.compile("[A-Za-z]:");
+
   private final Path model;
   private final Path folder;
   private final Set<String> missing = new LinkedHashSet<>();
+
+  /**
+   * Data file sizes by normalized path (-1 when missing): a model may list hundreds of thousands of
+   * tensors in one file, and a stat per tensor made such a file take many seconds.
+   */
+  private final Map<Path, Long> sizes = new HashMap<>();
+
+  private Path realBase;
 
   ExternalData(Path model, Path folder) {
     this.model = model;
@@ -45,7 +58,7 @@ final class ExternalData {
         || rel.isAbsolute()
         || location.startsWith("/")
         || location.startsWith("\\")
-        || location.matches("^[A-Za-z]:.*")) {
+        || DRIVE.matcher(location).lookingAt()) {
       throw new ModelFormatException(
           model,
           place,
@@ -72,13 +85,13 @@ final class ExternalData {
               + " bytes");
     }
     long bytes = length >= 0 ? length : Math.max(expected, 0);
-    if (Files.exists(data)) {
-      Path real = data.toRealPath();
-      if (!real.startsWith(base.toRealPath())) {
-        throw new ModelFormatException(
-            model, place, "location \"" + location + "\" is a link that leaves the model's folder");
-      }
-      long size = Files.size(real); // a stat, the file is not opened
+    Long known = sizes.get(data);
+    if (known == null) {
+      known = Files.exists(data) ? statSize(data, base, location, place) : -1L;
+      sizes.put(data, known);
+    }
+    if (known >= 0) {
+      long size = known;
       if (length < 0) {
         bytes = expected >= 0 ? expected : size - offset;
       }
@@ -100,6 +113,38 @@ final class ExternalData {
       missing.add(location);
     }
     return new Graph.ExternalRef(location, offset, bytes);
+  }
+
+  /**
+   * The size of a data file, from a stat: the file is never opened, so a FIFO or device cannot
+   * block the reader and a huge or unreadable file costs nothing.
+   */
+  private long statSize(Path data, Path base, String location, String place)
+      throws ModelFormatException {
+    try {
+      Path real = data.toRealPath();
+      if (realBase == null) {
+        realBase = base.toRealPath();
+      }
+      if (!real.startsWith(realBase)) {
+        throw new ModelFormatException(
+            model,
+            place,
+            "location \""
+                + location
+                + "\" is a link that leaves the model's folder (see CVE-2022-25882)");
+      }
+      if (!Files.isRegularFile(real)) {
+        throw new ModelFormatException(
+            model, place, "location \"" + location + "\" is not a regular file");
+      }
+      return Files.size(real);
+    } catch (ModelFormatException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new ModelFormatException(
+          model, place, "cannot check data file \"" + location + "\": " + e, e);
+    }
   }
 
   private long number(Map<String, String> ext, String key, long dflt, String place)

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.LongConsumer;
 
 /**
  * Reads an ONNX ModelProto by walking its protobuf fields: opsets, producer, metadata, the graph's
@@ -40,10 +41,22 @@ public final class OnnxReader implements ModelReader {
 
   @Override
   public ModelProfile read(Path path, ReadLimits limits) throws IOException {
+    return read(path, limits, bytes -> {});
+  }
+
+  /**
+   * Reads a model and reports how many bytes of the file were read (skipped payloads are not), so
+   * tests can check that weights are never read.
+   */
+  ModelProfile read(Path path, ReadLimits limits, LongConsumer bytesRead) throws IOException {
     int maxMessageDepth = 8 + 4 * (limits.maxGraphDepth() + 1);
     try (ProtoReader r = ProtoReader.open(path, path, maxMessageDepth)) {
       Parse p = new Parse(r, limits);
-      p.model();
+      try {
+        p.model();
+      } finally {
+        bytesRead.accept(r.bytesRead());
+      }
       if (!p.sawGraph) {
         throw new ModelFormatException(
             path, "", "not an ONNX model: no graph (ModelProto field 7)");
@@ -66,6 +79,7 @@ public final class OnnxReader implements ModelReader {
         }
         tensors.add(new TensorInfo(t.name(), t.dtype(), t.dims(), t.elements(), bytes, file));
       }
+      checkTotals(path, tensors);
       List<String> notes = new ArrayList<>(p.notes);
       notes.addAll(ext.notes());
       Graph graph =
@@ -94,6 +108,22 @@ public final class OnnxReader implements ModelReader {
     }
   }
 
+  /** Each tensor's size fits a long; their sums must too, or the weight summary cannot add them. */
+  private static void checkTotals(Path path, List<TensorInfo> tensors) throws ModelFormatException {
+    long elements = 0;
+    long bytes = 0;
+    for (TensorInfo t : tensors) {
+      elements += t.elements();
+      bytes += t.bytes();
+      if (elements < 0 || bytes < 0) {
+        throw new ModelFormatException(
+            path,
+            "tensor \"" + t.name() + "\"",
+            "the tensors' total size overflows (elements or bytes over 2^63)");
+      }
+    }
+  }
+
   /** The framework an exporter name stands for. */
   static Framework framework(String producer) {
     String p = producer.toLowerCase(java.util.Locale.ROOT);
@@ -115,11 +145,22 @@ public final class OnnxReader implements ModelReader {
     return out;
   }
 
+  /** Most numbers kept per attribute list; longer lists are dropped whole. */
+  private static final int MAX_ATTR_VALUES = 4096;
+
+  /**
+   * Node inputs, outputs and attribute values kept per allowed node. Without a total, a file of
+   * empty node inputs (two bytes each) would cost many times its size in heap.
+   */
+  private static final long KEPT_PER_NODE = 16;
+
   /** The state of one parse. */
   private static final class Parse {
     private final ProtoReader r;
     private final ReadLimits limits;
     private final int maxString;
+    private final long maxKept;
+    private long kept;
     boolean sawGraph;
     String producerName = "";
     String producerVersion = "";
@@ -137,6 +178,21 @@ public final class OnnxReader implements ModelReader {
       this.r = r;
       this.limits = limits;
       this.maxString = limits.maxJsonStringChars();
+      this.maxKept = KEPT_PER_NODE * limits.maxGraphNodes();
+    }
+
+    /** Counts values kept from the file against the budget that bounds the heap a graph costs. */
+    private void keep(long n) throws ModelFormatException {
+      kept += n;
+      if (kept > maxKept) {
+        throw r.error(
+            r.position(),
+            "more than "
+                + maxKept
+                + " node inputs, outputs and attribute values ("
+                + KEPT_PER_NODE
+                + " per allowed node)");
+      }
     }
 
     void model() throws IOException {
@@ -269,6 +325,9 @@ public final class OnnxReader implements ModelReader {
         OnnxTensor c = attrTensors.get(0);
         addWeight(c, out.get(0));
       }
+      if (nodes.size() >= limits.maxGraphNodes()) { // its subgraphs' nodes came first
+        throw r.error(r.position(), "more than " + limits.maxGraphNodes() + " nodes");
+      }
       nodes.add(new OpNode(name, opType, domain, in, out, attrs, scope));
     }
 
@@ -284,6 +343,7 @@ public final class OnnxReader implements ModelReader {
       AttributeValue value = null;
       List<Long> ints = new ArrayList<>();
       List<Double> floats = new ArrayList<>();
+      boolean dropped = false;
       int subgraphs = 0;
       int t;
       while ((t = r.nextTag()) != -1) {
@@ -308,12 +368,15 @@ public final class OnnxReader implements ModelReader {
               r.skip(len);
             }
           }
-          case ATTR_INTS -> OnnxTensor.readInts(r, t, ints, 4096, "attribute ints");
-          case ATTR_FLOATS -> floats(t, floats);
+          case ATTR_INTS ->
+              dropped |= OnnxTensor.readInts(r, t, ints, MAX_ATTR_VALUES, "attribute ints", true);
+          case ATTR_FLOATS -> dropped |= floats(t, floats);
           case ATTR_T -> {
             r.expect(t, LENGTH_DELIMITED, "attribute t");
             OnnxTensor tensor = tensor("attribute tensor of " + nodeName);
-            tensors.add(tensor);
+            if (tensors.size() < 2) { // only a node with exactly one tensor is used
+              tensors.add(tensor);
+            }
             value = new AttributeValue.Tensor(tensor.name());
           }
           case ATTR_G, ATTR_GRAPHS -> {
@@ -337,31 +400,36 @@ public final class OnnxReader implements ModelReader {
       } else if (!floats.isEmpty()) {
         value = new AttributeValue.Floats(floats);
       }
-      if (value != null && !name.isEmpty() && attrs.size() < 256) {
+      // a list cut short would mislead more than a missing attribute
+      if (value != null && !dropped && !name.isEmpty() && attrs.size() < 256) {
+        keep(1 + ints.size() + floats.size());
         attrs.put(name, value);
       }
     }
 
-    private void floats(int tag, List<Double> out) throws IOException {
+    /** Reads repeated floats, keeping at most {@link #MAX_ATTR_VALUES}; true when some were not. */
+    private boolean floats(int tag, List<Double> out) throws IOException {
       if (ProtoReader.wireType(tag) == FIXED32) {
-        if (out.size() < 4096) {
-          out.add((double) Float.intBitsToFloat(r.readFixed32()));
-        } else {
-          r.readFixed32();
+        float f = Float.intBitsToFloat(r.readFixed32());
+        if (out.size() >= MAX_ATTR_VALUES) {
+          return true;
         }
-        return;
+        out.add((double) f);
+        return false;
       }
       r.expect(tag, LENGTH_DELIMITED, "attribute floats");
       long len = r.readLength();
       if (len % 4 != 0) {
         throw r.error(r.position(), "packed floats of " + len + " bytes is not a multiple of 4");
       }
-      for (long i = 0; i < len / 4; i++) {
-        float f = Float.intBitsToFloat(r.readFixed32());
-        if (out.size() < 4096) {
-          out.add((double) f);
-        }
+      if (out.size() + len / 4 > MAX_ATTR_VALUES) {
+        r.skip(len);
+        return true;
       }
+      for (long i = 0; i < len / 4; i++) {
+        out.add((double) Float.intBitsToFloat(r.readFixed32()));
+      }
+      return false;
     }
 
     private OnnxTensor tensor(String place) throws IOException {
@@ -407,77 +475,7 @@ public final class OnnxReader implements ModelReader {
     }
 
     private ValueInfo valueInfo(int tag, String what) throws IOException {
-      r.expect(tag, LENGTH_DELIMITED, what);
-      long token = r.beginMessage();
-      String name = "";
-      Optional<DType> elem = Optional.empty();
-      List<ValueInfo.Dim> dims = new ArrayList<>();
-      int t;
-      while ((t = r.nextTag()) != -1) {
-        switch (ProtoReader.fieldNumber(t)) {
-          case VALUE_NAME -> name = string(t, what + " name");
-          case VALUE_TYPE -> {
-            r.expect(t, LENGTH_DELIMITED, what + " type");
-            long typeToken = r.beginMessage();
-            int tt;
-            while ((tt = r.nextTag()) != -1) {
-              if (ProtoReader.fieldNumber(tt) == TYPE_TENSOR
-                  && ProtoReader.wireType(tt) == LENGTH_DELIMITED) {
-                long tensorToken = r.beginMessage();
-                int x;
-                while ((x = r.nextTag()) != -1) {
-                  if (ProtoReader.fieldNumber(x) == TYPE_TENSOR_ELEM_TYPE
-                      && ProtoReader.wireType(x) == VARINT) {
-                    elem = OnnxTypes.of(r.readVarint());
-                  } else if (ProtoReader.fieldNumber(x) == TYPE_TENSOR_SHAPE
-                      && ProtoReader.wireType(x) == LENGTH_DELIMITED) {
-                    shape(dims);
-                  } else {
-                    r.skipValue(x);
-                  }
-                }
-                r.endMessage(tensorToken);
-              } else {
-                r.skipValue(tt);
-              }
-            }
-            r.endMessage(typeToken);
-          }
-          default -> r.skipValue(t);
-        }
-      }
-      r.endMessage(token);
-      return new ValueInfo(name, elem, dims);
-    }
-
-    private void shape(List<ValueInfo.Dim> dims) throws IOException {
-      long token = r.beginMessage();
-      int t;
-      while ((t = r.nextTag()) != -1) {
-        if (ProtoReader.fieldNumber(t) != SHAPE_DIM
-            || ProtoReader.wireType(t) != LENGTH_DELIMITED) {
-          r.skipValue(t);
-          continue;
-        }
-        long dimToken = r.beginMessage();
-        ValueInfo.Dim dim = ValueInfo.Dim.symbolic("");
-        int d;
-        while ((d = r.nextTag()) != -1) {
-          if (ProtoReader.fieldNumber(d) == DIM_VALUE && ProtoReader.wireType(d) == VARINT) {
-            dim = ValueInfo.Dim.of(r.readVarint());
-          } else if (ProtoReader.fieldNumber(d) == DIM_PARAM
-              && ProtoReader.wireType(d) == LENGTH_DELIMITED) {
-            dim = ValueInfo.Dim.symbolic(r.readString(maxString, "dim_param"));
-          } else {
-            r.skipValue(d);
-          }
-        }
-        r.endMessage(dimToken);
-        if (dims.size() < 64) {
-          dims.add(dim);
-        }
-      }
-      r.endMessage(token);
+      return OnnxValueInfo.read(r, tag, what, maxString);
     }
 
     private void function(int tag) throws IOException {
@@ -493,6 +491,9 @@ public final class OnnxReader implements ModelReader {
           case FUNCTION_DOMAIN -> domain = string(t, "function domain");
           case FUNCTION_NODE -> {
             r.expect(t, LENGTH_DELIMITED, "function node");
+            if (nodes.size() + nodeStarts.size() >= limits.maxGraphNodes()) {
+              throw r.error(r.position(), "more than " + limits.maxGraphNodes() + " nodes");
+            }
             nodeStarts.add(r.position());
             r.skip(r.readLength());
           }
@@ -535,6 +536,7 @@ public final class OnnxReader implements ModelReader {
       if (list.size() >= 10_000) {
         throw r.error(r.position(), what + ": more than 10,000");
       }
+      keep(1);
       list.add(value);
     }
 

@@ -68,6 +68,7 @@ record OnnxTensor(
     long rawLen = -1;
     List<Double> typed = new ArrayList<>();
     long typedCount = 0;
+    boolean typedCountKnown = true;
     int tag;
     while ((tag = r.nextTag()) != -1) {
       switch (ProtoReader.fieldNumber(tag)) {
@@ -93,7 +94,11 @@ record OnnxTensor(
             TENSOR_DOUBLE_DATA,
             TENSOR_UINT64_DATA -> {
           long[] counted = readTyped(r, tag, typed, keepElements);
-          typedCount += counted[0];
+          if (counted[0] < 0) {
+            typedCountKnown = false;
+          } else {
+            typedCount += counted[0];
+          }
           payloadBytes += counted[1];
         }
         case TENSOR_STRING_DATA -> {
@@ -131,6 +136,9 @@ record OnnxTensor(
         throw r.error(start, where + ": dims " + dims + " overflow");
       }
     }
+    if (dtype != DType.STRING) {
+      expectedBytes(dtype, elements, r, start, where);
+    }
     Optional<List<Double>> values = Optional.empty();
     // as the onnx library does, the data is external only when data_location says so
     if (external) {
@@ -159,12 +167,15 @@ record OnnxTensor(
         values = Optional.of(decodeRaw(r, rawAt, (int) rawLen, dtype));
       }
     } else if (typedCount > 0) {
-      if (dtype != DType.STRING && typedCount != elements && !(elements == 1 && dims.isEmpty())) {
+      if (dtype != DType.STRING
+          && typedCountKnown
+          && typedCount != elements
+          && !(elements == 1 && dims.isEmpty())) {
         throw r.error(
             start,
             where + ": holds " + typedCount + " values but dims " + dims + " give " + elements);
       }
-      if (typed.size() == typedCount && elements <= keepElements) {
+      if (typedCountKnown && typed.size() == typedCount && elements <= keepElements) {
         values = Optional.of(List.copyOf(typed));
       }
     }
@@ -174,11 +185,11 @@ record OnnxTensor(
   /** The bytes a tensor of this type and size takes in raw form. */
   static long expectedBytes(DType dtype, long elements, ProtoReader r, long at, String where)
       throws IOException {
-    try {
-      return dtype.bytesFor(elements);
-    } catch (ArithmeticException e) {
-      throw r.error(at, where + ": size overflows");
+    // DType.bytesFor rounds up by adding 7 bits, which wraps for sizes just under 2^63 bits
+    if (dtype.bits() > 0 && elements > (Long.MAX_VALUE - 7) / dtype.bits()) {
+      throw r.error(at, where + ": size of " + elements + " " + dtype + " elements overflows");
     }
+    return dtype.bytesFor(elements);
   }
 
   private static boolean numeric(DType d) {
@@ -188,35 +199,58 @@ record OnnxTensor(
     };
   }
 
-  /** Reads a repeated int64 field, packed or not. */
+  /** Reads a repeated int64 field, packed or not; more than {@code max} values is an error. */
   static void readInts(ProtoReader r, int tag, List<Long> out, int max, String what)
       throws IOException {
+    if (readInts(r, tag, out, max, what, false)) {
+      throw r.error(r.position(), what + ": more than " + max + " values");
+    }
+  }
+
+  /**
+   * Reads a repeated int64 field, packed or not, keeping at most {@code max} values.
+   *
+   * @return true when values beyond {@code max} were dropped
+   */
+  static boolean readInts(
+      ProtoReader r, int tag, List<Long> out, int max, String what, boolean skipOverMax)
+      throws IOException {
     if (ProtoReader.wireType(tag) == VARINT) {
-      add(r, out, r.readVarint(), max, what);
-      return;
+      return add(out, r.readVarint(), max);
     }
     r.expect(tag, LENGTH_DELIMITED, what);
     long len = r.readLength();
     long end = r.position() + len;
+    if (skipOverMax && len > 10L * max) {
+      r.skip(len); // more than max varints of at most 10 bytes each
+      return true;
+    }
+    boolean dropped = false;
     while (r.position() < end) {
-      add(r, out, r.readVarint(), max, what);
+      dropped |= add(out, r.readVarint(), max);
+      if (dropped && !skipOverMax) {
+        return true;
+      }
     }
     if (r.position() != end) {
       throw r.error(end, what + ": packed varints run past their field");
     }
+    return dropped;
   }
 
-  private static void add(ProtoReader r, List<Long> out, long v, int max, String what)
-      throws IOException {
+  /** Adds a value unless the list is full; true when it was full. */
+  private static boolean add(List<Long> out, long v, int max) {
     if (out.size() >= max) {
-      throw r.error(r.position(), what + ": more than " + max + " values");
+      return true;
     }
     out.add(v);
+    return false;
   }
 
   /**
    * Counts (and, up to {@code keep}, decodes) a typed data field: float_data and double_data are
-   * fixed width; int32_data, int64_data and uint64_data are varints. Returns {count, bytes}.
+   * fixed width; int32_data, int64_data and uint64_data are varints. Returns {count, bytes}, with a
+   * count of -1 for packed varints too long to decode (they are skipped, not read).
    */
   private static long[] readTyped(ProtoReader r, int tag, List<Double> out, int keep)
       throws IOException {
@@ -263,19 +297,19 @@ record OnnxTensor(
       }
       return new long[] {count, len};
     }
+    if (len > 10L * keep) {
+      // a payload: skipped, not read, so its element count stays unknown (-1)
+      r.skip(len);
+      return new long[] {-1, len};
+    }
     long end = r.position() + len;
     long count = 0;
-    if (len <= 10L * keep) {
-      while (r.position() < end) {
-        addValue(out, intValue(field, r.readVarint()), keep);
-        count++;
-      }
-    } else {
-      // too long to decode: count the varints by their last bytes without keeping them
-      while (r.position() < end) {
-        r.readVarint();
-        count++;
-      }
+    while (r.position() < end) {
+      addValue(out, intValue(field, r.readVarint()), keep);
+      count++;
+    }
+    if (r.position() != end) {
+      throw r.error(end, "packed integer data runs past its field");
     }
     return new long[] {count, len};
   }
@@ -305,8 +339,14 @@ record OnnxTensor(
     int tag;
     while ((tag = r.nextTag()) != -1) {
       switch (ProtoReader.fieldNumber(tag)) {
-        case ENTRY_KEY -> key = r.readString(maxName, "external_data key");
-        case ENTRY_VALUE -> value = r.readString(maxName, "external_data value");
+        case ENTRY_KEY -> {
+          r.expect(tag, LENGTH_DELIMITED, "external_data key");
+          key = r.readString(maxName, "external_data key");
+        }
+        case ENTRY_VALUE -> {
+          r.expect(tag, LENGTH_DELIMITED, "external_data value");
+          value = r.readString(maxName, "external_data value");
+        }
         default -> r.skipValue(tag);
       }
     }

@@ -8,6 +8,9 @@ final class OnnxTypes {
   private OnnxTypes() {}
 
   static Optional<DType> of(long code) {
+    if (code < 0 || code > Integer.MAX_VALUE) {
+      return Optional.empty(); // not truncated to int: 2^32 + 1 must not read as FLOAT
+    }
     return Optional.ofNullable(
         switch ((int) code) {
           case 1 -> DType.F32;

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,16 +35,28 @@ public final class ProtoReader implements Closeable {
   public static final int FIXED32 = 5;
 
   /**
-   * Read-ahead per refill. Small on purpose: a refill just before a skipped payload reads into it,
-   * so the read-ahead bounds how much of each skipped tensor is ever read.
+   * Most read-ahead per refill. Small on purpose: a refill just before a skipped payload reads into
+   * it, so the read-ahead bounds how much of each skipped tensor is ever read.
    */
   private static final int BUFFER = 16 * 1024;
+
+  /**
+   * Read-ahead of the first refill, and of the first after a skip past the buffer: enough for a
+   * tensor's header, little of its payload. Each refill in a row doubles it up to {@link #BUFFER},
+   * so dense graph structure is still read in large blocks.
+   */
+  private static final int MIN_FILL = 512;
 
   private final FileChannel channel;
   private final Path shown;
   private final long size;
   private final int maxDepth;
   private final ByteBuffer buf = ByteBuffer.allocate(BUFFER);
+  private final CharsetDecoder utf8 =
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
 
   /** File offset of buf[0]. */
   private long bufStart;
@@ -52,6 +65,7 @@ public final class ProtoReader implements Closeable {
   private long limit;
   private int depth;
   private long bytesRead;
+  private int fillSize = MIN_FILL;
 
   private ProtoReader(FileChannel channel, Path shown, int maxDepth) throws IOException {
     this.channel = channel;
@@ -184,13 +198,16 @@ public final class ProtoReader implements Closeable {
       throw error(at, what + " of " + len + " bytes is over the limit of " + maxBytes);
     }
     byte[] bytes = readRaw((int) len);
+    boolean ascii = true;
+    for (byte b : bytes) {
+      ascii &= b >= 0;
+    }
+    if (ascii) {
+      // most names are ASCII; a fresh decoder per string made graphs of many nodes slow to read
+      return new String(bytes, StandardCharsets.ISO_8859_1);
+    }
     try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
+      return utf8.reset().decode(ByteBuffer.wrap(bytes)).toString();
     } catch (CharacterCodingException e) {
       throw error(at, what + " is not valid UTF-8");
     }
@@ -223,6 +240,9 @@ public final class ProtoReader implements Closeable {
           pos, "cannot skip " + n + " bytes: only " + (limit - pos) + " left in the message");
     }
     pos += n;
+    if (pos >= bufStart + buf.limit()) {
+      fillSize = MIN_FILL;
+    }
   }
 
   /** Moves to a position inside the current message, e.g. back to a field seen earlier. */
@@ -302,7 +322,9 @@ public final class ProtoReader implements Closeable {
   private void fill() throws IOException {
     buf.clear();
     bufStart = pos;
-    int toRead = (int) Math.min(BUFFER, size - pos);
+    int toRead = (int) Math.min(fillSize, size - pos);
+    fillSize = Math.min(2 * fillSize, BUFFER);
+    buf.limit(Math.max(toRead, 0));
     while (buf.position() < toRead) {
       int n = channel.read(buf, bufStart + buf.position());
       if (n < 0) {
