@@ -46,7 +46,7 @@ public final class Inspector {
   public Inspector(KnowledgeBase kb, ReadLimits limits) {
     this.kb = Objects.requireNonNull(kb, "kb");
     this.limits = Objects.requireNonNull(limits, "limits");
-    this.classifier = new Classifier(kb.catalogue());
+    this.classifier = new Classifier(kb::catalogue);
   }
 
   public KnowledgeBase knowledgeBase() {

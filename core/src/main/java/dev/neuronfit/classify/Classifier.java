@@ -4,6 +4,7 @@ import dev.neuronfit.kb.HfCatalogue;
 import dev.neuronfit.model.Graph;
 import dev.neuronfit.model.ModelProfile;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Decides the guideline family of a model from its profile, with evidence and a confidence. For
@@ -13,15 +14,19 @@ import java.util.Optional;
  * Pure: the same profile always gives the same result.
  */
 public final class Classifier {
-  private final HfConfigClassifier hf;
+  private final Supplier<HfCatalogue> catalogue;
 
-  public Classifier(HfCatalogue catalogue) {
-    this.hf = new HfConfigClassifier(catalogue);
+  /**
+   * @param catalogue gives the Hugging Face catalogue; called only for Hugging Face models, so
+   *     checking other formats does not pay for loading it
+   */
+  public Classifier(Supplier<HfCatalogue> catalogue) {
+    this.catalogue = catalogue;
   }
 
   public Classification classify(ModelProfile profile) {
     Verdict v = new Verdict();
-    profile.hf().ifPresent(meta -> hf.classify(meta, v));
+    profile.hf().ifPresent(meta -> new HfConfigClassifier(catalogue.get()).classify(meta, v));
     Optional<Graph> graph = profile.graph();
     if (!v.decided() && graph.isPresent()) {
       GraphClassifier.classify(profile, graph.get(), v);

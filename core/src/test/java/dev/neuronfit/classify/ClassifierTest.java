@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class ClassifierTest {
-  private static final Classifier CLASSIFIER = new Classifier(KnowledgeBase.load().catalogue());
+  private static final Classifier CLASSIFIER = new Classifier(KnowledgeBase.load()::catalogue);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @ParameterizedTest(name = "{0} is {1}")

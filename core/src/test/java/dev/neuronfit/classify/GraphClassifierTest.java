@@ -28,7 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class GraphClassifierTest {
-  private static final Classifier CLASSIFIER = new Classifier(KnowledgeBase.load().catalogue());
+  private static final Classifier CLASSIFIER = new Classifier(KnowledgeBase.load()::catalogue);
 
   // ---- the committed fixtures (core/src/test/resources/onnx/README.md) -----------------------
 

@@ -47,7 +47,7 @@ class SharedOnnxCorpusTest {
     assumeTrue(shared.isPresent(), "../shared is not beside the clone");
     Path models = shared.get().resolve("models");
     assumeTrue(Files.exists(models.resolve("MANIFEST.tsv")), "no MANIFEST.tsv");
-    Classifier classifier = new Classifier(KnowledgeBase.load().catalogue());
+    Classifier classifier = new Classifier(KnowledgeBase.load()::catalogue);
     List<Outcome> outcomes = new ArrayList<>();
     for (Row row : manifest(models.resolve("MANIFEST.tsv"))) {
       if (row.format().equals("onnx")) {
