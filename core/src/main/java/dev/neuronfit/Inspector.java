@@ -14,6 +14,7 @@ import dev.neuronfit.kb.Target;
 import dev.neuronfit.model.DType;
 import dev.neuronfit.model.ModelProfile;
 import dev.neuronfit.model.WeightSummary;
+import dev.neuronfit.report.GraphSummary;
 import dev.neuronfit.report.ModelSummary;
 import dev.neuronfit.report.Report;
 import dev.neuronfit.rules.RuleContext;
@@ -99,6 +100,7 @@ public final class Inspector {
             weights,
             estimate,
             profile.tensors().size(),
+            profile.graph().map(GraphSummary::of),
             profile.notes());
     return new Report(
         version(),

@@ -18,6 +18,7 @@ import dev.neuronfit.kb.Guidance;
 import dev.neuronfit.kb.Target;
 import dev.neuronfit.model.DType;
 import dev.neuronfit.model.Framework;
+import dev.neuronfit.model.ValueInfo;
 import dev.neuronfit.model.WeightSummary;
 import dev.neuronfit.rules.Finding;
 import dev.neuronfit.verdict.SupportEntry;
@@ -273,12 +274,51 @@ public final class JsonRenderer {
     }
     g.writeEndObject();
     g.writeNumberField("tensors", m.tensorCount());
+    if (m.graph().isPresent()) {
+      graph(m.graph().get(), g);
+    }
     g.writeArrayFieldStart("notes");
     for (String n : m.notes()) {
       g.writeString(n);
     }
     g.writeEndArray();
     g.writeEndObject();
+  }
+
+  private void graph(GraphSummary s, JsonGenerator g) throws IOException {
+    g.writeObjectFieldStart("graph");
+    g.writeStringField("producer", s.producer());
+    g.writeObjectFieldStart("opsets");
+    for (Map.Entry<String, Long> e : s.opsetsSorted().entrySet()) {
+      g.writeNumberField(e.getKey().isEmpty() ? "ai.onnx" : e.getKey(), e.getValue());
+    }
+    g.writeEndObject();
+    valueInfos("inputs", s.inputs(), g);
+    valueInfos("outputs", s.outputs(), g);
+    g.writeNumberField("nodes", s.nodes());
+    g.writeNumberField("subgraphNodes", s.subgraphNodes());
+    g.writeEndObject();
+  }
+
+  private static void valueInfos(String field, List<ValueInfo> values, JsonGenerator g)
+      throws IOException {
+    g.writeArrayFieldStart(field);
+    for (ValueInfo v : values) {
+      g.writeStartObject();
+      g.writeStringField("name", v.name());
+      writeOptional(g, "dtype", v.elementType().map(DType::name));
+      g.writeArrayFieldStart("shape");
+      for (ValueInfo.Dim d : v.shape()) {
+        if (d.isKnown()) {
+          g.writeNumber(d.value());
+        } else {
+          g.writeString(d.symbol().isEmpty() ? "?" : d.symbol());
+        }
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
   }
 
   private void target(TargetVerdict v, JsonGenerator g) throws IOException {

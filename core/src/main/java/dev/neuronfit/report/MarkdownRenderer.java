@@ -69,6 +69,7 @@ public final class MarkdownRenderer {
         .append(conf)
         .append(" · ")
         .append(esc(TextRenderer.modelLine(r)))
+        .append(r.model().graph().map(g -> " · " + esc(g.line())).orElse(""))
         .append("\n\n");
     row(sb, List.of("Target", "NeuronCore", "Fit", "Support"));
     row(sb, List.of("---", "---", "---", "---"));

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param weights the figures shown: from weight files, or estimated from the config
  * @param estimate the config estimate when one was made
  * @param tensorCount tensors declared by the weight files read
+ * @param graph what a graph model is made of; empty for other formats
  * @param notes non-fatal oddities found while reading
  */
 public record ModelSummary(
@@ -26,6 +27,7 @@ public record ModelSummary(
     WeightSummary weights,
     Optional<Estimate> estimate,
     int tensorCount,
+    Optional<GraphSummary> graph,
     List<String> notes) {
   public ModelSummary {
     Objects.requireNonNull(path, "path");
@@ -33,6 +35,7 @@ public record ModelSummary(
     Objects.requireNonNull(framework, "framework");
     Objects.requireNonNull(weights, "weights");
     Objects.requireNonNull(estimate, "estimate");
+    Objects.requireNonNull(graph, "graph");
     notes = List.copyOf(notes);
   }
 }

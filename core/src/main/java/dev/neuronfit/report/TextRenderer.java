@@ -61,6 +61,18 @@ public final class TextRenderer {
     sb.append(style.apply(Style.Span.HEADING, r.model().path())).append('\n');
     sb.append(IND).append(verdictLine(r)).append('\n');
     sb.append(IND).append(style.apply(Style.Span.DIM, modelLine(r))).append('\n');
+    if (r.model().graph().isPresent()) {
+      GraphSummary g = r.model().graph().get();
+      sb.append(IND).append(style.apply(Style.Span.DIM, g.line())).append('\n');
+      String io =
+          "inputs "
+              + g.inputs().stream().map(GraphSummary::describe).collect(Collectors.joining(", "))
+              + "; outputs "
+              + g.outputs().size();
+      for (String l : wrap(io, WIDTH - IND.length(), "  ")) {
+        sb.append(IND).append(style.apply(Style.Span.DIM, l)).append('\n');
+      }
+    }
     sb.append('\n');
 
     int wTarget = 8;

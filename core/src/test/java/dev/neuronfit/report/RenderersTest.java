@@ -210,6 +210,21 @@ class RenderersTest {
     return out.toString();
   }
 
+  @Test
+  void jsonDescribesTheGraphOfAGraphModel() throws IOException {
+    StringWriter out = new StringWriter();
+    new JsonRenderer().reports(List.of(onnxReport("fasterrcnn_tiny.onnx", Selection.ALL)), out);
+    JsonNode g = new ObjectMapper().readTree(out.toString()).get("model").get("graph");
+    assertThat(g.get("producer").asText()).startsWith("pytorch");
+    assertThat(g.get("opsets").get("ai.onnx").asInt()).isEqualTo(11);
+    assertThat(g.get("inputs").get(0).get("dtype").asText()).isEqualTo("F32");
+    assertThat(g.get("inputs").get(0).get("shape")).hasSize(3);
+    assertThat(g.get("subgraphNodes").asInt()).isPositive().isLessThan(g.get("nodes").asInt());
+    StringWriter hf = new StringWriter();
+    new JsonRenderer().reports(List.of(report("gpt2")), hf);
+    assertThat(new ObjectMapper().readTree(hf.toString()).get("model").has("graph")).isFalse();
+  }
+
   private static Report report(String example) throws IOException {
     return INSPECTOR.report(profile(example), KB.defaultEdition(), Selection.ALL);
   }
