@@ -9,7 +9,9 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -82,27 +84,8 @@ public final class BoundedJson {
    * @param place the place to name in messages before the JSON position, e.g. {@code "header"}
    */
   public JsonNode parseObject(byte[] bytes, Path shown, String place) throws ModelFormatException {
-    JsonNode node;
-    try (JsonParser parser = factory.createParser(bytes)) {
-      node = JsonTreeBuilder.read(parser);
-      if (node != null && parser.nextToken() != null) {
-        throw new ModelFormatException(
-            shown, where(place, parser.currentLocation()), "unexpected data after the JSON value");
-      }
-    } catch (ModelFormatException e) {
-      throw e;
-    } catch (JsonProcessingException e) {
-      throw new ModelFormatException(
-          shown, where(place, e.getLocation()), "not valid JSON: " + e.getOriginalMessage(), e);
-    } catch (IOException e) {
-      throw new ModelFormatException(shown, place, "not valid JSON: " + e.getMessage(), e);
-    }
-    if (node == null || node.isMissingNode()) {
-      throw new ModelFormatException(shown, place, "empty file, expected a JSON object");
-    }
-    if (!node.isObject()) {
-      throw new ModelFormatException(shown, place, "expected a JSON object, found " + kind(node));
-    }
+    ObjectNode node = JsonNodeFactory.instance.objectNode();
+    forEachField(bytes, shown, place, node::set);
     return node;
   }
 
