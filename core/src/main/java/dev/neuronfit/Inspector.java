@@ -101,6 +101,7 @@ public final class Inspector {
             estimate,
             profile.tensors().size(),
             profile.graph().map(GraphSummary::of),
+            profile.hazards(),
             profile.notes());
     return new Report(
         version(),

@@ -2,6 +2,7 @@ package dev.neuronfit.classify;
 
 import dev.neuronfit.kb.HfCatalogue;
 import dev.neuronfit.model.Graph;
+import dev.neuronfit.model.ModelFormat;
 import dev.neuronfit.model.ModelProfile;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -27,8 +28,14 @@ public final class Classifier {
   public Classification classify(ModelProfile profile) {
     Verdict v = new Verdict();
     profile.hf().ifPresent(meta -> new HfConfigClassifier(catalogue.get()).classify(meta, v));
+    switch (profile.format()) {
+      case TORCHSCRIPT, PYTORCH_CHECKPOINT -> TorchClassifier.classify(profile, v);
+      case TF_SAVEDMODEL, TF_GRAPHDEF -> TfClassifier.classify(profile, v);
+      case KERAS -> KerasClassifier.classify(profile, v);
+      default -> {}
+    }
     Optional<Graph> graph = profile.graph();
-    if (!v.decided() && graph.isPresent()) {
+    if (!v.decided() && graph.isPresent() && profile.format() == ModelFormat.ONNX) {
       GraphClassifier.classify(profile, graph.get(), v);
     }
     // operators say more than initializer names, so an unknown from a graph with nodes is final

@@ -21,6 +21,14 @@ public final class ContentSniffer {
     SAFETENSORS,
     /** A protobuf whose first fields are those of an ONNX ModelProto. */
     ONNX,
+    /** A zip archive: TorchScript, a PyTorch checkpoint or a .keras file, told apart by entries. */
+    ZIP,
+    /** A Python pickle (protocol 2 or later): a legacy PyTorch checkpoint. */
+    PICKLE,
+    /** An HDF5 file: a legacy Keras .h5 model. */
+    HDF5,
+    /** A TensorFlow Lite flatbuffer. */
+    TFLITE,
     /** Nothing this version reads. */
     UNKNOWN
   }
@@ -41,6 +49,10 @@ public final class ContentSniffer {
         n >= 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB && (head[2] & 0xFF) == 0xBF
             ? 3
             : 0;
+    Kind magic = magic(head, n);
+    if (magic != Kind.UNKNOWN) {
+      return magic;
+    }
     int first = skipBlanks(head, start, n);
     if (first < n && head[first] == '{') {
       return Kind.JSON_OBJECT;
@@ -52,6 +64,39 @@ public final class ContentSniffer {
       }
     }
     return looksLikeOnnx(head, n) ? Kind.ONNX : Kind.UNKNOWN;
+  }
+
+  /**
+   * Formats with a fixed signature: zip local header {@code PK 03 04} (or {@code PK 05 06} for an
+   * empty archive), the HDF5 superblock signature {@code 89 'HDF' 0D 0A 1A 0A}, TFLite's {@code
+   * TFL3} file identifier at byte 4, and a pickle's PROTO opcode {@code 0x80} with protocol 2 to 5
+   * (torch.save writes protocol 2).
+   */
+  private static Kind magic(byte[] h, int n) {
+    if (n >= 4
+        && h[0] == 'P'
+        && h[1] == 'K'
+        && (h[2] == 3 && h[3] == 4 || h[2] == 5 && h[3] == 6)) {
+      return Kind.ZIP;
+    }
+    if (n >= 8
+        && (h[0] & 0xFF) == 0x89
+        && h[1] == 'H'
+        && h[2] == 'D'
+        && h[3] == 'F'
+        && h[4] == '\r'
+        && h[5] == '\n'
+        && h[6] == 0x1A
+        && h[7] == '\n') {
+      return Kind.HDF5;
+    }
+    if (n >= 8 && h[4] == 'T' && h[5] == 'F' && h[6] == 'L' && h[7] == '3') {
+      return Kind.TFLITE;
+    }
+    if (n >= 2 && (h[0] & 0xFF) == 0x80 && h[1] >= 2 && h[1] <= 5) {
+      return Kind.PICKLE;
+    }
+    return Kind.UNKNOWN;
   }
 
   /**

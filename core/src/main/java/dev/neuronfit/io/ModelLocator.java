@@ -1,7 +1,11 @@
 package dev.neuronfit.io;
 
 import dev.neuronfit.io.hf.HfReader;
+import dev.neuronfit.io.keras.KerasReader;
 import dev.neuronfit.io.onnx.OnnxReader;
+import dev.neuronfit.io.tf.TfReader;
+import dev.neuronfit.io.torch.PickleCheckpointReader;
+import dev.neuronfit.io.zip.ZipModelReader;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -80,6 +84,10 @@ public final class ModelLocator {
       add(found, new Located(dir, new HfReader()), dir);
       return;
     }
+    if (Files.isRegularFile(dir.resolve("saved_model.pb"))) {
+      add(found, new Located(dir, new TfReader()), dir);
+      return;
+    }
     if (depth >= limits.maxSearchDepth()) {
       return;
     }
@@ -123,7 +131,10 @@ public final class ModelLocator {
     return switch (ContentSniffer.sniff(file)) {
       case SAFETENSORS -> Optional.of(new HfReader());
       case ONNX -> Optional.of(new OnnxReader());
-      case JSON_OBJECT, UNKNOWN -> Optional.empty();
+      case ZIP -> Optional.of(new ZipModelReader());
+      case PICKLE -> Optional.of(new PickleCheckpointReader());
+      case HDF5 -> Optional.of(new KerasReader());
+      case JSON_OBJECT, TFLITE, UNKNOWN -> Optional.empty();
     };
   }
 
@@ -159,6 +170,15 @@ public final class ModelLocator {
     return switch (ContentSniffer.sniff(file)) {
       case JSON_OBJECT, SAFETENSORS -> new HfReader();
       case ONNX -> new OnnxReader();
+      case ZIP -> new ZipModelReader();
+      case PICKLE -> new PickleCheckpointReader();
+      case HDF5 -> new KerasReader();
+      case TFLITE ->
+          throw new ModelFormatException(
+              file,
+              "",
+              "a TensorFlow Lite model; the Neuron SDK does not compile TFLite, so neuronfit does"
+                  + " not read it (check the TensorFlow or ONNX model it was converted from)");
       case UNKNOWN ->
           throw new ModelFormatException(
               file,

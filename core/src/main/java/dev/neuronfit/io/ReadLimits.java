@@ -18,6 +18,10 @@ package dev.neuronfit.io;
  *     included
  * @param maxGraphDepth deepest nesting of subgraphs (If, Loop, Scan bodies) read
  * @param maxConstantElements largest constant tensor whose numbers are kept for detection
+ * @param maxZipEntries most entries an archive may list
+ * @param maxZipEntryBytes largest archive entry read whole (pickles, TorchScript code, configs)
+ * @param maxCompressionRatio largest ratio of an entry's uncompressed to compressed size accepted
+ *     while reading it (zip bombs reach thousands)
  */
 public record ReadLimits(
     long maxJsonFileBytes,
@@ -31,12 +35,29 @@ public record ReadLimits(
     int maxNotes,
     int maxGraphNodes,
     int maxGraphDepth,
-    int maxConstantElements) {
+    int maxConstantElements,
+    int maxZipEntries,
+    long maxZipEntryBytes,
+    int maxCompressionRatio) {
 
   /** The limits used unless a caller chooses others. */
   public static final ReadLimits DEFAULT =
       new ReadLimits(
-          32L << 20, 100_000_000L, 500_000, 10_000, 64, 1 << 20, 6, 10_000, 20, 1_000_000, 8, 4096);
+          32L << 20,
+          100_000_000L,
+          500_000,
+          10_000,
+          64,
+          1 << 20,
+          6,
+          10_000,
+          20,
+          1_000_000,
+          8,
+          4096,
+          200_000,
+          256L << 20,
+          200);
 
   public ReadLimits {
     if (maxJsonFileBytes <= 0
@@ -50,7 +71,10 @@ public record ReadLimits(
         || maxNotes < 0
         || maxGraphNodes <= 0
         || maxGraphDepth < 0
-        || maxConstantElements < 0) {
+        || maxConstantElements < 0
+        || maxZipEntries <= 0
+        || maxZipEntryBytes <= 0
+        || maxCompressionRatio <= 0) {
       throw new IllegalArgumentException("read limits must be positive");
     }
   }

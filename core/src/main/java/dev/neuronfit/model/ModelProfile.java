@@ -19,6 +19,8 @@ import java.util.Optional;
  *     read
  * @param hf Hugging Face metadata, for {@link ModelFormat#HF}
  * @param graph the operator graph, for graph formats such as {@link ModelFormat#ONNX}
+ * @param hazards things that would be dangerous to load with the framework's own loader (such as a
+ *     pickle calling {@code os.system}); found while reading safely, never acted on
  * @param notes non-fatal oddities found while reading (capped by the reader)
  */
 public record ModelProfile(
@@ -29,6 +31,7 @@ public record ModelProfile(
     List<TensorInfo> tensors,
     Optional<HfMetadata> hf,
     Optional<Graph> graph,
+    List<Hazard> hazards,
     List<String> notes) {
 
   public ModelProfile {
@@ -39,6 +42,7 @@ public record ModelProfile(
     tensors = List.copyOf(tensors);
     Objects.requireNonNull(hf, "hf");
     Objects.requireNonNull(graph, "graph");
+    hazards = List.copyOf(hazards);
     notes = List.copyOf(notes);
   }
 }

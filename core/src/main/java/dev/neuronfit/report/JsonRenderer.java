@@ -18,6 +18,7 @@ import dev.neuronfit.kb.Guidance;
 import dev.neuronfit.kb.Target;
 import dev.neuronfit.model.DType;
 import dev.neuronfit.model.Framework;
+import dev.neuronfit.model.Hazard;
 import dev.neuronfit.model.ValueInfo;
 import dev.neuronfit.model.WeightSummary;
 import dev.neuronfit.rules.Finding;
@@ -274,6 +275,15 @@ public final class JsonRenderer {
     }
     g.writeEndObject();
     g.writeNumberField("tensors", m.tensorCount());
+    g.writeArrayFieldStart("hazards");
+    for (Hazard h : m.hazards()) {
+      g.writeStartObject();
+      g.writeStringField("kind", h.kind());
+      g.writeStringField("detail", h.detail());
+      g.writeStringField("place", h.place());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
     if (m.graph().isPresent()) {
       graph(m.graph().get(), g);
     }

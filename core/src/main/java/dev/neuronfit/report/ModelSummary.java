@@ -2,6 +2,7 @@ package dev.neuronfit.report;
 
 import dev.neuronfit.estimate.Estimate;
 import dev.neuronfit.model.Framework;
+import dev.neuronfit.model.Hazard;
 import dev.neuronfit.model.ModelFormat;
 import dev.neuronfit.model.WeightSummary;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Optional;
  * @param estimate the config estimate when one was made
  * @param tensorCount tensors declared by the weight files read
  * @param graph what a graph model is made of; empty for other formats
+ * @param hazards what would be dangerous to load with the framework's own loader
  * @param notes non-fatal oddities found while reading
  */
 public record ModelSummary(
@@ -28,6 +30,7 @@ public record ModelSummary(
     Optional<Estimate> estimate,
     int tensorCount,
     Optional<GraphSummary> graph,
+    List<Hazard> hazards,
     List<String> notes) {
   public ModelSummary {
     Objects.requireNonNull(path, "path");
@@ -36,6 +39,7 @@ public record ModelSummary(
     Objects.requireNonNull(weights, "weights");
     Objects.requireNonNull(estimate, "estimate");
     Objects.requireNonNull(graph, "graph");
+    hazards = List.copyOf(hazards);
     notes = List.copyOf(notes);
   }
 }

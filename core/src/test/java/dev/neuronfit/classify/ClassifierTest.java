@@ -229,6 +229,7 @@ class ClassifierTest {
         tensors,
         Optional.of(new HfMetadata(config, Optional.empty(), List.of())),
         Optional.empty(),
+        List.of(),
         List.of());
   }
 }

@@ -378,6 +378,7 @@ class GraphClassifierTest {
             g.tensors,
             Optional.empty(),
             Optional.of(graph),
+            List.of(),
             List.of()));
   }
 

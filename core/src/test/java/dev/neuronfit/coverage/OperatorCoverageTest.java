@@ -41,6 +41,7 @@ class OperatorCoverageTest {
         List.of(),
         Optional.empty(),
         Optional.of(g),
+        List.of(),
         List.of());
   }
 
@@ -217,6 +218,7 @@ class OperatorCoverageTest {
             List.of(),
             Optional.empty(),
             Optional.empty(),
+            List.of(),
             List.of());
     assertThat(OperatorCoverage.of(hf, LISTS, ALL)).isEmpty();
   }

@@ -37,7 +37,10 @@ class BoundedJsonTest {
         d.maxNotes(),
         d.maxGraphNodes(),
         d.maxGraphDepth(),
-        d.maxConstantElements());
+        d.maxConstantElements(),
+        d.maxZipEntries(),
+        d.maxZipEntryBytes(),
+        d.maxCompressionRatio());
   }
 
   private JsonNode parse(String text) throws ModelFormatException {

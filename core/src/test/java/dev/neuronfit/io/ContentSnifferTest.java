@@ -77,12 +77,20 @@ class ContentSnifferTest {
   }
 
   @Test
-  void otherBytesAreUnknown() throws IOException {
+  void recognisesZipPickleHdf5AndTfliteByTheirSignatures() throws IOException {
     assertThat(sniff(new byte[] {(byte) 0x80, 0x02, 'c', 't', 'o', 'r', 'c', 'h'}))
-        .isEqualTo(Kind.UNKNOWN);
-    assertThat(sniff(new byte[] {'P', 'K', 3, 4, 0, 0, 0, 0, 0, 0})).isEqualTo(Kind.UNKNOWN);
+        .isEqualTo(Kind.PICKLE);
+    assertThat(sniff(new byte[] {(byte) 0x80, 0x01, 'c'})).isEqualTo(Kind.UNKNOWN);
+    assertThat(sniff(new byte[] {'P', 'K', 3, 4, 0, 0, 0, 0, 0, 0})).isEqualTo(Kind.ZIP);
+    assertThat(sniff(new byte[] {'P', 'K', 5, 6, 0, 0, 0, 0, 0, 0})).isEqualTo(Kind.ZIP);
     assertThat(sniff(new byte[] {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'}))
-        .isEqualTo(Kind.UNKNOWN);
+        .isEqualTo(Kind.HDF5);
+    assertThat(sniff(new byte[] {0x1c, 0, 0, 0, 'T', 'F', 'L', '3', 0, 0})).isEqualTo(Kind.TFLITE);
+  }
+
+  @Test
+  void otherBytesAreUnknown() throws IOException {
+    assertThat(sniff(new byte[] {'P', 'K', 1, 2, 0, 0, 0, 0, 0, 0})).isEqualTo(Kind.UNKNOWN);
     assertThat(sniff("1234567")).isEqualTo(Kind.UNKNOWN);
     assertThat(sniff("   ")).isEqualTo(Kind.UNKNOWN);
   }

@@ -39,7 +39,10 @@ class ModelLocatorTest {
         d.maxNotes(),
         d.maxGraphNodes(),
         d.maxGraphDepth(),
-        d.maxConstantElements());
+        d.maxConstantElements(),
+        d.maxZipEntries(),
+        d.maxZipEntryBytes(),
+        d.maxCompressionRatio());
   }
 
   private static void write(Path file, String text) throws IOException {
@@ -195,7 +198,7 @@ class ModelLocatorTest {
   @Test
   void fileOfAnotherFormatIsRefused() throws IOException {
     Path pickle = dir.resolve("model.safetensors");
-    Files.write(pickle, new byte[] {(byte) 0x80, 0x02, 'c', 't', 'o', 'r', 'c', 'h', '\n'});
+    Files.write(pickle, new byte[] {'G', 'I', 'F', '8', '9', 'a', 0, 0, 0, 0});
 
     assertThatThrownBy(() -> locate(pickle))
         .isInstanceOf(ModelFormatException.class)

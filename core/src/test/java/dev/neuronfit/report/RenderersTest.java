@@ -114,6 +114,7 @@ class RenderersTest {
             p.tensors(),
             p.hf(),
             p.graph(),
+            p.hazards(),
             p.notes());
     Report r = INSPECTOR.report(tf, KB.defaultEdition(), Selection.ALL);
     assertThat(r.targets().get(0).support().get(0).column().pkg().id())
@@ -241,6 +242,7 @@ class RenderersTest {
             p.tensors(),
             p.hf(),
             p.graph(),
+            p.hazards(),
             p.notes());
     return INSPECTOR.report(named, KB.defaultEdition(), selection);
   }
@@ -256,6 +258,7 @@ class RenderersTest {
         p.tensors(),
         p.hf(),
         p.graph(),
+        p.hazards(),
         p.notes());
   }
 }

@@ -198,6 +198,7 @@ final class RuleFixtures {
                           tensors,
                           Optional.empty(),
                           graph,
+                          List.of(),
                           List.of())
                       : new ModelProfile(
                           "models/test",
@@ -207,6 +208,7 @@ final class RuleFixtures {
                           tensors,
                           Optional.of(new HfMetadata(config, Optional.empty(), List.of())),
                           Optional.empty(),
+                          List.of(),
                           List.of()));
       Classification c =
           new Classification(family, family == Family.UNKNOWN ? 0.0 : 0.9, evidence, List.of());

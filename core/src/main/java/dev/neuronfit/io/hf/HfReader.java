@@ -67,6 +67,7 @@ public final class HfReader implements ModelReader {
           tensors,
           Optional.of(new HfMetadata(Optional.empty(), Optional.empty(), List.of())),
           Optional.empty(),
+          List.of(),
           notes.list());
     }
     HfConfig cfg = readConfig(path, path, name, json);
@@ -102,6 +103,7 @@ public final class HfReader implements ModelReader {
         found.tensors(),
         Optional.of(new HfMetadata(config, Optional.empty(), List.of())),
         Optional.empty(),
+        List.of(),
         notes.list());
   }
 
@@ -209,6 +211,7 @@ public final class HfReader implements ModelReader {
         tensors,
         Optional.of(meta),
         Optional.empty(),
+        List.of(),
         notes.list());
   }
 

@@ -104,6 +104,7 @@ public final class OnnxReader implements ModelReader {
           tensors,
           Optional.empty(),
           Optional.of(graph),
+          List.of(),
           cap(notes, limits.maxNotes()));
     }
   }

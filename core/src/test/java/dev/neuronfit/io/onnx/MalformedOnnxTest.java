@@ -262,7 +262,10 @@ class MalformedOnnxTest {
         d.maxNotes(),
         maxGraphNodes,
         d.maxGraphDepth(),
-        d.maxConstantElements());
+        d.maxConstantElements(),
+        d.maxZipEntries(),
+        d.maxZipEntryBytes(),
+        d.maxCompressionRatio());
   }
 
   private Path write(String name, byte[] bytes) throws IOException {

@@ -1,0 +1,164 @@
+package dev.neuronfit.io.zip;
+
+import dev.neuronfit.io.ModelFormatException;
+import dev.neuronfit.io.ReadLimits;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+/**
+ * A zip archive opened for reading metadata entries only, with the defences hostile archives call
+ * for: a bounded entry count, entry names that cannot climb out of the archive, entries read whole
+ * only under a size cap, and a compression-ratio check while inflating (zip bombs). Entries such as
+ * stored tensor data are never read: callers use their names and declared sizes.
+ *
+ * <p>The central directory is read by {@link ZipFile}, the JDK's maintained zip reader; this class
+ * adds the limits and turns every failure into a {@link ModelFormatException}.
+ */
+public final class SafeZip implements Closeable {
+  private final ZipFile zip;
+  private final Path shown;
+  private final ReadLimits limits;
+  private final Map<String, ZipEntry> entries;
+
+  private SafeZip(ZipFile zip, Path shown, ReadLimits limits, Map<String, ZipEntry> entries) {
+    this.zip = zip;
+    this.shown = shown;
+    this.limits = limits;
+    this.entries = entries;
+  }
+
+  /**
+   * Opens an archive and checks its directory.
+   *
+   * @throws ModelFormatException when it is not a readable zip, lists too many entries, or an entry
+   *     name is absolute or climbs out with {@code ..}
+   */
+  public static SafeZip open(Path file, ReadLimits limits) throws IOException {
+    ZipFile zip;
+    try {
+      zip = new ZipFile(file.toFile());
+    } catch (ZipException e) {
+      throw new ModelFormatException(
+          file, "zip directory", "not a readable zip archive: " + e.getMessage());
+    }
+    try {
+      if (zip.size() > limits.maxZipEntries()) {
+        throw new ModelFormatException(
+            file,
+            "zip directory",
+            zip.size() + " entries, over the limit of " + limits.maxZipEntries());
+      }
+      Map<String, ZipEntry> byName = new LinkedHashMap<>();
+      Enumeration<? extends ZipEntry> all = zip.entries();
+      while (all.hasMoreElements()) {
+        ZipEntry e = all.nextElement();
+        checkName(file, e.getName());
+        if (byName.putIfAbsent(e.getName(), e) != null) {
+          throw new ModelFormatException(file, "zip entry " + e.getName(), "listed twice");
+        }
+      }
+      return new SafeZip(zip, file, limits, byName);
+    } catch (IOException | RuntimeException e) {
+      zip.close();
+      if (e instanceof ModelFormatException m) {
+        throw m;
+      }
+      throw new ModelFormatException(
+          file, "zip directory", "not a readable zip archive: " + e.getMessage(), e);
+    }
+  }
+
+  private static void checkName(Path file, String name) throws ModelFormatException {
+    String n = name.replace('\\', '/');
+    boolean climbs =
+        n.equals("..") || n.startsWith("../") || n.contains("/../") || n.endsWith("/..");
+    if (n.startsWith("/") || n.matches("^[A-Za-z]:.*") || climbs || n.indexOf('\0') >= 0) {
+      throw new ModelFormatException(
+          file, "zip entry " + name, "entry name is absolute or climbs out of the archive");
+    }
+  }
+
+  /** The archive as named in messages. */
+  public Path file() {
+    return shown;
+  }
+
+  /** Entry names in directory order. */
+  public List<String> names() {
+    return new ArrayList<>(entries.keySet());
+  }
+
+  public boolean has(String name) {
+    return entries.containsKey(name);
+  }
+
+  /** The uncompressed size the directory declares for an entry, or empty when unknown. */
+  public Optional<Long> declaredSize(String name) {
+    ZipEntry e = entries.get(name);
+    return e == null || e.getSize() < 0 ? Optional.empty() : Optional.of(e.getSize());
+  }
+
+  /**
+   * Reads one entry whole.
+   *
+   * @param maxBytes largest size accepted (also capped by {@link ReadLimits#maxZipEntryBytes})
+   * @throws ModelFormatException when the entry is missing, declares or inflates to more than the
+   *     cap, inflates past the compression-ratio limit, or is corrupt
+   */
+  public byte[] read(String name, long maxBytes) throws IOException {
+    ZipEntry e = entries.get(name);
+    if (e == null) {
+      throw new ModelFormatException(shown, "zip entry " + name, "missing");
+    }
+    long cap = Math.min(maxBytes, limits.maxZipEntryBytes());
+    String place = "zip entry " + name;
+    if (e.getSize() > cap) {
+      throw new ModelFormatException(
+          shown, place, "declares " + e.getSize() + " bytes, over the limit of " + cap);
+    }
+    long compressed = Math.max(e.getCompressedSize(), 1);
+    long ratioCap = compressed * limits.maxCompressionRatio();
+    try (InputStream in = zip.getInputStream(e)) {
+      byte[] out = in.readNBytes((int) Math.min(cap, ratioCap) + 1);
+      if (out.length > cap) {
+        throw new ModelFormatException(
+            shown, place, "inflates to more than the limit of " + cap + " bytes");
+      }
+      if (e.getMethod() == ZipEntry.DEFLATED && out.length > ratioCap) {
+        throw new ModelFormatException(
+            shown,
+            place,
+            "inflates more than "
+                + limits.maxCompressionRatio()
+                + " times its compressed size ("
+                + compressed
+                + " bytes): a zip bomb?");
+      }
+      if (e.getSize() >= 0 && out.length != e.getSize()) {
+        throw new ModelFormatException(
+            shown,
+            place,
+            "holds " + out.length + " bytes but the directory declares " + e.getSize());
+      }
+      return out;
+    } catch (ZipException ex) {
+      throw new ModelFormatException(shown, place, "corrupt: " + ex.getMessage(), ex);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    zip.close();
+  }
+}
