@@ -78,8 +78,7 @@ public final class OperatorCoverage {
       return Optional.empty();
     }
     OperatorCoverage c = new OperatorCoverage(profile.graph().get());
-    Optional<OpNaming> naming =
-        profile.format() == ModelFormat.ONNX ? Optional.of(OpNaming.ONNX) : Optional.empty();
+    Optional<OpNaming> naming = naming(profile.format());
     List<ListCoverage> coverage = new ArrayList<>();
     for (String t : targets) {
       if (naming.isEmpty()) {
@@ -95,6 +94,17 @@ public final class OperatorCoverage {
       }
     }
     return Optional.of(c.summary(coverage));
+  }
+
+  /** Whose operator names a format's graph uses, when a Neuron list uses the same names. */
+  static Optional<OpNaming> naming(ModelFormat format) {
+    return Optional.ofNullable(
+        switch (format) {
+          case ONNX -> OpNaming.ONNX;
+          case TORCHSCRIPT -> OpNaming.TORCHSCRIPT;
+          case TF_SAVEDMODEL, TF_GRAPHDEF -> OpNaming.TENSORFLOW;
+          default -> null;
+        });
   }
 
   private OperatorSummary summary(List<ListCoverage> coverage) {
