@@ -4,11 +4,17 @@ import dev.neuronfit.classify.Classification;
 import dev.neuronfit.classify.Classifier;
 import dev.neuronfit.coverage.OperatorCoverage;
 import dev.neuronfit.coverage.OperatorSummary;
+import dev.neuronfit.estimate.ConfigWorkload;
 import dev.neuronfit.estimate.Estimate;
 import dev.neuronfit.estimate.ParameterEstimator;
+import dev.neuronfit.estimate.Roofline;
+import dev.neuronfit.estimate.TargetEstimate;
+import dev.neuronfit.estimate.Workload;
+import dev.neuronfit.estimate.WorkloadOptions;
 import dev.neuronfit.io.ModelLocator;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.kb.Edition;
+import dev.neuronfit.kb.Hardware;
 import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.kb.Target;
 import dev.neuronfit.model.DType;
@@ -25,6 +31,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -71,12 +78,36 @@ public final class Inspector {
    */
   public Report inspect(ModelLocator.Located model, Edition edition, Selection selection)
       throws IOException {
+    return inspect(model, edition, selection, WorkloadOptions.DEFAULT, kb.hardware());
+  }
+
+  /**
+   * Reads one located model and builds its report, with workload estimates for the given input and
+   * hardware.
+   */
+  public Report inspect(
+      ModelLocator.Located model,
+      Edition edition,
+      Selection selection,
+      WorkloadOptions workloadOptions,
+      Hardware hardware)
+      throws IOException {
     ModelProfile profile = model.reader().read(model.path(), limits);
-    return report(profile, edition, selection);
+    return report(profile, edition, selection, workloadOptions, hardware);
+  }
+
+  /** Builds the report of a profile that was already read, with default workload options. */
+  public Report report(ModelProfile profile, Edition edition, Selection selection) {
+    return report(profile, edition, selection, WorkloadOptions.DEFAULT, kb.hardware());
   }
 
   /** Builds the report of a profile that was already read. */
-  public Report report(ModelProfile profile, Edition edition, Selection selection) {
+  public Report report(
+      ModelProfile profile,
+      Edition edition,
+      Selection selection,
+      WorkloadOptions workloadOptions,
+      Hardware hardware) {
     Classification c = classifier.classify(profile);
     Optional<Estimate> estimate =
         profile.weights().parameters().isPresent()
@@ -91,6 +122,12 @@ public final class Inspector {
             ? OperatorCoverage.of(
                 profile, kb.operatorLists(), targets.stream().map(Target::id).toList())
             : Optional.empty();
+    Optional<Workload> workload =
+        weights.parameters().isPresent()
+            ? ConfigWorkload.estimate(profile, weights.parameters().getAsLong(), workloadOptions)
+            : Optional.empty();
+    Map<String, TargetEstimate> estimates =
+        estimates(workload, targets, hardware, selection, workloadOptions.efficiency());
     RuleContext ctx = new RuleContext(profile, c, weights, edition, targets, operators);
     ModelSummary summary =
         new ModelSummary(
@@ -110,7 +147,38 @@ public final class Inspector {
         c,
         Verdicts.build(edition, c.family(), profile.framework(), selection),
         RuleRegistry.run(ctx),
-        operators);
+        operators,
+        workload,
+        estimates);
+  }
+
+  /**
+   * Roofline bounds and sizing for the report's targets that the hardware describes, then for
+   * hardware targets the edition does not rate (such as a user's Trainium2 figures).
+   */
+  private static Map<String, TargetEstimate> estimates(
+      Optional<Workload> workload,
+      List<Target> targets,
+      Hardware hardware,
+      Selection selection,
+      double efficiency) {
+    Map<String, TargetEstimate> out = new LinkedHashMap<>();
+    if (workload.isEmpty()) {
+      return out;
+    }
+    for (Target t : targets) {
+      hardware
+          .target(t.id())
+          .ifPresent(h -> out.put(t.id(), Roofline.of(workload.get(), h, efficiency)));
+    }
+    for (String id : hardware.targetIds()) {
+      if (!out.containsKey(id)
+          && selection.includesTarget(id)
+          && targets.stream().noneMatch(t -> t.id().equals(id))) {
+        out.put(id, Roofline.of(workload.get(), hardware.target(id).get(), efficiency));
+      }
+    }
+    return out;
   }
 
   /**

@@ -1,9 +1,11 @@
 package dev.neuronfit.cli;
 
 import dev.neuronfit.Inspector;
+import dev.neuronfit.estimate.WorkloadOptions;
 import dev.neuronfit.io.ModelLocator;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.kb.Edition;
+import dev.neuronfit.kb.Hardware;
 import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.model.Framework;
 import dev.neuronfit.report.JsonRenderer;
@@ -64,12 +66,21 @@ final class CheckCommand implements Callable<Integer> {
       description = "Exit 1 when a finding or verdict reaches LEVEL: " + FailOn.VALUES + ".")
   String failOn;
 
+  @Mixin EstimateOptions estimateOptions;
+
   @Mixin CommonOptions common;
+
+  /** Targets a user's hardware file adds (its built-in targets are the edition's). */
+  private List<String> hardwareFileTargets(Hardware hardware) {
+    return estimateOptions.hardwareFile == null ? List.of() : hardware.targetIds();
+  }
 
   @Override
   public Integer call() throws Exception {
     KnowledgeBase kb = KnowledgeBase.load();
-    Edition edition = editionOptions.resolve(kb);
+    Hardware hardware = estimateOptions.hardware(kb);
+    Edition edition = editionOptions.resolve(kb, hardwareFileTargets(hardware));
+    WorkloadOptions workload = estimateOptions.workload();
     Optional<Framework> fw = Optional.empty();
     if (framework != null) {
       fw =
@@ -114,7 +125,7 @@ final class CheckCommand implements Callable<Integer> {
       }
       for (ModelLocator.Located m : models) {
         try {
-          reports.add(inspector.inspect(m, edition, selection));
+          reports.add(inspector.inspect(m, edition, selection, workload, hardware));
         } catch (IOException e) {
           Errors.report(err, e, common.verbose);
           badInput = true;

@@ -30,6 +30,16 @@ final class EditionOptions {
   List<String> targets = new ArrayList<>();
 
   Edition resolve(KnowledgeBase kb) {
+    return resolve(kb, java.util.List.of());
+  }
+
+  /**
+   * The chosen edition, checking the targets asked for.
+   *
+   * @param otherTargets targets that hardware figures describe besides the edition's (accepted for
+   *     estimates only)
+   */
+  Edition resolve(KnowledgeBase kb, java.util.List<String> otherTargets) {
     String id = edition == null ? kb.defaultEditionId() : edition;
     Edition e =
         kb.edition(id)
@@ -43,7 +53,7 @@ final class EditionOptions {
                             + String.join(", ", kb.editionIds())
                             + ")"));
     for (String t : targets) {
-      if (e.target(t).isEmpty()) {
+      if (e.target(t).isEmpty() && !otherTargets.contains(t)) {
         throw new ParameterException(
             spec.commandLine(),
             "edition "

@@ -204,6 +204,77 @@ class MainTest {
   }
 
   @Test
+  void estimatesFollowTheWorkloadOptions() throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    JsonNode r =
+        json.readTree(
+            run(
+                    "check",
+                    "--format",
+                    "json",
+                    "--seq-len",
+                    "128",
+                    "--batch",
+                    "4",
+                    "--dtype",
+                    "fp16",
+                    example("bert-base-uncased"))
+                .out());
+    JsonNode w = r.get("workload");
+    assertThat(w.get("batch").asInt()).isEqualTo(4);
+    assertThat(w.get("sequenceLength").asInt()).isEqualTo(128);
+    assertThat(w.get("dtype").asText()).isEqualTo("F16");
+    assertThat(w.get("flopsConvention").asText()).isEqualTo("2 per multiply-accumulate");
+    assertThat(w.get("phases").get(0).get("name").asText()).isEqualTo("inference");
+    JsonNode inf2 = r.get("targets").get(2).get("estimates");
+    assertThat(inf2.get("phases").get(0).get("bound").asText()).isIn("compute", "memory");
+    assertThat(inf2.get("sizing").get("instance").asText()).isEqualTo("inf2.xlarge");
+    assertThat(run("check", "--efficiency", "1.5", example("gpt2")).code())
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(run("check", "--batch", "0", example("gpt2")).code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run("check", "--dtype", "fp4", example("gpt2")).code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run("check", "--seq-len", "128", example("gpt2")).out())
+        .contains("ESTIMATES")
+        .contains("decode");
+  }
+
+  @Test
+  void aHardwareFileAddsTargetsForEstimates(@TempDir Path dir) throws IOException {
+    Path hw = dir.resolve("trn2.json");
+    Files.writeString(
+        hw,
+        """
+        {"chips": [{"id": "trainium2", "name": "AWS Trainium2", "coresPerChip": 8,
+                    "peakTflops": {"BF16": 667}, "deviceMemoryGiB": 96, "memoryBandwidthGiBps": 2900}],
+         "targets": [{"target": "trn2", "chip": "trainium2", "tensorParallelDegrees": [4, 8, 16, 32, 64]}],
+         "instances": [{"instance": "trn2.48xlarge", "target": "trn2", "chips": 16, "neuronCores": 128,
+                        "deviceMemoryGiB": 1536, "memoryBandwidthGiBps": 46400}]}
+        """);
+    JsonNode r =
+        new ObjectMapper()
+            .readTree(
+                run(
+                        "check",
+                        "--format",
+                        "json",
+                        "--hardware",
+                        hw.toString(),
+                        "--target",
+                        "trn2",
+                        example("llama-2-7b"))
+                    .out());
+    assertThat(r.get("targets")).isEmpty();
+    JsonNode other = r.get("otherTargets").get(0);
+    assertThat(other.get("target").asText()).isEqualTo("trn2");
+    assertThat(other.get("estimates").get("sizing").get("instance").asText())
+        .isEqualTo("trn2.48xlarge");
+    Files.writeString(hw, "{\"chips\": 3}");
+    Run bad = run("check", "--hardware", hw.toString(), example("gpt2"));
+    assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(bad.err()).contains("trn2.json").contains("chips");
+  }
+
+  @Test
   void versionAndHelp() {
     assertThat(run("--version").out()).startsWith("neuronfit ");
     Run help = run("--help");

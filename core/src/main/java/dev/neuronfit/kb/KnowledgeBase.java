@@ -35,6 +35,7 @@ public final class KnowledgeBase {
   private final Map<String, NeuronPackage> packages;
   private final Map<String, Edition> editions = new ConcurrentHashMap<>();
   private volatile HfCatalogue catalogue;
+  private volatile Hardware hardware;
   private volatile OperatorLists operatorLists;
 
   private KnowledgeBase() {
@@ -85,6 +86,16 @@ public final class KnowledgeBase {
 
   public Edition defaultEdition() {
     return edition(defaultEditionId()).orElseThrow();
+  }
+
+  /** The built-in Neuron hardware figures (kb/hardware.json). */
+  public Hardware hardware() {
+    Hardware h = hardware;
+    if (h == null) {
+      h = Hardware.parse(readJson("hardware.json"), "neuronfit kb/hardware.json");
+      hardware = h;
+    }
+    return h;
   }
 
   /** The Hugging Face model-type catalogue. */

@@ -10,6 +10,7 @@ import dev.neuronfit.coverage.ListCoverage;
 import dev.neuronfit.coverage.OpCount;
 import dev.neuronfit.coverage.OpTally;
 import dev.neuronfit.coverage.OperatorSummary;
+import dev.neuronfit.estimate.TargetEstimate;
 import dev.neuronfit.kb.Column;
 import dev.neuronfit.kb.Edition;
 import dev.neuronfit.kb.FitRow;
@@ -151,9 +152,26 @@ public final class JsonRenderer {
     g.writeEndObject();
     g.writeArrayFieldStart("targets");
     for (TargetVerdict v : r.targets()) {
-      target(v, g);
+      target(v, r.estimates().get(v.target().id()), g);
     }
     g.writeEndArray();
+    if (r.estimates().keySet().stream()
+        .anyMatch(t -> r.targets().stream().noneMatch(v -> v.target().id().equals(t)))) {
+      // targets the hardware figures describe but the edition does not rate, e.g. a user's trn2
+      g.writeArrayFieldStart("otherTargets");
+      for (var e : r.estimates().entrySet()) {
+        if (r.targets().stream().noneMatch(v -> v.target().id().equals(e.getKey()))) {
+          g.writeStartObject();
+          g.writeStringField("target", e.getKey());
+          EstimatesJson.estimates(e.getValue(), g);
+          g.writeEndObject();
+        }
+      }
+      g.writeEndArray();
+    }
+    if (r.workload().isPresent()) {
+      EstimatesJson.workload(r.workload().get(), g);
+    }
     g.writeArrayFieldStart("findings");
     for (Finding f : r.findings()) {
       g.writeStartObject();
@@ -331,7 +349,8 @@ public final class JsonRenderer {
     g.writeEndArray();
   }
 
-  private void target(TargetVerdict v, JsonGenerator g) throws IOException {
+  private void target(TargetVerdict v, TargetEstimate estimate, JsonGenerator g)
+      throws IOException {
     g.writeStartObject();
     g.writeStringField("target", v.target().id());
     g.writeStringField("name", v.target().name());
@@ -357,6 +376,9 @@ public final class JsonRenderer {
       g.writeEndObject();
     }
     g.writeEndArray();
+    if (estimate != null) {
+      EstimatesJson.estimates(estimate, g);
+    }
     g.writeEndObject();
   }
 

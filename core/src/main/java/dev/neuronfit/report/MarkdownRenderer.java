@@ -87,6 +87,7 @@ public final class MarkdownRenderer {
               String.join("<br>", support)));
     }
     sb.append('\n');
+    r.workload().ifPresent(w -> EstimatesText.appendMarkdown(w, r.estimates(), sb));
     if (!r.findings().isEmpty()) {
       sb.append("### Findings\n\n");
       for (Finding f : r.findings()) {

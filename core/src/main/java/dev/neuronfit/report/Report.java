@@ -2,10 +2,15 @@ package dev.neuronfit.report;
 
 import dev.neuronfit.classify.Classification;
 import dev.neuronfit.coverage.OperatorSummary;
+import dev.neuronfit.estimate.TargetEstimate;
+import dev.neuronfit.estimate.Workload;
 import dev.neuronfit.kb.Edition;
 import dev.neuronfit.rules.Finding;
 import dev.neuronfit.verdict.TargetVerdict;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -20,6 +25,9 @@ import java.util.Optional;
  * @param findings known issues that apply, most severe first
  * @param operators the operators and their coverage by Neuron's operator lists, for graph models
  *     (ONNX); empty for models read without a graph
+ * @param workload the work one inference takes, when neuronfit can derive it
+ * @param estimates roofline bounds and sizing per target id (the report's targets, then any other
+ *     target the hardware figures describe), in that order; empty without a workload
  */
 public record Report(
     String toolVersion,
@@ -28,7 +36,9 @@ public record Report(
     Classification architecture,
     List<TargetVerdict> targets,
     List<Finding> findings,
-    Optional<OperatorSummary> operators) {
+    Optional<OperatorSummary> operators,
+    Optional<Workload> workload,
+    Map<String, TargetEstimate> estimates) {
   /** The version of the JSON layout; see docs/json-schema.md. */
   public static final int SCHEMA_VERSION = 1;
 
@@ -40,5 +50,7 @@ public record Report(
     targets = List.copyOf(targets);
     findings = List.copyOf(findings);
     Objects.requireNonNull(operators, "operators");
+    Objects.requireNonNull(workload, "workload");
+    estimates = Collections.unmodifiableMap(new LinkedHashMap<>(estimates));
   }
 }

@@ -109,6 +109,8 @@ public final class TextRenderer {
       sb.append('\n');
     }
 
+    r.workload().ifPresent(w -> EstimatesText.appendText(w, r.estimates(), style, IND, sb));
+
     if (!r.findings().isEmpty()) {
       sb.append('\n').append(IND).append(style.apply(Style.Span.DIM, "FINDINGS")).append('\n');
       for (Finding f : r.findings()) {

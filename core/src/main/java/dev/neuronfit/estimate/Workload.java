@@ -1,0 +1,58 @@
+package dev.neuronfit.estimate;
+
+import dev.neuronfit.model.DType;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The work one inference of a model takes for a stated input: an analytic estimate, not a
+ * measurement.
+ *
+ * @param batch sequences or images per inference
+ * @param sequenceLength tokens per sequence, for sequence models
+ * @param imageSize image side in pixels, for image models
+ * @param dtype the element type assumed on the device
+ * @param phases the phases, in execution order
+ * @param costUnknownOps operators whose cost could not be derived, with counts (never counted as
+ *     zero silently: they are listed)
+ * @param weightBytes weights at {@code dtype}
+ * @param activationBytes activations crossing layers in one pass
+ * @param kvCacheBytes the key/value cache at the full context, for generative models; 0 otherwise
+ * @param method how the figures were derived, e.g. {@code "decoder layout from config.json"}
+ * @param assumptions what the estimate assumes, one sentence each
+ */
+public record Workload(
+    int batch,
+    Optional<Integer> sequenceLength,
+    Optional<Integer> imageSize,
+    DType dtype,
+    List<Phase> phases,
+    Map<String, Integer> costUnknownOps,
+    long weightBytes,
+    long activationBytes,
+    long kvCacheBytes,
+    String method,
+    List<String> assumptions) {
+  public Workload {
+    Objects.requireNonNull(sequenceLength, "sequenceLength");
+    Objects.requireNonNull(imageSize, "imageSize");
+    Objects.requireNonNull(dtype, "dtype");
+    phases = List.copyOf(phases);
+    costUnknownOps = Map.copyOf(costUnknownOps);
+    Objects.requireNonNull(method, "method");
+    assumptions = List.copyOf(assumptions);
+    if (phases.isEmpty()) {
+      throw new IllegalArgumentException("a workload has at least one phase");
+    }
+  }
+
+  /** The phase with this name, if the workload has it. */
+  public Optional<Phase> phase(String name) {
+    return phases.stream().filter(p -> p.name().equals(name)).findFirst();
+  }
+
+  /** Convention used for FLOP counts in every report. */
+  public static final String FLOPS_CONVENTION = "2 per multiply-accumulate";
+}

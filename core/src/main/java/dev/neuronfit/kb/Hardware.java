@@ -1,0 +1,198 @@
+package dev.neuronfit.kb;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Neuron chips, the instance sizes built from them, and which chip each target uses: the figures
+ * behind roofline bounds and sizing. Loaded from {@code kb/hardware.json} or from a file a user
+ * supplies in the same layout (for example to add Trainium2). Immutable.
+ */
+public final class Hardware {
+  private static final double GIB = 1024.0 * 1024 * 1024;
+
+  /**
+   * One chip.
+   *
+   * @param peakTflops dense peak TFLOPS (or TOPS) per element type name (BF16, F16, F32, I8, ...)
+   * @param deviceMemoryBytes memory per chip
+   * @param bandwidthBytesPerSecond memory bandwidth per chip
+   * @param memoryPerCoreBytes memory one NeuronCore can address
+   */
+  public record Chip(
+      String id,
+      String name,
+      String neuronCore,
+      int coresPerChip,
+      Map<String, Double> peakTflops,
+      long deviceMemoryBytes,
+      double bandwidthBytesPerSecond,
+      long memoryPerCoreBytes,
+      String notes,
+      String source) {
+    public Chip {
+      Objects.requireNonNull(id, "id");
+      peakTflops = Map.copyOf(peakTflops);
+    }
+
+    /** Peak FLOP/s for an element type, or empty when the chip lists none for it. */
+    public Optional<Double> peakFlops(String dtype) {
+      return Optional.ofNullable(peakTflops.get(dtype)).map(t -> t * 1e12);
+    }
+  }
+
+  /** An instance size. */
+  public record Instance(
+      String name,
+      String target,
+      int chips,
+      int neuronCores,
+      long deviceMemoryBytes,
+      double bandwidthBytesPerSecond) {
+    public Instance {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(target, "target");
+    }
+  }
+
+  /**
+   * A target's hardware.
+   *
+   * @param tensorParallelDegrees the degrees the Neuron runtime supports for splitting a model over
+   *     NeuronCores (empty when it gives none)
+   * @param inf1PipelineRule true for Inferentia, where the NeuronCore pipeline rule of thumb
+   *     applies
+   */
+  public record TargetHardware(
+      String target,
+      Chip chip,
+      List<Integer> tensorParallelDegrees,
+      boolean inf1PipelineRule,
+      List<Instance> instances) {
+    public TargetHardware {
+      tensorParallelDegrees = List.copyOf(tensorParallelDegrees);
+      instances = List.copyOf(instances);
+    }
+  }
+
+  private final Map<String, TargetHardware> targets;
+  private final String source;
+
+  private Hardware(Map<String, TargetHardware> targets, String source) {
+    this.targets = Map.copyOf(targets);
+    this.source = source;
+  }
+
+  /** Where the figures come from: the built-in file or a user's file name. */
+  public String source() {
+    return source;
+  }
+
+  public Optional<TargetHardware> target(String id) {
+    return Optional.ofNullable(targets.get(id));
+  }
+
+  /** Target ids in a stable order. */
+  public List<String> targetIds() {
+    return targets.keySet().stream().sorted().toList();
+  }
+
+  /**
+   * Builds the hardware from a parsed file.
+   *
+   * @throws IllegalArgumentException naming the key when the file does not have the expected layout
+   */
+  public static Hardware parse(JsonNode root, String source) {
+    Map<String, Chip> chips = new LinkedHashMap<>();
+    for (JsonNode c : array(root, "chips")) {
+      Map<String, Double> peak = new LinkedHashMap<>();
+      c.path("peakTflops")
+          .fields()
+          .forEachRemaining(e -> peak.put(e.getKey(), e.getValue().asDouble()));
+      Chip chip =
+          new Chip(
+              text(c, "id"),
+              c.path("name").asText(text(c, "id")),
+              c.path("neuronCore").asText(""),
+              positive(c, "coresPerChip"),
+              peak,
+              (long) (number(c, "deviceMemoryGiB") * GIB),
+              number(c, "memoryBandwidthGiBps") * GIB,
+              (long)
+                  (c.path("memoryPerCoreGiB")
+                          .asDouble(number(c, "deviceMemoryGiB") / positive(c, "coresPerChip"))
+                      * GIB),
+              c.path("notes").asText(""),
+              c.path("source").asText(""));
+      chips.put(chip.id(), chip);
+    }
+    Map<String, List<Instance>> instances = new LinkedHashMap<>();
+    for (JsonNode i : array(root, "instances")) {
+      Instance inst =
+          new Instance(
+              text(i, "instance"),
+              text(i, "target"),
+              positive(i, "chips"),
+              positive(i, "neuronCores"),
+              (long) (number(i, "deviceMemoryGiB") * GIB),
+              number(i, "memoryBandwidthGiBps") * GIB);
+      instances.computeIfAbsent(inst.target(), k -> new ArrayList<>()).add(inst);
+    }
+    Map<String, TargetHardware> targets = new LinkedHashMap<>();
+    for (JsonNode t : array(root, "targets")) {
+      String id = text(t, "target");
+      String chipId = text(t, "chip");
+      Chip chip = chips.get(chipId);
+      if (chip == null) {
+        throw new IllegalArgumentException("target " + id + " names unknown chip " + chipId);
+      }
+      List<Integer> tp = new ArrayList<>();
+      t.path("tensorParallelDegrees").forEach(d -> tp.add(d.asInt()));
+      List<Instance> own = new ArrayList<>(instances.getOrDefault(id, List.of()));
+      own.sort(
+          Comparator.comparingLong(Instance::deviceMemoryBytes).thenComparingInt(Instance::chips));
+      targets.put(
+          id,
+          new TargetHardware(id, chip, tp, "inf1".equals(t.path("pipelineRule").asText()), own));
+    }
+    return new Hardware(targets, source);
+  }
+
+  private static Iterable<JsonNode> array(JsonNode n, String key) {
+    JsonNode a = n.get(key);
+    if (a == null || !a.isArray()) {
+      throw new IllegalArgumentException("expected an array \"" + key + "\"");
+    }
+    return a;
+  }
+
+  private static String text(JsonNode n, String key) {
+    JsonNode v = n.get(key);
+    if (v == null || !v.isTextual() || v.asText().isBlank()) {
+      throw new IllegalArgumentException("expected a string \"" + key + "\" in " + n);
+    }
+    return v.asText();
+  }
+
+  private static double number(JsonNode n, String key) {
+    JsonNode v = n.get(key);
+    if (v == null || !v.isNumber() || v.asDouble() <= 0) {
+      throw new IllegalArgumentException("expected a positive number \"" + key + "\" in " + n);
+    }
+    return v.asDouble();
+  }
+
+  private static int positive(JsonNode n, String key) {
+    double d = number(n, key);
+    if (d != Math.rint(d)) {
+      throw new IllegalArgumentException("expected a whole number \"" + key + "\" in " + n);
+    }
+    return (int) d;
+  }
+}
