@@ -92,7 +92,6 @@ public final class ConfigWorkload {
                   + (opts.dtype().isEmpty()
                       ? " (the Neuron benchmarks auto-cast matrix multiplications to BF16; change with --dtype)"
                       : ""));
-          a.add("batch " + batch);
           return new Workload(
               batch,
               w.sequenceLength(),

@@ -125,7 +125,15 @@ final class EstimatesText {
       sb.append(ind).append(phase(p)).append('\n');
     }
     if (!w.costUnknownOps().isEmpty()) {
-      sb.append(ind).append("cost unknown: ").append(w.costUnknownOps()).append('\n');
+      sb.append(ind)
+          .append("cost unknown: ")
+          .append(new java.util.TreeMap<>(w.costUnknownOps()))
+          .append('\n');
+    }
+    for (String a : w.assumptions()) {
+      for (String l : Text.wrap("assumes " + a, 98 - ind.length(), "  ")) {
+        sb.append(ind).append(style.apply(Style.Span.DIM, l)).append('\n');
+      }
     }
     if (estimates.isEmpty()) {
       return;
@@ -163,6 +171,15 @@ final class EstimatesText {
         .append(".\n\n");
     for (Phase p : w.phases()) {
       sb.append("- ").append(MarkdownRenderer.esc(phase(p))).append('\n');
+    }
+    if (!w.costUnknownOps().isEmpty()) {
+      sb.append("- cost unknown: ")
+          .append(MarkdownRenderer.esc(new java.util.TreeMap<>(w.costUnknownOps()).toString()))
+          .append('\n');
+    }
+    sb.append('\n');
+    for (String a : w.assumptions()) {
+      sb.append("> assumes ").append(MarkdownRenderer.esc(a)).append("  \n");
     }
     sb.append('\n');
     if (!estimates.isEmpty()) {
