@@ -6,6 +6,7 @@ import dev.neuronfit.coverage.OperatorCoverage;
 import dev.neuronfit.coverage.OperatorSummary;
 import dev.neuronfit.estimate.ConfigWorkload;
 import dev.neuronfit.estimate.Estimate;
+import dev.neuronfit.estimate.GraphWorkload;
 import dev.neuronfit.estimate.ParameterEstimator;
 import dev.neuronfit.estimate.Roofline;
 import dev.neuronfit.estimate.TargetEstimate;
@@ -126,6 +127,9 @@ public final class Inspector {
         weights.parameters().isPresent()
             ? ConfigWorkload.estimate(profile, weights.parameters().getAsLong(), workloadOptions)
             : Optional.empty();
+    if (workload.isEmpty() && profile.graph().isPresent()) {
+      workload = GraphWorkload.estimate(profile, workloadOptions);
+    }
     Map<String, TargetEstimate> estimates =
         estimates(workload, targets, hardware, selection, workloadOptions.efficiency());
     RuleContext ctx = new RuleContext(profile, c, weights, edition, targets, operators);

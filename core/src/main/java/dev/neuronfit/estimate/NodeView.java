@@ -1,0 +1,103 @@
+package dev.neuronfit.estimate;
+
+import dev.neuronfit.model.AttributeValue;
+import dev.neuronfit.model.OpNode;
+import java.util.List;
+
+/**
+ * One node during shape propagation: its attributes with ONNX defaults, and what is known about its
+ * inputs (an omitted optional input is {@link TensorValue#UNKNOWN} and not {@link #present}).
+ */
+final class NodeView {
+  private final OpNode node;
+  private final List<TensorValue> inputs;
+
+  NodeView(OpNode node, List<TensorValue> inputs) {
+    this.node = node;
+    this.inputs = List.copyOf(inputs);
+  }
+
+  OpNode node() {
+    return node;
+  }
+
+  /** Inputs the node lists, omitted optional ones included. */
+  int inputCount() {
+    return inputs.size();
+  }
+
+  int outputCount() {
+    return node.outputs().size();
+  }
+
+  /** True when input {@code i} is given (not omitted). */
+  boolean present(int i) {
+    return i < inputs.size() && !node.inputs().get(i).isEmpty();
+  }
+
+  TensorValue in(int i) {
+    return present(i) ? inputs.get(i) : TensorValue.UNKNOWN;
+  }
+
+  boolean has(String attribute) {
+    return node.attribute(attribute).isPresent();
+  }
+
+  long integer(String attribute, long fallback) {
+    return node.attribute(attribute)
+        .filter(a -> a instanceof AttributeValue.Int)
+        .map(AttributeValue::asLong)
+        .orElse(fallback);
+  }
+
+  double real(String attribute, double fallback) {
+    return node.attribute(attribute)
+        .map(
+            a ->
+                a instanceof AttributeValue.Float f
+                    ? f.value()
+                    : a instanceof AttributeValue.Int i ? (double) i.value() : fallback)
+        .orElse(fallback);
+  }
+
+  String text(String attribute, String fallback) {
+    return node.attribute(attribute)
+        .map(a -> a instanceof AttributeValue.Text t ? t.value() : fallback)
+        .orElse(fallback);
+  }
+
+  /** An integer-list attribute, or null when absent (a single integer counts as a list of one). */
+  long[] ints(String attribute) {
+    return node.attribute(attribute)
+        .map(
+            a ->
+                a instanceof AttributeValue.Int i
+                    ? new long[] {i.value()}
+                    : a.asLongs().stream().mapToLong(Long::longValue).toArray())
+        .filter(a -> a.length > 0)
+        .orElse(null);
+  }
+
+  /** A float-list attribute, or null when absent. */
+  double[] floats(String attribute) {
+    return node.attribute(attribute)
+        .map(
+            a ->
+                a instanceof AttributeValue.Floats f
+                    ? f.values().stream().mapToDouble(Double::doubleValue).toArray()
+                    : null)
+        .orElse(null);
+  }
+
+  /**
+   * Integers given either by an attribute (older opsets) or by a constant input (newer ones), e.g.
+   * the axes of Squeeze or the pads of Pad; null when neither is known.
+   */
+  long[] intsFrom(String attribute, int input) {
+    long[] a = ints(attribute);
+    if (a != null) {
+      return a;
+    }
+    return present(input) ? in(input).longs() : null;
+  }
+}
