@@ -5,6 +5,7 @@ import dev.neuronfit.model.TensorInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -44,8 +45,9 @@ final class TensorNameClassifier {
   private static final Signal ROI_HEADS = Signal.contains("roi_heads.");
   private static final Signal TIME_EMBED = Signal.contains("time_embedding", "time_embed", "temb");
   private static final Signal UNET_BLOCKS =
-      Signal.contains(
-          "down_blocks.", "up_blocks.", "input_blocks.", "output_blocks.", "downs.", "ups.");
+      Signal.regex(
+          "down_blocks, up_blocks, input_blocks, output_blocks, downs, ups, downN, upN",
+          "(^|\\.)(down_blocks|up_blocks|input_blocks|output_blocks|downs|ups|down\\d+|up\\d+)\\.");
   private static final Signal RECURRENT =
       // nn.LSTM/GRU/RNN name them weight_ih_l0 (and _reverse); nn.LSTMCell/GRUCell weight_ih
       Signal.regex("weight_ih / weight_hh", "(^|\\.)weight_[ih]h(_l\\d+)?(_reverse)?$");
@@ -69,12 +71,20 @@ final class TensorNameClassifier {
       Signal.regex(
           "attention weights (attn, self_attn, attention, q_proj, qkv)",
           "(attn|attention|q_proj|qkv|query)[._]");
-  private static final Signal LM_HEAD = Signal.contains("lm_head.");
+  private static final Signal LM_HEAD =
+      // lm_head (Hugging Face), output (Meta's checkpoints and torchtune) beside tok_embeddings
+      Signal.regex("lm_head. or output.weight", "(^|\\.)lm_head\\.|^output\\.weight$");
   private static final Signal GPT2_BLOCKS =
       Signal.regex("h.N.attn.c_attn", "(^|\\.)h\\.\\d+\\.attn\\.c_attn");
   private static final Signal DECODER_ONLY_LAYERS =
-      Signal.regex("layers.N.self_attn", "(^|\\.)layers\\.\\d+\\.self_attn\\.");
-  private static final Signal GATED_MLP = Signal.contains("mlp.gate_proj", "mlp.up_proj");
+      // Hugging Face Llama-style, Meta's own checkpoints (attention.wq) and torchtune (attn.q_proj)
+      Signal.regex(
+          "layers.N.self_attn, layers.N.attention.wq, layers.N.attn.q_proj",
+          "(^|\\.)layers\\.\\d+\\.(self_attn\\.|attention\\.w[qkvo]\\.|attn\\.[qkv]_proj\\.)");
+  private static final Signal GATED_MLP =
+      Signal.regex(
+          "gated MLP (mlp.gate_proj, mlp.up_proj, feed_forward.w3, mlp.w3)",
+          "(mlp\\.(gate_proj|up_proj)|(feed_forward|mlp|ffn)\\.w3)\\.");
   private static final Signal BERT_LAYERS =
       Signal.regex("encoder.layer.N.attention", "encoder\\.layer\\.\\d+\\.attention\\.");
   private static final Signal WORD_EMBEDDINGS = Signal.contains("word_embeddings");
@@ -108,6 +118,17 @@ final class TensorNameClassifier {
       note(v, src, time, "a timestep embedding");
       note(v, src, blocks, "UNet down and up blocks");
       v.decide(Family.DIFFUSION, Confidence.STRUCTURE_STRONG);
+      return;
+    }
+    if (time.count > 0 && convKernels >= 3 && attention.count == 0) {
+      note(v, src, time, "a timestep embedding");
+      v.evidence(
+          src,
+          "tensor ranks",
+          convKernels + " of " + tensors.size() + " tensors are convolution kernels",
+          "a convolutional denoiser conditioned on the timestep");
+      v.decide(Family.DIFFUSION, Confidence.STRUCTURE_WEAK);
+      v.also(Family.CNN, "the denoiser is convolutional");
       return;
     }
     Hits rec = hits(names, RECURRENT);
@@ -173,7 +194,16 @@ final class TensorNameClassifier {
           "tensor ranks",
           convKernels + " of " + tensors.size() + " tensors are convolution kernels",
           "a convolutional network without attention");
-      v.decide(Family.CNN, Confidence.STRUCTURE_WEAK);
+      Optional<ResNetBackbone> resnet = ResNetBackbone.of(tensors);
+      resnet.ifPresent(
+          b ->
+              v.evidence(
+                  src,
+                  "tensor names",
+                  "layer1 ... layer4 with blocks " + b.blocks(),
+                  "the stages of a ResNet-" + b.depth()));
+      v.decide(
+          Family.CNN, resnet.isPresent() ? Confidence.STRUCTURE_STRONG : Confidence.STRUCTURE_WEAK);
       return;
     }
     v.evidence(

@@ -39,13 +39,49 @@ import java.util.Set;
 public final class OperatorCoverage {
   static final Set<String> NOT_COMPUTATION = Set.of("Constant", "Identity");
 
+  /**
+   * TensorFlow ops left out: those Neuron's {@code tf_neuron_check_model.py} leaves out (inputs,
+   * constants, variables, saving and restoring; neuron-sdk-facts §3.5), the arguments and return
+   * values of functions ({@code _Arg}, {@code _Retval}, as TensorFlow materializes a function
+   * body), and function calls, whose bodies are counted instead.
+   */
+  static final Set<String> TF_NOT_COMPUTATION =
+      Set.of(
+          "Placeholder",
+          "PlaceholderWithDefault",
+          "NoOp",
+          "Const",
+          "Identity",
+          "IdentityN",
+          "VarHandleOp",
+          "VarIsInitializedOp",
+          "AssignVariableOp",
+          "ReadVariableOp",
+          "StringJoin",
+          "ShardedFilename",
+          "SaveV2",
+          "MergeV2Checkpoints",
+          "RestoreV2",
+          "_Arg",
+          "_Retval",
+          "StatefulPartitionedCall",
+          "PartitionedCall");
+
+  /** Functions TensorFlow writes into a SavedModel to save and restore its variables. */
+  private static final List<String> TF_SAVER_FUNCTIONS =
+      List.of("function:__inference__traced_save", "function:__inference__traced_restore");
+
   private final Graph graph;
   private final List<OpNode> counted = new ArrayList<>();
   private final Map<String, OpNode> parentOf = new HashMap<>();
   private final boolean hasFunctions;
+  private final List<String> countingNotes = new ArrayList<>();
+  private final boolean tf;
 
-  private OperatorCoverage(Graph graph) {
+  private OperatorCoverage(Graph graph, Optional<OpNaming> naming) {
     this.graph = graph;
+    this.tf = naming.isPresent() && naming.get() == OpNaming.TENSORFLOW;
+    Set<String> notComputation = tf ? TF_NOT_COMPUTATION : NOT_COMPUTATION;
     Set<String> functions = new HashSet<>();
     for (OpNode n : graph.nodes()) {
       if (n.scope().startsWith("function:")) {
@@ -58,13 +94,61 @@ public final class OperatorCoverage {
       }
     }
     this.hasFunctions = !functions.isEmpty();
+    Set<String> called = tf ? called(graph, functions) : Set.of();
     for (OpNode n : graph.nodes()) {
       String call = "function:" + (n.domain().isEmpty() ? "" : n.domain() + ".") + n.opType();
-      if (!(defaultDomain(n) && NOT_COMPUTATION.contains(n.opType()))
-          && !functions.contains(call)) {
+      if (!(defaultDomain(n) && notComputation.contains(n.opType()))
+          && !functions.contains(call)
+          && (!tf || n.inMainGraph() || called.contains(n.scope()))) {
         counted.add(n);
       }
     }
+    if (tf) {
+      countingNotes.add(
+          "Not counted, as Neuron's tf_neuron_check_model.py does not count them: inputs,"
+              + " constants, variables and the ops that save and restore them; nor function"
+              + " arguments and return values (_Arg, _Retval) and calls"
+              + " (StatefulPartitionedCall, PartitionedCall), whose bodies are counted.");
+      if (called.size() < functions.size()) {
+        countingNotes.add(
+            (functions.size() - called.size())
+                + " of "
+                + functions.size()
+                + " functions are not counted: the graph never calls them (other traces of the"
+                + " same layers) or they save and restore variables.");
+      }
+    }
+  }
+
+  /**
+   * The function scopes a TensorFlow graph runs: those its main graph calls, through function
+   * attributes ({@code f}, {@code body}, {@code then_branch} ...) or by op name, and those they
+   * call in turn; TensorFlow's save and restore functions are left out.
+   */
+  private static Set<String> called(Graph graph, Set<String> functions) {
+    Map<String, List<OpNode>> byScope = new HashMap<>();
+    graph.nodes().forEach(n -> byScope.computeIfAbsent(n.scope(), k -> new ArrayList<>()).add(n));
+    Set<String> seen = new HashSet<>();
+    java.util.Deque<String> queue = new java.util.ArrayDeque<>(List.of(""));
+    while (!queue.isEmpty()) {
+      for (OpNode n : byScope.getOrDefault(queue.poll(), List.of())) {
+        List<String> callees = new ArrayList<>();
+        callees.add("function:" + n.opType());
+        for (AttributeValue a : n.attributes().values()) {
+          if (a instanceof AttributeValue.Subgraph s) {
+            callees.add(s.scope());
+          }
+        }
+        for (String c : callees) {
+          if (functions.contains(c)
+              && TF_SAVER_FUNCTIONS.stream().noneMatch(c::startsWith)
+              && seen.add(c)) {
+            queue.add(c);
+          }
+        }
+      }
+    }
+    return seen;
   }
 
   /**
@@ -77,8 +161,8 @@ public final class OperatorCoverage {
     if (profile.graph().isEmpty()) {
       return Optional.empty();
     }
-    OperatorCoverage c = new OperatorCoverage(profile.graph().get());
     Optional<OpNaming> naming = naming(profile.format());
+    OperatorCoverage c = new OperatorCoverage(profile.graph().get(), naming);
     List<ListCoverage> coverage = new ArrayList<>();
     for (String t : targets) {
       if (naming.isEmpty()) {
@@ -120,24 +204,29 @@ public final class OperatorCoverage {
   private ListCoverage byName(String target, OperatorList list, OperatorLists lists) {
     Map<OpNode, OpStatus> status = new IdentityHashMap<>();
     Map<String, String> notes = new HashMap<>();
+    // TorchScript lists name operators with their namespace (aten::conv2d, prim::NumToTensor,
+    // quantized::conv2d), so every TorchScript node is checked by its qualified name
+    boolean qualified = list.naming() == OpNaming.TORCHSCRIPT;
     for (OpNode n : counted) {
       Optional<CpuPlacement> placed = lists.cpuPlacement(target, n.qualifiedOp());
+      boolean checkable = qualified || defaultDomain(n);
+      String name = qualified ? n.qualifiedOp() : n.opType();
       OpStatus s;
       if (placed.isPresent()) {
         s = OpStatus.CPU_BY_GUIDELINE;
         notes.put(n.qualifiedOp(), placed.get().reason() + " (" + placed.get().source() + ")");
-      } else if (!defaultDomain(n)) {
+      } else if (!checkable) {
         s = OpStatus.OTHER_DOMAIN;
-      } else if (list.supports(n.opType())) {
+      } else if (list.supports(name)) {
         s = OpStatus.SUPPORTED;
-      } else if (list.limited(n.opType())) {
+      } else if (list.limited(name)) {
         s = OpStatus.LIMITED;
       } else {
         s = OpStatus.NOT_LISTED;
       }
       status.put(n, s);
-      if (!notes.containsKey(n.qualifiedOp()) && defaultDomain(n)) {
-        list.condition(n.opType()).ifPresent(x -> notes.put(n.qualifiedOp(), x));
+      if (!notes.containsKey(n.qualifiedOp()) && checkable) {
+        list.condition(name).ifPresent(x -> notes.put(n.qualifiedOp(), x));
       }
     }
     Map<String, Boolean> scopeOnCpu = new HashMap<>();
@@ -153,14 +242,15 @@ public final class OperatorCoverage {
         inSubgraphs++;
       }
     }
-    List<String> remarks = new ArrayList<>();
+    List<String> remarks = new ArrayList<>(countingNotes);
     if (inSubgraphs > 0) {
       remarks.add(
           inSubgraphs
               + " node"
               + (inSubgraphs == 1 ? " whose operator is" : "s whose operators are")
-              + " on the list sit in subgraphs (If, Loop or Scan bodies) of nodes that run on"
-              + " the CPU, so they are counted on the CPU too.");
+              + " on the list sit in subgraphs ("
+              + (tf ? "bodies of While, If and Case" : "If, Loop or Scan bodies")
+              + ") of nodes that run on the CPU, so they are counted on the CPU too.");
     }
     if (hasFunctions) {
       remarks.add(

@@ -152,8 +152,11 @@ public final class SafeZip implements Closeable {
             "holds " + out.length + " bytes but the directory declares " + e.getSize());
       }
       return out;
-    } catch (ZipException ex) {
-      throw new ModelFormatException(shown, place, "corrupt: " + ex.getMessage(), ex);
+    } catch (ModelFormatException ex) {
+      throw ex;
+    } catch (IOException ex) {
+      // ZipException, or an EOFException when a local header lies past the end of the file
+      throw new ModelFormatException(shown, place, "corrupt: " + ex, ex);
     }
   }
 

@@ -1,0 +1,57 @@
+package dev.neuronfit.io.pickle;
+
+import dev.neuronfit.io.ReadLimits;
+
+/**
+ * Bounds on one pickle read by {@link PickleMachine}, so that a hostile pickle costs bounded time
+ * and memory. Derived from {@link ReadLimits} so that one set of limits governs every reader.
+ *
+ * @param maxBytes largest pickle read (all pickles of a legacy stream together)
+ * @param maxOps most opcodes executed
+ * @param maxStack most values on the stack at once
+ * @param maxMemo most memo entries (indices themselves may be any unsigned 32-bit number)
+ * @param maxStringBytes longest str kept (a longer one is refused) and longest bytes value whose
+ *     content is kept (a longer one is skipped, its length kept)
+ * @param maxDepth deepest nesting of containers walked after reading
+ * @param maxHazards most distinct hazardous globals recorded; more are counted, not listed
+ */
+public record PickleLimits(
+    long maxBytes,
+    long maxOps,
+    int maxStack,
+    int maxMemo,
+    int maxStringBytes,
+    int maxDepth,
+    int maxHazards) {
+
+  public PickleLimits {
+    if (maxBytes <= 0
+        || maxOps <= 0
+        || maxStack <= 0
+        || maxMemo <= 0
+        || maxStringBytes <= 0
+        || maxDepth <= 0
+        || maxHazards <= 0) {
+      throw new IllegalArgumentException("pickle limits must be positive");
+    }
+  }
+
+  /**
+   * The pickle limits that follow from the general ones. A stored tensor costs a torch pickle about
+   * 25 opcodes and 5 memo entries (its name, persistent id, storage key, size and the rebuilt
+   * tensor), so opcodes, memo and stack scale with {@link ReadLimits#maxTensors()}. A module tree
+   * doubles its depth through {@code _modules} dicts and a tensor adds three levels (rebuild call,
+   * argument tuple, persistent id), so the depth is four times the JSON depth.
+   */
+  public static PickleLimits from(ReadLimits l) {
+    long tensors = l.maxTensors();
+    return new PickleLimits(
+        l.maxZipEntryBytes(),
+        Math.max(1_000_000L, 40 * tensors),
+        (int) Math.min(Integer.MAX_VALUE, Math.max(100_000L, 2 * tensors)),
+        (int) Math.min(Integer.MAX_VALUE, Math.max(100_000L, 8 * tensors)),
+        l.maxJsonStringChars(),
+        4 * l.maxJsonDepth(),
+        100);
+  }
+}

@@ -1,0 +1,538 @@
+package dev.neuronfit.io.pickle;
+
+import dev.neuronfit.io.ModelFormatException;
+import dev.neuronfit.io.pickle.PickleGlobals.Level;
+import dev.neuronfit.io.pickle.PickleValue.Bool;
+import dev.neuronfit.io.pickle.PickleValue.Bytes;
+import dev.neuronfit.io.pickle.PickleValue.Global;
+import dev.neuronfit.io.pickle.PickleValue.Int;
+import dev.neuronfit.io.pickle.PickleValue.Nil;
+import dev.neuronfit.io.pickle.PickleValue.PDict;
+import dev.neuronfit.io.pickle.PickleValue.PList;
+import dev.neuronfit.io.pickle.PickleValue.PersistentId;
+import dev.neuronfit.io.pickle.PickleValue.Reduce;
+import dev.neuronfit.io.pickle.PickleValue.Str;
+import dev.neuronfit.io.pickle.PickleValue.Tuple;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A pickle interpreter that never imports or calls anything: it executes the opcodes of protocols 0
+ * to 5 (the set documented in CPython's {@code Lib/pickletools.py}) on a stack and memo of {@link
+ * PickleValue}s. Globals become symbolic {@link Global} records, calls become {@link Reduce}
+ * records; only a few data types torch writes ({@code collections.OrderedDict}, {@code
+ * builtins.set}, {@code torch.Size}, {@code _codecs.encode}, TorchScript's list builders) are
+ * turned into the plain values they stand for. Every global that is not plain data is recorded in
+ * {@link PickleHazards} with where it was named and what it was called with.
+ *
+ * <p>Opcodes, stack, memo and string lengths are bounded by {@link PickleLimits}; the machine does
+ * not recurse, so nesting costs no Java stack. An unknown opcode, a truncated pickle, a missing
+ * mark or memo entry, or a type error a real unpickler would also fail on is a {@link
+ * ModelFormatException} naming the byte offset. Not thread-safe.
+ */
+public final class PickleMachine {
+  /** Python 3.11's limit on the digits of an int converted from text (CVE-2020-10735). */
+  private static final int MAX_INT_DIGITS = 4300;
+
+  private static final int MAX_LINE = 65_536;
+
+  /** How deep {@code torch.storage._load_from_bytes} pickles inside pickles are scanned. */
+  private static final int MAX_NESTING = 2;
+
+  private final PickleSource in;
+  private final PickleLimits limits;
+  private final PickleHazards hazards;
+  private final boolean torchScript;
+  private final int nesting;
+  private final List<PickleValue> stack = new ArrayList<>();
+  private final List<Integer> marks = new ArrayList<>();
+  private final Map<Long, PickleValue> memo = new HashMap<>();
+  private long ops;
+  private long opAt;
+  private int protocol;
+
+  /**
+   * @param torchScript true for the pickles of a TorchScript archive, whose {@code __torch__}
+   *     classes are TorchScript's own
+   */
+  public PickleMachine(
+      PickleSource in, PickleLimits limits, PickleHazards hazards, boolean torchScript) {
+    this(in, limits, hazards, torchScript, 0);
+  }
+
+  private PickleMachine(
+      PickleSource in, PickleLimits limits, PickleHazards hazards, boolean ts, int nesting) {
+    this.in = in;
+    this.limits = limits;
+    this.hazards = hazards;
+    this.torchScript = ts;
+    this.nesting = nesting;
+  }
+
+  /** The highest protocol a PROTO opcode declared so far (0 when none did). */
+  public int protocol() {
+    return protocol;
+  }
+
+  /**
+   * Reads one pickle, up to and including its STOP opcode, and returns the value it builds. Can be
+   * called again for the next pickle of a stream; the memo starts empty each time, as {@code
+   * pickle.load} does.
+   */
+  public PickleValue read() throws IOException {
+    stack.clear();
+    marks.clear();
+    memo.clear();
+    while (true) {
+      opAt = in.position();
+      if (++ops > limits.maxOps()) {
+        throw error("more than " + limits.maxOps() + " opcodes");
+      }
+      int op = in.u1();
+      if (op == '.') {
+        if (stack.isEmpty()) {
+          throw error("STOP with an empty stack");
+        }
+        return pop();
+      }
+      step(op);
+    }
+  }
+
+  private void step(int op) throws IOException {
+    switch (op) {
+      case 0x80 -> {
+        int p = in.u1();
+        if (p > 5) {
+          throw error("unsupported pickle protocol " + p + " (known: 0 to 5)");
+        }
+        protocol = Math.max(protocol, p);
+      }
+      case 0x95 -> in.uLE(8); // FRAME: a length hint only
+      case '(' -> marks.add(stack.size());
+      case '0' -> {
+        if (!marks.isEmpty() && marks.get(marks.size() - 1) == stack.size()) {
+          marks.remove(marks.size() - 1);
+        } else {
+          pop();
+        }
+      }
+      case '1' -> popMark();
+      case '2' -> push(top());
+      case 'I' -> push(textInt(in.line(MAX_LINE), true));
+      case 'L' -> push(textInt(in.line(MAX_LINE), false));
+      case 'J' -> push(new Int((int) in.uLE(4)));
+      case 'K' -> push(new Int(in.u1()));
+      case 'M' -> push(new Int(in.uLE(2)));
+      case 0x8a -> push(PickleText.longLE(in.bytes(in.u1())));
+      case 0x8b -> push(PickleText.longLE(in.bytes((int) length(signed4(), "LONG4"))));
+      case 'N' -> push(Nil.NONE);
+      case 0x88 -> push(new Bool(true));
+      case 0x89 -> push(new Bool(false));
+      case 'F' -> push(PickleText.textFloat(in.line(MAX_LINE), this::error));
+      case 'G' -> push(new PickleValue.Float(Double.longBitsToDouble(bigEndian8())));
+      case 'S' -> push(new Str(PickleText.quoted(in.line(MAX_LINE), this::error)));
+      case 'T' -> push(str(length(signed4(), "BINSTRING")));
+      case 'U' -> push(str(length(in.u1(), "SHORT_BINSTRING")));
+      case 'V' -> push(new Str(PickleText.rawUnicodeEscape(in.line(limits.maxStringBytes()))));
+      case 'X' -> push(str(length(in.uLE(4), "BINUNICODE")));
+      case 0x8c -> push(str(length(in.u1(), "SHORT_BINUNICODE")));
+      case 0x8d -> push(str(length(in.uLE(8), "BINUNICODE8")));
+      case 'C' -> push(bytes(in.u1()));
+      case 'B' -> push(bytes(in.uLE(4)));
+      case 0x8e, 0x96 -> push(bytes(in.uLE(8)));
+      case 0x97 -> throw error("NEXT_BUFFER: out-of-band buffers, which a file cannot carry");
+      case 0x98 -> top();
+      case ']' -> push(new PList(false));
+      case 'l' -> {
+        PList l = new PList(false);
+        l.items().addAll(popMark());
+        push(l);
+      }
+      case 'a' -> {
+        PickleValue v = pop();
+        append(top(), List.of(v));
+      }
+      case 'e' -> {
+        List<PickleValue> items = popMark();
+        append(top(), items);
+      }
+      case ')' -> push(new Tuple(List.of()));
+      case 't' -> push(new Tuple(popMark()));
+      case 0x85, 0x86, 0x87 -> {
+        int n = op - 0x84;
+        List<PickleValue> items = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          items.add(0, pop());
+        }
+        push(new Tuple(items));
+      }
+      case '}' -> push(new PDict());
+      case 'd' -> {
+        PDict d = new PDict();
+        putAll(d, popMark());
+        push(d);
+      }
+      case 's' -> {
+        PickleValue v = pop();
+        PickleValue k = pop();
+        setItems(top(), List.of(k, v));
+      }
+      case 'u' -> {
+        List<PickleValue> kv = popMark();
+        setItems(top(), kv);
+      }
+      case 0x8f -> push(new PList(true));
+      case 0x90 -> {
+        List<PickleValue> items = popMark();
+        if (!(top() instanceof PList l && l.isSet()) && !(top() instanceof Reduce)) {
+          throw error("ADDITEMS to " + kind(top()) + ", not a set");
+        }
+        append(top(), items);
+      }
+      case 0x91 -> {
+        PList s = new PList(true);
+        s.items().addAll(popMark());
+        push(s);
+      }
+      case 'g' -> push(memoGet(PickleText.textIndex(in.line(MAX_LINE), this::error)));
+      case 'h' -> push(memoGet(in.u1()));
+      case 'j' -> push(memoGet(in.uLE(4)));
+      case 'p' -> memoPut(PickleText.textIndex(in.line(MAX_LINE), this::error));
+      case 'q' -> memoPut(in.u1());
+      case 'r' -> memoPut(in.uLE(4));
+      case 0x94 -> memoPut(memo.size());
+      case 0x82, 0x83, 0x84 -> {
+        long code = op == 0x82 ? in.u1() : op == 0x83 ? in.uLE(2) : signed4();
+        throw error("extension code " + code + ": not registered in a standard Python");
+      }
+      case 'c' -> push(global(in.line(MAX_LINE), in.line(MAX_LINE)));
+      case 0x93 -> {
+        PickleValue name = pop();
+        PickleValue module = pop();
+        if (!(module instanceof Str m) || !(name instanceof Str n)) {
+          throw error("STACK_GLOBAL needs two strs, got " + kind(module) + " and " + kind(name));
+        }
+        push(global(m.value(), n.value()));
+      }
+      case 'i' -> {
+        Global cls = global(in.line(MAX_LINE), in.line(MAX_LINE));
+        push(call(cls, new Tuple(popMark()), Reduce.Kind.INST));
+      }
+      case 'o' -> {
+        List<PickleValue> items = popMark();
+        if (items.isEmpty()) {
+          throw error("OBJ without a class");
+        }
+        Tuple args = new Tuple(items.subList(1, items.size()));
+        push(call(items.get(0), args, Reduce.Kind.OBJ));
+      }
+      case 0x81 -> {
+        PickleValue args = pop();
+        push(call(pop(), args, Reduce.Kind.NEWOBJ));
+      }
+      case 0x92 -> {
+        PickleValue kwargs = pop();
+        PickleValue args = pop();
+        push(call(pop(), new Tuple(List.of(args, kwargs)), Reduce.Kind.NEWOBJ));
+      }
+      case 'R' -> {
+        PickleValue args = pop();
+        push(call(pop(), args, Reduce.Kind.REDUCE));
+      }
+      case 'b' -> build(pop(), top());
+      case 'P' -> push(new PersistentId(new Str(in.line(MAX_LINE))));
+      case 'Q' -> push(new PersistentId(pop()));
+      default -> throw error(String.format("unknown opcode 0x%02x", op));
+    }
+  }
+
+  private Global global(String module, String name) {
+    Global g = new Global(module, name, opAt);
+    hazards.named(g.qualified(), PickleGlobals.level(module, name, torchScript), where());
+    return g;
+  }
+
+  /** Applies a callable to arguments symbolically. */
+  private PickleValue call(PickleValue callable, PickleValue args, Reduce.Kind kind)
+      throws IOException {
+    if (!(callable instanceof Global) && !(callable instanceof Reduce)) {
+      throw error("a call of " + kind(callable) + ", which is not callable");
+    }
+    if (!(args instanceof Tuple t)) {
+      throw error(kind + " arguments must be a tuple, got " + kind(args));
+    }
+    if (!(callable instanceof Global g)) {
+      return new Reduce(callable, args, kind);
+    }
+    Level level = PickleGlobals.level(g.module(), g.name(), torchScript);
+    if (level != Level.DATA) {
+      hazards.used(g.qualified(), "called with " + PickleHazards.describe(args));
+      return new Reduce(g, args, kind);
+    }
+    List<PickleValue> a = t.items();
+    PickleValue first = a.isEmpty() ? Nil.NONE : a.get(0);
+    switch (g.qualified()) {
+      case "collections.OrderedDict",
+          "collections.Counter",
+          "builtins.dict",
+          "__builtin__.dict" -> {
+        return dict(first);
+      }
+      case "collections.defaultdict" -> {
+        return new PDict();
+      }
+      case "builtins.set", "__builtin__.set", "builtins.frozenset", "__builtin__.frozenset" -> {
+        PList s = new PList(true);
+        s.items().addAll(items(first));
+        return s;
+      }
+      case "builtins.list", "__builtin__.list" -> {
+        PList l = new PList(false);
+        l.items().addAll(items(first));
+        return l;
+      }
+      case "builtins.tuple", "__builtin__.tuple", "torch.Size" -> {
+        return new Tuple(items(first));
+      }
+      case "torch.jit._pickle.build_intlist",
+          "torch.jit._pickle.build_doublelist",
+          "torch.jit._pickle.build_boollist",
+          "torch.jit._pickle.build_tensorlist",
+          "torch.jit._pickle.restore_type_tag" -> {
+        return first;
+      }
+      case "_codecs.encode", "codecs.encode" -> {
+        return first instanceof Str s
+            ? new Bytes(s.value().length(), Optional.of(PickleText.latin1(s.value())))
+            : new Bytes(0, Optional.of(new byte[0]));
+      }
+      case "torch.device" -> {
+        return new Str(
+            a.size() > 1 && a.get(1) instanceof Int i
+                ? PickleText.plain(first) + ":" + i.value()
+                : PickleText.plain(first));
+      }
+      case "copyreg._reconstructor",
+          "copy_reg._reconstructor",
+          "copyreg.__newobj__",
+          "copy_reg.__newobj__" -> {
+        return new Reduce(first, new Tuple(a.isEmpty() ? a : a.subList(1, a.size())), kind);
+      }
+      case "torch.storage._load_from_bytes" -> {
+        scanNested(first);
+        return new Reduce(g, args, kind);
+      }
+      default -> {
+        return new Reduce(g, args, kind);
+      }
+    }
+  }
+
+  /**
+   * {@code torch.storage._load_from_bytes} runs {@code torch.load} on bytes inside the pickle: a
+   * legacy torch.save stream of up to five pickles. They are read for their hazards only.
+   */
+  private void scanNested(PickleValue b) throws IOException {
+    String name = "torch.storage._load_from_bytes";
+    if (!(b instanceof Bytes bytes) || bytes.data().isEmpty() || nesting >= MAX_NESTING) {
+      hazards.code(name, "loads a nested pickle that was not scanned", where());
+      return;
+    }
+    PickleSource nested =
+        PickleSource.of(
+            bytes.data().get(),
+            in.file(),
+            in.place() + ", nested pickle at byte " + opAt,
+            bytes.data().get().length);
+    PickleMachine m = new PickleMachine(nested, limits, hazards, false, nesting + 1);
+    for (int i = 0; i < 5 && !nested.atEnd(); i++) {
+      m.read();
+    }
+  }
+
+  private PDict dict(PickleValue from) throws ModelFormatException {
+    PDict d = new PDict();
+    if (from instanceof PDict src) {
+      src.entries().forEach(e -> d.put(e.getKey(), e.getValue()));
+    } else {
+      for (PickleValue pair : items(from)) {
+        if (pair instanceof Tuple t && t.size() == 2) {
+          d.put(t.get(0), t.get(1));
+        } else {
+          throw error("a dict built from " + kind(pair) + ", not a key-value pair");
+        }
+      }
+    }
+    return d;
+  }
+
+  private static List<PickleValue> items(PickleValue v) {
+    if (v instanceof Tuple t) {
+      return t.items();
+    }
+    if (v instanceof PList l) {
+      return l.items();
+    }
+    return List.of();
+  }
+
+  private void build(PickleValue state, PickleValue target) throws ModelFormatException {
+    if (target instanceof Reduce r) {
+      r.global().ifPresent(g -> hazards.used(g.qualified(), "given state by BUILD"));
+      r.setState(state);
+    } else if (target instanceof Global g) {
+      // setting attributes of a module or class monkey-patches code for the rest of the load
+      hazards.code(g.qualified(), "has its attributes set by BUILD", where());
+    } else if (!(target instanceof PDict) && !(target instanceof PList)) {
+      throw error("BUILD on " + kind(target) + ", which has no state to set");
+    }
+  }
+
+  private void append(PickleValue target, List<PickleValue> items) throws ModelFormatException {
+    if (target instanceof PList l) {
+      l.items().addAll(items);
+    } else if (target instanceof Reduce r) {
+      r.items().addAll(items);
+    } else {
+      throw error("APPEND to " + kind(target) + ", not a list");
+    }
+  }
+
+  private void setItems(PickleValue target, List<PickleValue> kv) throws ModelFormatException {
+    if (target instanceof PDict d) {
+      putAll(d, kv);
+    } else if (target instanceof Reduce r) {
+      putAll(r.entries(), kv);
+    } else {
+      throw error("SETITEM on " + kind(target) + ", not a dict");
+    }
+  }
+
+  private void putAll(PDict d, List<PickleValue> kv) throws ModelFormatException {
+    if (kv.size() % 2 != 0) {
+      throw error("an odd number of items (" + kv.size() + ") for a dict's keys and values");
+    }
+    for (int i = 0; i < kv.size(); i += 2) {
+      PickleValue key = kv.get(i);
+      if (key instanceof PList || key instanceof PDict) {
+        throw error("a dict key of an unhashable " + kind(key));
+      }
+      d.put(key, kv.get(i + 1));
+    }
+  }
+
+  private PickleValue textInt(String text, boolean boolCodes) throws ModelFormatException {
+    if (boolCodes && text.equals("00")) {
+      return new Bool(false);
+    }
+    if (boolCodes && text.equals("01")) {
+      return new Bool(true);
+    }
+    String t = text.endsWith("L") ? text.substring(0, text.length() - 1) : text;
+    if (t.length() > MAX_INT_DIGITS) {
+      throw error("an integer of " + t.length() + " digits, over the limit of " + MAX_INT_DIGITS);
+    }
+    return PickleText.parseInt(t, this::error);
+  }
+
+  private Str str(long n) throws IOException {
+    return new Str(PickleText.utf8(in.bytes((int) n)));
+  }
+
+  private Bytes bytes(long n) throws IOException {
+    if (n < 0) {
+      throw error("a bytes value of negative length " + n);
+    }
+    if (n > limits.maxStringBytes()) {
+      in.skip(n);
+      return new Bytes(n, Optional.empty());
+    }
+    return new Bytes(n, Optional.of(in.bytes((int) n)));
+  }
+
+  /** Checks a declared str length against the limit. */
+  private long length(long n, String op) throws ModelFormatException {
+    if (n < 0) {
+      throw error(op + " declares a negative length " + n);
+    }
+    if (n > limits.maxStringBytes()) {
+      throw error(op + " declares " + n + " bytes, over the limit of " + limits.maxStringBytes());
+    }
+    return n;
+  }
+
+  private long signed4() throws IOException {
+    return (int) in.uLE(4);
+  }
+
+  private long bigEndian8() throws IOException {
+    return Long.reverseBytes(in.uLE(8));
+  }
+
+  private PickleValue memoGet(long index) throws ModelFormatException {
+    PickleValue v = memo.get(index);
+    if (v == null) {
+      throw error("memo index " + index + " was never stored");
+    }
+    return v;
+  }
+
+  private void memoPut(long index) throws ModelFormatException {
+    if (index < 0) {
+      throw error("negative memo index " + index);
+    }
+    PickleValue v = top();
+    if (memo.put(index, v) == null && memo.size() > limits.maxMemo()) {
+      throw error("more than " + limits.maxMemo() + " memo entries");
+    }
+  }
+
+  private void push(PickleValue v) throws ModelFormatException {
+    if (stack.size() >= limits.maxStack()) {
+      throw error("more than " + limits.maxStack() + " values on the stack");
+    }
+    stack.add(v);
+  }
+
+  private PickleValue top() throws ModelFormatException {
+    int floor = marks.isEmpty() ? 0 : marks.get(marks.size() - 1);
+    if (stack.size() <= floor) {
+      throw error("stack underflow: no value above the " + (floor == 0 ? "bottom" : "mark"));
+    }
+    return stack.get(stack.size() - 1);
+  }
+
+  private PickleValue pop() throws ModelFormatException {
+    PickleValue v = top();
+    stack.remove(stack.size() - 1);
+    return v;
+  }
+
+  private List<PickleValue> popMark() throws ModelFormatException {
+    if (marks.isEmpty()) {
+      throw error("no MARK to pop to");
+    }
+    int at = marks.remove(marks.size() - 1);
+    List<PickleValue> sub = stack.subList(at, stack.size());
+    List<PickleValue> items = new ArrayList<>(sub);
+    sub.clear();
+    return items;
+  }
+
+  private String where() {
+    return in.place() + ", byte " + opAt;
+  }
+
+  private ModelFormatException error(String problem) {
+    return in.error(opAt, problem);
+  }
+
+  private static String kind(PickleValue v) {
+    return PickleText.kind(v);
+  }
+}

@@ -1,0 +1,104 @@
+package dev.neuronfit.rules;
+
+import dev.neuronfit.model.Hazard;
+import dev.neuronfit.model.ModelFormat;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A pickle in the model names globals that {@code torch.load} would import and call. Reads the
+ * hazards the safe pickle reader recorded: {@code pickle-global} (a global known to run code, such
+ * as {@code os.system}) is an error, {@code pickle-import} (any other class or function outside
+ * torch's tensor and container types, such as {@code __main__.Net}) a warning. In a TorchScript
+ * archive, whose pickles {@code torch.jit.load} reads with its own unpickler that refuses foreign
+ * globals, a code-running global is a warning: the file is suspect, but loading it does not run it.
+ */
+public final class PickleRunsCode implements Rule {
+  static final RuleInfo INFO =
+      new RuleInfo(
+          "pickle-runs-code",
+          "Loading the file with torch.load would import and call code the file names",
+          Severity.ERROR,
+          List.of(),
+          List.of(),
+          List.of(),
+          "PyTorch documentation, torch.load (weights_only); Python documentation, pickle",
+          "0.2.0");
+
+  private static final String GUIDELINE =
+      "torch.load unpickles with Python's pickle, which imports every global a pickle names and"
+          + " calls it with arguments from the file; torch.load(..., weights_only=True) accepts only"
+          + " tensors, storages and plain containers, and refuses the rest.";
+
+  @Override
+  public RuleInfo info() {
+    return INFO;
+  }
+
+  @Override
+  public List<Finding> check(RuleContext ctx) {
+    List<Hazard> code = kind(ctx, "pickle-global");
+    List<Hazard> imports = kind(ctx, "pickle-import");
+    boolean script = ctx.profile().format() == ModelFormat.TORCHSCRIPT;
+    List<Finding> out = new ArrayList<>();
+    if (!code.isEmpty()) {
+      out.add(
+          finding(
+              script ? Severity.WARNING : Severity.ERROR,
+              script
+                  ? "A pickle in this TorchScript archive names "
+                      + names(code)
+                      + ", which runs"
+                      + " code if the entry is unpickled with Python's pickle; torch.jit.load's"
+                      + " own unpickler refuses it."
+                  : "Loading this file with torch.load runs code: its pickle calls "
+                      + names(code)
+                      + ".",
+              code,
+              "Do not load this file with torch.load, pickle or joblib outside an isolated"
+                  + " sandbox. neuronfit read it without unpickling. Ask the source for"
+                  + " safetensors, or a state dict that loads with torch.load(path,"
+                  + " weights_only=True)."));
+    }
+    if (!imports.isEmpty()) {
+      out.add(
+          finding(
+              Severity.WARNING,
+              "Loading this file with torch.load imports and builds "
+                  + names(imports)
+                  + "; torch.load(..., weights_only=True) refuses it.",
+              imports,
+              "Load it only from a source you trust and with the classes' code installed, or"
+                  + " re-save it as a state dict (model.state_dict()) or safetensors and load it"
+                  + " with weights_only=True."));
+    }
+    return out;
+  }
+
+  private static List<Hazard> kind(RuleContext ctx, String kind) {
+    return ctx.profile().hazards().stream().filter(h -> h.kind().equals(kind)).toList();
+  }
+
+  private static Finding finding(Severity s, String message, List<Hazard> hs, String advice) {
+    List<String> seen = new ArrayList<>();
+    for (Hazard h : hs.subList(0, Math.min(3, hs.size()))) {
+      seen.add(h.detail() + " (" + h.place() + ")");
+    }
+    String more = hs.size() > 3 ? "; and " + (hs.size() - 3) + " more" : "";
+    return new Finding(
+        INFO.id(),
+        s,
+        Optional.empty(),
+        message,
+        String.join("; ", seen) + more,
+        GUIDELINE,
+        advice,
+        INFO.source());
+  }
+
+  private static String names(List<Hazard> hs) {
+    String first = hs.get(0).detail().split(" ", 2)[0];
+    return hs.size() == 1 ? first : first + " and " + (hs.size() - 1) + " more";
+  }
+}
