@@ -160,7 +160,7 @@ final class GraphClassifier {
       e.add(
           text.of(
               "unrolled recurrence",
-              g.op(u.node()) + " " + g.label(u.node()) + " whose body has " + u.ops(),
+              g.shownOp(u.node()) + " " + g.label(u.node()) + " whose body has " + u.ops(),
               "a recurrent cell written out as a loop body with gates"));
     }
     if (cnnEnough()) {

@@ -33,9 +33,7 @@ final class GraphEvidence {
   String ops(List<Integer> list) {
     Map<String, Long> counts =
         list.stream()
-            .collect(
-                Collectors.groupingBy(
-                    i -> g.node(i).qualifiedOp(), TreeMap::new, Collectors.counting()));
+            .collect(Collectors.groupingBy(i -> g.shownOp(i), TreeMap::new, Collectors.counting()));
     return counts.entrySet().stream()
         .map(en -> en.getKey() + " " + en.getValue())
         .collect(Collectors.joining(", "));

@@ -41,6 +41,12 @@ final class GraphIndex {
   static final Set<String> WEIGHT_PASSTHROUGH =
       Set.of("Identity", "Cast", "Transpose", "DequantizeLinear", "Squeeze", "Unsqueeze");
 
+  /**
+   * A text attribute holding the node's operator in the framework it was translated from (a
+   * TensorFlow graph is read with ONNX op names); evidence shows that name.
+   */
+  static final String SOURCE_OP = "source_op";
+
   private static final int MAX_INPUT_BITS = 63;
   private static final int MAX_SCOPE_DEPTH = 64;
 
@@ -72,7 +78,7 @@ final class GraphIndex {
     int n = nodes.size();
     for (int i = 0; i < n; i++) {
       OpNode node = nodes.get(i);
-      opCounts.merge(node.qualifiedOp(), 1, Integer::sum);
+      opCounts.merge(shownOpOf(node), 1, Integer::sum);
       for (AttributeValue a : node.attributes().values()) {
         if (a instanceof AttributeValue.Subgraph s) {
           parentScope.putIfAbsent(s.scope(), node.scope());
@@ -412,7 +418,19 @@ final class GraphIndex {
     return (n.name().isEmpty() ? n.opType() + " node " + (i + 1) : n.name()) + where;
   }
 
-  /** Counts by qualified op ({@code com.microsoft::Attention}), all scopes. */
+  /** The op as evidence shows it: the source framework's op when translated, else qualified. */
+  String shownOp(int i) {
+    return shownOpOf(nodes.get(i));
+  }
+
+  private static String shownOpOf(OpNode n) {
+    return n.attribute(SOURCE_OP)
+        .filter(a -> a instanceof AttributeValue.Text)
+        .map(a -> ((AttributeValue.Text) a).value())
+        .orElse(n.qualifiedOp());
+  }
+
+  /** Counts by shown op ({@code com.microsoft::Attention}), all scopes. */
   Map<String, Integer> opCounts() {
     return opCounts;
   }

@@ -29,6 +29,10 @@ public final class ContentSniffer {
     HDF5,
     /** A TensorFlow Lite flatbuffer. */
     TFLITE,
+    /** A TensorFlow SavedModel protobuf ({@code saved_model.pb}). */
+    TF_SAVEDMODEL,
+    /** A TensorFlow GraphDef protobuf (a frozen graph). */
+    TF_GRAPHDEF,
     /** Nothing this version reads. */
     UNKNOWN
   }
@@ -63,7 +67,71 @@ public final class ContentSniffer {
         return Kind.SAFETENSORS;
       }
     }
-    return looksLikeOnnx(head, n) ? Kind.ONNX : Kind.UNKNOWN;
+    if (looksLikeSavedModel(head, n)) {
+      return Kind.TF_SAVEDMODEL;
+    }
+    if (looksLikeOnnx(head, n)) {
+      return Kind.ONNX;
+    }
+    return looksLikeGraphDef(head, n) ? Kind.TF_GRAPHDEF : Kind.UNKNOWN;
+  }
+
+  /**
+   * A TensorFlow SavedModel starts with saved_model_schema_version (field 1, varint) 1, then its
+   * first MetaGraphDef (field 2, a message) whose own first field is meta_info_def (field 1) or
+   * graph_def (field 2), both messages. An ONNX model with IR version 1 has producer_name (field 2)
+   * next, a printable string, so the two do not meet.
+   */
+  private static boolean looksLikeSavedModel(byte[] b, int n) {
+    if (n < 5 || b[0] != 0x08 || b[1] != 0x01 || b[2] != 0x12) {
+      return false;
+    }
+    int i = 3;
+    while (i < n && (b[i] & 0x80) != 0 && i < 8) {
+      i++;
+    }
+    i++;
+    return i < n && (b[i] == 0x0A || b[i] == 0x12);
+  }
+
+  /**
+   * A frozen TensorFlow GraphDef starts with its first node (field 1, a message) whose own first
+   * field is the node's name (field 1, a string of the characters TensorFlow allows in names),
+   * followed, when the head holds it, by the op (field 2, a string).
+   */
+  private static boolean looksLikeGraphDef(byte[] b, int n) {
+    if (n < 5 || b[0] != 0x0A) {
+      return false;
+    }
+    int i = 1;
+    while (i < n && (b[i] & 0x80) != 0 && i < 6) {
+      i++;
+    }
+    i++;
+    if (i + 2 >= n || b[i] != 0x0A) {
+      return false;
+    }
+    int len = b[i + 1] & 0xFF;
+    if (len == 0 || (len & 0x80) != 0) {
+      return false;
+    }
+    int start = i + 2;
+    for (int k = start; k < Math.min(n, start + len); k++) {
+      char c = (char) (b[k] & 0xFF);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '_'
+              || c == '.'
+              || c == '/'
+              || c == '-'
+              || c == '>';
+      if (!ok) {
+        return false;
+      }
+    }
+    return start + len >= n || b[start + len] == 0x12;
   }
 
   /**

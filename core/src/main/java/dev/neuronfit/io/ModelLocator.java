@@ -84,7 +84,8 @@ public final class ModelLocator {
       add(found, new Located(dir, new HfReader()), dir);
       return;
     }
-    if (Files.isRegularFile(dir.resolve("saved_model.pb"))) {
+    if (Files.isRegularFile(dir.resolve("saved_model.pb"))
+        || Files.isRegularFile(dir.resolve("saved_model.pbtxt"))) {
       add(found, new Located(dir, new TfReader()), dir);
       return;
     }
@@ -134,6 +135,7 @@ public final class ModelLocator {
       case ZIP -> Optional.of(new ZipModelReader());
       case PICKLE -> Optional.of(new PickleCheckpointReader());
       case HDF5 -> Optional.of(new KerasReader());
+      case TF_SAVEDMODEL, TF_GRAPHDEF -> Optional.of(new TfReader());
       case JSON_OBJECT, TFLITE, UNKNOWN -> Optional.empty();
     };
   }
@@ -167,12 +169,17 @@ public final class ModelLocator {
   }
 
   private static ModelReader readerForFile(Path file) throws IOException {
+    // a SavedModel's graph is read with its folder, whatever its first bytes are
+    if (file.getFileName() != null && file.getFileName().toString().equals("saved_model.pb")) {
+      return new TfReader();
+    }
     return switch (ContentSniffer.sniff(file)) {
       case JSON_OBJECT, SAFETENSORS -> new HfReader();
       case ONNX -> new OnnxReader();
       case ZIP -> new ZipModelReader();
       case PICKLE -> new PickleCheckpointReader();
       case HDF5 -> new KerasReader();
+      case TF_SAVEDMODEL, TF_GRAPHDEF -> new TfReader();
       case TFLITE ->
           throw new ModelFormatException(
               file,
@@ -183,8 +190,9 @@ public final class ModelLocator {
           throw new ModelFormatException(
               file,
               "",
-              "not a format neuronfit reads yet (it reads ONNX models, Hugging Face config.json,"
-                  + " model_index.json and .safetensors files, and folders holding them)");
+              "not a format neuronfit reads yet (it reads ONNX models, TensorFlow SavedModels and"
+                  + " GraphDefs, Hugging Face config.json, model_index.json and .safetensors files,"
+                  + " and folders holding them)");
     };
   }
 }

@@ -65,6 +65,41 @@ public enum DType {
   }
 
   /**
+   * The dtype of a TensorFlow {@code DataType} code (tensorflow/core/framework/types.proto); the
+   * {@code _REF} codes (the type plus 100) are the same types, and quantized types count as their
+   * storage type. Empty for types without a size (DT_RESOURCE 20, DT_VARIANT 21) and unknown codes.
+   */
+  public static Optional<DType> fromTensorFlowCode(long code) {
+    long c = code > 100 && code < 200 ? code - 100 : code;
+    return Optional.ofNullable(
+        switch ((int) Math.max(0, Math.min(c, 1000))) {
+          case 1 -> F32;
+          case 2 -> F64;
+          case 3, 13 -> I32; // DT_INT32, DT_QINT32
+          case 4, 12 -> U8; // DT_UINT8, DT_QUINT8
+          case 5, 15 -> I16; // DT_INT16, DT_QINT16
+          case 6, 11 -> I8; // DT_INT8, DT_QINT8
+          case 7 -> STRING;
+          case 8 -> C64;
+          case 9 -> I64;
+          case 10 -> BOOL;
+          case 14 -> BF16;
+          case 16, 17 -> U16; // DT_QUINT16, DT_UINT16
+          case 18 -> C128;
+          case 19 -> F16;
+          case 22 -> U32;
+          case 23 -> U64;
+          case 24 -> F8_E5M2;
+          case 25 -> F8_E4M3;
+          case 26 -> F8_E4M3FNUZ;
+          case 28 -> F8_E5M2FNUZ;
+          case 29 -> I4;
+          case 30 -> U4;
+          default -> null;
+        });
+  }
+
+  /**
    * The dtype named by a transformers {@code torch_dtype} / {@code dtype} config value such as
    * {@code "float16"} or {@code "bfloat16"}, or empty when the value is not one of the usual ones.
    */

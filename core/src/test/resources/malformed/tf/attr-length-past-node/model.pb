@@ -1,0 +1,5 @@
+
+
+nRelu*4
+X
+PxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxRelu

@@ -1,0 +1,4 @@
+
+
+cPartitionedCall*
+fP"µ	

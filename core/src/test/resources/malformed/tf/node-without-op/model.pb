@@ -1,0 +1,3 @@
+
+
+nameless_opx
