@@ -132,7 +132,8 @@ public final class Inspector {
     }
     Map<String, TargetEstimate> estimates =
         estimates(workload, targets, hardware, selection, workloadOptions.efficiency());
-    RuleContext ctx = new RuleContext(profile, c, weights, edition, targets, operators);
+    RuleContext ctx =
+        new RuleContext(profile, c, weights, edition, targets, operators, workload, estimates);
     ModelSummary summary =
         new ModelSummary(
             profile.path(),

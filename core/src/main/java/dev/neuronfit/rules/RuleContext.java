@@ -2,12 +2,17 @@ package dev.neuronfit.rules;
 
 import dev.neuronfit.classify.Classification;
 import dev.neuronfit.coverage.OperatorSummary;
+import dev.neuronfit.estimate.TargetEstimate;
+import dev.neuronfit.estimate.Workload;
 import dev.neuronfit.kb.Edition;
 import dev.neuronfit.kb.Target;
 import dev.neuronfit.model.Family;
 import dev.neuronfit.model.ModelProfile;
 import dev.neuronfit.model.WeightSummary;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -22,6 +27,9 @@ import java.util.Optional;
  * @param targets the targets the report covers
  * @param operators the graph's operators and their coverage by Neuron's operator lists, for graph
  *     models
+ * @param workload the work one inference takes, when neuronfit can derive it
+ * @param estimates roofline bounds and sizing per target id, as the report shows them; empty
+ *     without a workload
  */
 public record RuleContext(
     ModelProfile profile,
@@ -29,7 +37,9 @@ public record RuleContext(
     WeightSummary weights,
     Edition edition,
     List<Target> targets,
-    Optional<OperatorSummary> operators) {
+    Optional<OperatorSummary> operators,
+    Optional<Workload> workload,
+    Map<String, TargetEstimate> estimates) {
   public RuleContext {
     Objects.requireNonNull(profile, "profile");
     Objects.requireNonNull(classification, "classification");
@@ -37,6 +47,19 @@ public record RuleContext(
     Objects.requireNonNull(edition, "edition");
     targets = List.copyOf(targets);
     Objects.requireNonNull(operators, "operators");
+    Objects.requireNonNull(workload, "workload");
+    estimates = Collections.unmodifiableMap(new LinkedHashMap<>(estimates));
+  }
+
+  /** A context of a graph model without a workload. */
+  public RuleContext(
+      ModelProfile profile,
+      Classification classification,
+      WeightSummary weights,
+      Edition edition,
+      List<Target> targets,
+      Optional<OperatorSummary> operators) {
+    this(profile, classification, weights, edition, targets, operators, Optional.empty(), Map.of());
   }
 
   /** A context of a model read without a graph. */
