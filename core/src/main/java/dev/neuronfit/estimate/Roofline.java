@@ -108,6 +108,17 @@ public final class Roofline {
                 .map(Instance::name)
                 .findFirst()
             : Optional.empty();
+    if (instance.isEmpty() && tpOk && !hw.instances().isEmpty()) {
+      Instance largest = hw.instances().get(hw.instances().size() - 1);
+      notes.add(
+          "the largest instance, "
+              + largest.name()
+              + ", has "
+              + dev.neuronfit.model.Quantities.bytes(largest.deviceMemoryBytes())
+              + " of device memory on "
+              + largest.neuronCores()
+              + " NeuronCores");
+    }
     return new Sizing(instance, cores, tp, need, pipeline, notes);
   }
 }

@@ -12,6 +12,7 @@ public final class RuleRegistry {
               new CpuFallbackOnInf1(),
               new Detectron2NotTraceable(),
               new FamilyUnknown(),
+              new NoInstanceHoldsModel(),
               new PickleRunsCode(),
               new RcnnBackboneSize(),
               new RoiAlignOnCpuOnInf1(),
