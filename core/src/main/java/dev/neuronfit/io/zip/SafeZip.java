@@ -3,6 +3,7 @@ package dev.neuronfit.io.zip;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ReadLimits;
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -48,9 +49,13 @@ public final class SafeZip implements Closeable {
     ZipFile zip;
     try {
       zip = new ZipFile(file.toFile());
-    } catch (ZipException e) {
+    } catch (ZipException | EOFException e) {
+      // ZipFile throws EOFException when the end-of-directory record points past the file's end
       throw new ModelFormatException(
-          file, "zip directory", "not a readable zip archive: " + e.getMessage());
+          file,
+          "zip directory",
+          "not a readable zip archive: "
+              + (e.getMessage() == null ? "it ends inside its directory" : e.getMessage()));
     }
     try {
       if (zip.size() > limits.maxZipEntries()) {
