@@ -190,9 +190,10 @@ public final class ModelLocator {
           throw new ModelFormatException(
               file,
               "",
-              "not a format neuronfit reads yet (it reads ONNX models, TensorFlow SavedModels and"
-                  + " GraphDefs, Hugging Face config.json, model_index.json and .safetensors files,"
-                  + " and folders holding them)");
+              "not a format neuronfit reads yet (it reads ONNX, TorchScript, PyTorch checkpoints,"
+                  + " TensorFlow SavedModels and GraphDefs, Keras .keras and .h5, Hugging Face"
+                  + " config.json, model_index.json and .safetensors files, and folders holding"
+                  + " them)");
     };
   }
 }
