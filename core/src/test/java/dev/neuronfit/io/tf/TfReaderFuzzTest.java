@@ -80,8 +80,10 @@ class TfReaderFuzzTest {
     "shape",
     "serving_default",
     "serve",
-    "\u0008\u0001\u0012",
-    "\n\u0001n\u0012\u0004Relu"
+    // libFuzzer dictionary syntax: bytes outside printable ASCII as \\xNN escapes (a raw control
+    // character or newline makes Jazzer refuse the whole dictionary and stop)
+    "\\x08\\x01\\x12",
+    "\\x0a\\x01n\\x12\\x04Relu"
   })
   void readsAnyBytesOrRefusesThem(byte[] data) throws IOException {
     Path graph = Files.write(dir.resolve("model.pb"), data);
