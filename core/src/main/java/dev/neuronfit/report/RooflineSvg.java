@@ -4,6 +4,7 @@ import dev.neuronfit.estimate.Phase;
 import dev.neuronfit.estimate.TargetEstimate;
 import dev.neuronfit.model.Quantities;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,10 +18,10 @@ import java.util.Map;
  * Targets with identical figures share one roof.
  */
 final class RooflineSvg {
-  private static final double W = 820;
+  private static final double W = 880;
   private static final double H = 460;
   private static final double LEFT = 78;
-  private static final double RIGHT = 24;
+  private static final double RIGHT = 128;
   private static final double TOP = 52;
   private static final double BOTTOM = 58;
   private static final double PLOT_W = W - LEFT - RIGHT;
@@ -246,34 +247,36 @@ final class RooflineSvg {
         .append(" FLOP/byte</title></circle>\n");
   }
 
-  /** Each roof's name at the right end of its ceiling, moved down when labels would collide. */
+  /**
+   * Each roof's targets and peak beside the right end of its ceiling, outside the plot so no marker
+   * can sit under them; labels that would overlap are moved down.
+   */
   private static void roofLabels(StringBuilder sb, List<Roof> roofs, Axis y) {
-    List<Double> taken = new ArrayList<>();
+    List<Integer> order = new ArrayList<>();
     for (int i = 0; i < roofs.size(); i++) {
+      order.add(i);
+    }
+    order.sort(Comparator.comparingDouble(i -> y.px(roofs.get(i).peak())));
+    double previous = Double.NEGATIVE_INFINITY;
+    for (int i : order) {
       Roof r = roofs.get(i);
-      double line = y.px(r.peak());
-      double at = line - 7;
-      if (collides(taken, at) || at < TOP + 12) {
-        at = line + 17;
-      }
-      while (collides(taken, at)) {
-        at += 15;
-      }
-      taken.add(at);
-      sb.append("<text class=\"roof-label\" text-anchor=\"end\" fill=\"")
+      double at = Math.max(y.px(r.peak()) + 4, previous + 30);
+      previous = at;
+      double x = LEFT + PLOT_W + 8;
+      sb.append("<text class=\"roof-label\" fill=\"")
           .append(colour(i))
           .append("\" x=\"")
-          .append(f(LEFT + PLOT_W - 6))
+          .append(f(x))
           .append("\" y=\"")
           .append(f(at))
           .append("\">")
-          .append(Html.escape(r.label() + " · " + flopRate(r.peak())))
-          .append("</text>\n");
+          .append(Html.escape(r.label()))
+          .append(" <tspan class=\"roof-peak\" x=\"")
+          .append(f(x))
+          .append("\" dy=\"15\">")
+          .append(Html.escape(flopRate(r.peak())))
+          .append("</tspan></text>\n");
     }
-  }
-
-  private static boolean collides(List<Double> taken, double at) {
-    return taken.stream().anyMatch(t -> Math.abs(t - at) < 15);
   }
 
   /** A dotted vertical line at each phase's intensity, named above the plot. */
