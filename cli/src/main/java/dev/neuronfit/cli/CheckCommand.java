@@ -8,6 +8,7 @@ import dev.neuronfit.kb.Edition;
 import dev.neuronfit.kb.Hardware;
 import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.model.Framework;
+import dev.neuronfit.report.HtmlRenderer;
 import dev.neuronfit.report.JsonRenderer;
 import dev.neuronfit.report.MarkdownRenderer;
 import dev.neuronfit.report.Report;
@@ -137,6 +138,7 @@ final class CheckCommand implements Callable<Integer> {
       switch (format) {
         case json -> new JsonRenderer().reports(reports, out);
         case md -> new MarkdownRenderer().reports(reports, out);
+        case html -> new HtmlRenderer().reports(reports, out);
         case text -> new TextRenderer(AnsiStyle.forOutput(common.noColor)).reports(reports, out);
       }
     }

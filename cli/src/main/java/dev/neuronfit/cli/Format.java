@@ -4,5 +4,6 @@ package dev.neuronfit.cli;
 enum Format {
   text,
   json,
-  md
+  md,
+  html
 }

@@ -2,6 +2,7 @@ package dev.neuronfit.cli;
 
 import dev.neuronfit.kb.Edition;
 import dev.neuronfit.kb.KnowledgeBase;
+import dev.neuronfit.report.HtmlRenderer;
 import dev.neuronfit.report.JsonRenderer;
 import dev.neuronfit.report.MarkdownRenderer;
 import dev.neuronfit.report.TextRenderer;
@@ -41,6 +42,7 @@ final class MatrixCommand implements Callable<Integer> {
     switch (format) {
       case json -> new JsonRenderer().matrix(edition, targets, out);
       case md -> new MarkdownRenderer().matrix(edition, targets, out);
+      case html -> new HtmlRenderer().matrix(edition, targets, out);
       case text ->
           new TextRenderer(AnsiStyle.forOutput(common.noColor)).matrix(edition, targets, out);
     }

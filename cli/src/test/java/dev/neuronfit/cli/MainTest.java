@@ -186,6 +186,23 @@ class MainTest {
   }
 
   @Test
+  void htmlOutputIsOnePageForAllModels() {
+    Run r = run("check", "--format", "html", example("gpt2"), example("onnx/gpt_tiny.onnx"));
+    assertThat(r.code()).isZero();
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out())
+        .startsWith("<!DOCTYPE html>")
+        .endsWith("</html>\n")
+        .contains("<title>neuronfit: 2 models</title>")
+        .contains("id=\"model-1\"", "id=\"model-2\"")
+        .contains("<figure class=\"roofline\">");
+    assertThat(run("matrix", "--format", "html", "--target", "inf2").out())
+        .startsWith("<!DOCTYPE html>")
+        .contains("<h2 class=\"model-path\">inf2</h2>")
+        .doesNotContain(">inf1</h2>");
+  }
+
+  @Test
   void matrixPrintsAnEditionsTables() throws IOException {
     JsonNode m =
         new ObjectMapper().readTree(run("matrix", "--edition", "2.5.0", "--format", "json").out());
