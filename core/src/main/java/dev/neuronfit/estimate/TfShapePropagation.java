@@ -41,8 +41,12 @@ final class TfShapePropagation {
   /** Function calls nested deeper than this are left as cost unknown. */
   static final int MAX_DEPTH = 64;
 
-  /** A cost at or above this (a saturated product of hostile sizes) is not a figure. */
-  private static final double IMPLAUSIBLE = 9e18;
+  /**
+   * One op costing this many multiply-accumulates or more is taken for hostile sizes (or a product
+   * saturated at the largest long), not a figure: whole passes of the largest models are below
+   * 10^17.
+   */
+  private static final double IMPLAUSIBLE = 1e18;
 
   private static final Set<String> WHILE = Set.of("While", "StatelessWhile");
   private static final Set<String> BRANCH = Set.of("If", "StatelessIf", "Case", "StatelessCase");
