@@ -152,6 +152,23 @@ public final class TfGraphWorkload {
     return bytes;
   }
 
+  /** Each unknown input dimension that was given a size, as {@code axis 0 of x = 1}. */
+  private static List<String> bindings(List<ValueInfo> inputs, InputBinding.Bound bound) {
+    List<String> out = new ArrayList<>();
+    for (ValueInfo in : inputs) {
+      TensorValue v = bound.values().get(in.name());
+      if (v == null || !v.rankKnown() || v.rank() != in.shape().size()) {
+        continue;
+      }
+      for (int i = 0; i < v.rank(); i++) {
+        if (!in.shape().get(i).isKnown() && v.dim(i) >= 0) {
+          out.add("axis " + i + " of " + in.name() + " = " + v.dim(i));
+        }
+      }
+    }
+    return out;
+  }
+
   private static List<String> assumptions(
       ModelProfile profile,
       Graph graph,
@@ -160,7 +177,15 @@ public final class TfGraphWorkload {
       List<String> unsized,
       DType dtype,
       WorkloadOptions opts) {
-    List<String> a = new ArrayList<>(bound.assumptions());
+    List<String> a = new ArrayList<>();
+    List<String> bindings = bindings(graph.inputs(), bound);
+    if (!bindings.isEmpty()) {
+      a.add(
+          "unknown input dimensions bound by position: "
+              + String.join(", ", bindings.subList(0, Math.min(8, bindings.size())))
+              + (bindings.size() > 8 ? " and " + (bindings.size() - 8) + " more" : ""));
+    }
+    a.addAll(bound.assumptions());
     a.add(
         "multiply-accumulates are counted for Conv2D, Conv3D, DepthwiseConv2dNative,"
             + " Conv2DBackpropInput, MatMul, BatchMatMul, Einsum, the LSTM and GRU block cells and"

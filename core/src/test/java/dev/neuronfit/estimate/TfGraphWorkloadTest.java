@@ -160,7 +160,28 @@ class TfGraphWorkloadTest {
 
     assertThat(one.phases().get(0).flops()).isEqualTo(2.0 * 768 * 3072);
     assertThat(four.phases().get(0).flops()).isEqualTo(4 * 2.0 * 768 * 3072);
-    assertThat(four.assumptions()).contains("batch 4");
+    assertThat(four.assumptions())
+        .contains("batch 4", "unknown input dimensions bound by position: axis 0 of x = 4");
+  }
+
+  @Test
+  void bindsAnUnknownImageSizeChannelsLast() throws IOException {
+    TfNet n = new TfNet();
+    n.conv(n.input("image", FLOAT, -1, -1, -1, 3), 3, 8, 3, 2);
+
+    Workload w =
+        estimate(
+            n,
+            new WorkloadOptions(
+                OptionalInt.empty(), OptionalInt.empty(), OptionalInt.of(64), Optional.empty(), 1));
+
+    // batch 1, 64 x 64 pixels; stride 2 SAME gives 32 x 32 x 8 outputs of 3 * 3 * 3 each
+    assertThat(w.phases().get(0).flops()).isEqualTo(2.0 * 32 * 32 * 8 * 27);
+    assertThat(w.imageSize()).contains(64);
+    assertThat(w.assumptions())
+        .contains(
+            "unknown input dimensions bound by position: axis 0 of image = 1, axis 1 of image ="
+                + " 64, axis 2 of image = 64");
   }
 
   @Test
