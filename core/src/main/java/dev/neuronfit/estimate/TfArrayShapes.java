@@ -309,7 +309,8 @@ final class TfArrayShapes {
     for (int k = 0; k < end.length; k++) {
       end[k] = size[k] < 0 ? Long.MAX_VALUE : Math.addExact(begin[k], size[k]);
     }
-    return onnx("Slice", List.of(x, TensorValue.vector(begin), TensorValue.vector(end)), Map.of());
+    return onnx(
+        "Slice", List.of(x, TensorValue.integers(begin), TensorValue.integers(end)), Map.of());
   }
 
   private static Outcome gather(NodeView v, TensorValue params, TensorValue idx, long[] axis) {

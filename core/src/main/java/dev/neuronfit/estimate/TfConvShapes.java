@@ -1,5 +1,10 @@
 package dev.neuronfit.estimate;
 
+import dev.neuronfit.model.AttributeValue;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -148,7 +153,7 @@ final class TfConvShapes {
     }
     int r = x.rank();
     boolean first = channelsFirst(v);
-    long[] kernel = java.util.Arrays.copyOf(w.dims(), r - 2);
+    long[] kernel = Arrays.copyOf(w.dims(), r - 2);
     long[] out = slide(v, x, kernel, first);
     long in = w.dim(r - 2);
     long last = w.dim(r - 1);
@@ -174,7 +179,7 @@ final class TfConvShapes {
     }
     int r = w.rank();
     boolean first = channelsFirst(v);
-    long[] kernel = java.util.Arrays.copyOf(w.dims(), r - 2);
+    long[] kernel = Arrays.copyOf(w.dims(), r - 2);
     long[] out = sizes.longs();
     if (out == null || out.length != r) {
       out = dy.dims();
@@ -208,7 +213,7 @@ final class TfConvShapes {
       if (strides == null) {
         return Outcome.free(unknownLike(x));
       }
-      v = NodeView.of(op, java.util.List.of(x), attrs(v, strides), 1);
+      v = NodeView.of(op, List.of(x), attrs(v, strides), 1);
     }
     if (!x.rankKnown() || x.rank() < 3 || ksize == null || ksize.length != x.rank()) {
       return Outcome.free(unknownLike(x), unknownLike(x));
@@ -223,14 +228,9 @@ final class TfConvShapes {
   }
 
   /** MaxPoolV2's attributes with its strides, given as an input, as an attribute. */
-  private static java.util.Map<String, dev.neuronfit.model.AttributeValue> attrs(
-      NodeView v, long[] strides) {
-    java.util.Map<String, dev.neuronfit.model.AttributeValue> a =
-        new java.util.HashMap<>(v.node().attributes());
-    a.put(
-        "strides",
-        new dev.neuronfit.model.AttributeValue.Ints(
-            java.util.Arrays.stream(strides).boxed().toList()));
+  private static Map<String, AttributeValue> attrs(NodeView v, long[] strides) {
+    Map<String, AttributeValue> a = new HashMap<>(v.node().attributes());
+    a.put("strides", new AttributeValue.Ints(Arrays.stream(strides).boxed().toList()));
     return a;
   }
 

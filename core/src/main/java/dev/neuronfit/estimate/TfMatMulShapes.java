@@ -1,6 +1,7 @@
 package dev.neuronfit.estimate;
 
 import dev.neuronfit.model.AttributeValue;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ final class TfMatMulShapes {
   }
 
   private static Outcome einsum(NodeView v) {
-    List<TensorValue> ins = new java.util.ArrayList<>();
+    List<TensorValue> ins = new ArrayList<>();
     for (int i = 0; i < v.inputCount(); i++) {
       ins.add(v.in(i));
     }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
@@ -300,7 +301,7 @@ final class TfOpShapes {
           for (int i = 0; i < v.inputCount(); i++) {
             outs.add(v.in(i));
           }
-          return Optional.of(new Outcome(outs, java.util.OptionalDouble.of(0)));
+          return Optional.of(new Outcome(outs, OptionalDouble.of(0)));
         }
       case "Switch", "RefSwitch":
         return Optional.of(Outcome.free(v.in(0), v.in(0)));
