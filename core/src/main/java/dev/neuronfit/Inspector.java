@@ -10,6 +10,7 @@ import dev.neuronfit.estimate.GraphWorkload;
 import dev.neuronfit.estimate.ParameterEstimator;
 import dev.neuronfit.estimate.Roofline;
 import dev.neuronfit.estimate.TargetEstimate;
+import dev.neuronfit.estimate.TfGraphWorkload;
 import dev.neuronfit.estimate.Workload;
 import dev.neuronfit.estimate.WorkloadOptions;
 import dev.neuronfit.io.ModelLocator;
@@ -129,6 +130,9 @@ public final class Inspector {
             : Optional.empty();
     if (workload.isEmpty() && profile.graph().isPresent()) {
       workload = GraphWorkload.estimate(profile, workloadOptions);
+    }
+    if (workload.isEmpty() && profile.graph().isPresent()) {
+      workload = TfGraphWorkload.estimate(profile, workloadOptions);
     }
     Map<String, TargetEstimate> estimates =
         estimates(workload, targets, hardware, selection, workloadOptions.efficiency());

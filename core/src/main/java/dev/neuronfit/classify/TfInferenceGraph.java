@@ -7,6 +7,7 @@ import dev.neuronfit.model.Graph;
 import dev.neuronfit.model.ModelProfile;
 import dev.neuronfit.model.OpNode;
 import dev.neuronfit.model.TensorInfo;
+import dev.neuronfit.model.TfFunctions;
 import dev.neuronfit.model.ValueInfo;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -73,7 +74,7 @@ final class TfInferenceGraph {
 
   static Result of(ModelProfile profile, Graph g) {
     TfInferenceGraph t = new TfInferenceGraph(profile, g);
-    List<OpNode> main = t.servingPath();
+    List<OpNode> main = TfFunctions.servingPath(g);
     Set<String> kept = new HashSet<>();
     main.forEach(n -> kept.add(n.name()));
     Map<String, String> env = new HashMap<>();
@@ -155,30 +156,6 @@ final class TfInferenceGraph {
   }
 
   /**
-   * The main-graph nodes the signature's outputs are computed from, or every main-graph node when
-   * the model has no signature (a frozen graph).
-   */
-  private List<OpNode> servingPath() {
-    List<OpNode> main = byScope.getOrDefault("", List.of());
-    if (!src.metadata().containsKey("signature") || src.outputs().isEmpty()) {
-      return main;
-    }
-    Map<String, OpNode> byName = new HashMap<>();
-    main.forEach(n -> byName.putIfAbsent(n.name(), n));
-    Set<String> seen = new HashSet<>();
-    Deque<String> queue = new ArrayDeque<>();
-    src.outputs().forEach(v -> queue.add(producer(v.name())));
-    while (!queue.isEmpty()) {
-      String name = queue.poll();
-      OpNode n = byName.get(name);
-      if (n != null && seen.add(name)) {
-        queue.addAll(n.inputs());
-      }
-    }
-    return seen.isEmpty() ? main : main.stream().filter(n -> seen.contains(n.name())).toList();
-  }
-
-  /**
    * Emits the nodes of one scope instance.
    *
    * @param prefix makes this instance's value names unique
@@ -228,25 +205,14 @@ final class TfInferenceGraph {
 
   /** The function a call node calls, when it is one this graph inlines. */
   private Optional<String> callee(OpNode n) {
-    String scope = null;
-    if (TfOps.CALLS.contains(n.opType())) {
-      scope =
-          n.attribute("f")
-              .filter(a -> a instanceof AttributeValue.Subgraph)
-              .map(a -> ((AttributeValue.Subgraph) a).scope())
-              .orElse(null);
-    } else if (byScope.containsKey("function:" + n.opType())) {
-      scope = "function:" + n.opType();
-    }
-    return scope != null && byScope.containsKey(scope) ? Optional.of(scope) : Optional.empty();
+    return TfFunctions.callee(n, byScope.keySet());
   }
 
   /** Inlines a call; returns the value the call node stands for. */
   private String call(
       OpNode n, String callee, List<String> in, String prefix, String scope, int depth) {
     String own = prefix + n.name();
-    String fn = callee.substring("function:".length());
-    if (fn.startsWith("__inference__traced_save") || fn.startsWith("__inference__traced_restore")) {
+    if (TfFunctions.isSaver(callee)) {
       return own;
     }
     if (!canInline(callee, depth)) {
@@ -451,7 +417,6 @@ final class TfInferenceGraph {
 
   /** The node a value name stands for: {@code x:1} is an output of {@code x}. */
   static String producer(String value) {
-    int colon = value.indexOf(':');
-    return colon < 0 ? value : value.substring(0, colon);
+    return TfFunctions.producer(value);
   }
 }

@@ -16,9 +16,6 @@ import java.util.Set;
 final class TfOps {
   private TfOps() {}
 
-  /** Ops that call a function of the library with their inputs as its arguments. */
-  static final Set<String> CALLS = Set.of("StatefulPartitionedCall", "PartitionedCall");
-
   static final Set<String> WHILE = Set.of("While", "StatelessWhile");
   static final Set<String> IF = Set.of("If", "StatelessIf");
   static final Set<String> CASE = Set.of("Case", "StatelessCase");

@@ -10,6 +10,7 @@ import dev.neuronfit.model.Graph;
 import dev.neuronfit.model.ModelFormat;
 import dev.neuronfit.model.ModelProfile;
 import dev.neuronfit.model.OpNode;
+import dev.neuronfit.model.TfFunctions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -67,10 +68,6 @@ public final class OperatorCoverage {
           "StatefulPartitionedCall",
           "PartitionedCall");
 
-  /** Functions TensorFlow writes into a SavedModel to save and restore its variables. */
-  private static final List<String> TF_SAVER_FUNCTIONS =
-      List.of("function:__inference__traced_save", "function:__inference__traced_restore");
-
   private final Graph graph;
   private final List<OpNode> counted = new ArrayList<>();
   private final Map<String, OpNode> parentOf = new HashMap<>();
@@ -94,7 +91,7 @@ public final class OperatorCoverage {
       }
     }
     this.hasFunctions = !functions.isEmpty();
-    Set<String> called = tf ? called(graph, functions) : Set.of();
+    Set<String> called = tf ? TfFunctions.called(graph) : Set.of();
     for (OpNode n : graph.nodes()) {
       String call = "function:" + (n.domain().isEmpty() ? "" : n.domain() + ".") + n.opType();
       if (!(defaultDomain(n) && notComputation.contains(n.opType()))
@@ -118,37 +115,6 @@ public final class OperatorCoverage {
                 + " same layers) or they save and restore variables.");
       }
     }
-  }
-
-  /**
-   * The function scopes a TensorFlow graph runs: those its main graph calls, through function
-   * attributes ({@code f}, {@code body}, {@code then_branch} ...) or by op name, and those they
-   * call in turn; TensorFlow's save and restore functions are left out.
-   */
-  private static Set<String> called(Graph graph, Set<String> functions) {
-    Map<String, List<OpNode>> byScope = new HashMap<>();
-    graph.nodes().forEach(n -> byScope.computeIfAbsent(n.scope(), k -> new ArrayList<>()).add(n));
-    Set<String> seen = new HashSet<>();
-    java.util.Deque<String> queue = new java.util.ArrayDeque<>(List.of(""));
-    while (!queue.isEmpty()) {
-      for (OpNode n : byScope.getOrDefault(queue.poll(), List.of())) {
-        List<String> callees = new ArrayList<>();
-        callees.add("function:" + n.opType());
-        for (AttributeValue a : n.attributes().values()) {
-          if (a instanceof AttributeValue.Subgraph s) {
-            callees.add(s.scope());
-          }
-        }
-        for (String c : callees) {
-          if (functions.contains(c)
-              && TF_SAVER_FUNCTIONS.stream().noneMatch(c::startsWith)
-              && seen.add(c)) {
-            queue.add(c);
-          }
-        }
-      }
-    }
-    return seen;
   }
 
   /**

@@ -137,28 +137,32 @@ public final class GraphWorkload {
             a));
   }
 
-  private static boolean floating(DType t) {
+  static boolean floating(DType t) {
     return t.name().startsWith("F") || t == DType.BF16;
   }
 
   /** The declared dimensions of a graph output, its symbolic ones unknown. */
-  private static TensorValue declared(ValueInfo v) {
+  static TensorValue declared(ValueInfo v) {
     long[] d = v.shape().stream().mapToLong(ValueInfo.Dim::value).toArray();
     return v.shape().isEmpty() ? TensorValue.UNKNOWN : TensorValue.of(d, false);
   }
 
   /** Bytes of a graph input or output (floating-point at the device type), -1 when unknown. */
-  private static long bytes(TensorValue v, ValueInfo info, DType device) {
+  static long bytes(TensorValue v, ValueInfo info, DType device) {
     long n = v == null ? -1 : v.elements();
     if (n < 0) {
       return -1;
     }
     DType t = info.elementType().filter(e -> !floating(e) && e != DType.STRING).orElse(device);
-    return t.bytesFor(n);
+    try {
+      return t.bytesFor(n);
+    } catch (ArithmeticException e) {
+      return -1; // more bytes than a long holds: a hostile shape, not a size
+    }
   }
 
   /** e.g. {@code Conv 4.09 G (99.9%), Gemm 2.05 M (0.1%)}, largest first. */
-  private static String breakdown(Map<String, Double> byOp, double total) {
+  static String breakdown(Map<String, Double> byOp, double total) {
     List<String> parts = new ArrayList<>();
     byOp.entrySet().stream()
         .sorted(Map.Entry.<String, Double>comparingByValue().reversed())

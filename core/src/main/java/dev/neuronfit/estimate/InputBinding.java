@@ -24,7 +24,9 @@ import java.util.regex.Pattern;
  * {@code h}, {@code w}: the image side. A name {@code X + k} is the size of {@code X} plus k. By
  * position, when the name says nothing: axis 0 is the batch, axes 2 and 3 of a 4-D input are the
  * image (axes 1 and 2 when the last axis has 1 or 3 channels), and axis 1 of a 2-D or 3-D input is
- * the sequence.
+ * the sequence. For TensorFlow graphs, whose images are channels last unless the graph says
+ * otherwise, axes 1 and 2 of a 4-D input are the image unless its last axis is unknown and its axis
+ * 1 a known channel count of at most 4.
  *
  * <p>A graph with inputs named like {@code past_key_values.0.key} is a decoder step with a KV
  * cache: there the cached context is the sequence length minus 1 and each step feeds 1 new token
@@ -69,20 +71,31 @@ final class InputBinding {
 
   private final WorkloadOptions opts;
   private final boolean decode;
+  private final boolean channelsLast;
   private final Map<String, Long> symbols = new LinkedHashMap<>();
   private final List<String> unbound = new ArrayList<>();
   private boolean usedBatch;
   private boolean usedSequence;
   private boolean usedImage;
 
-  private InputBinding(WorkloadOptions opts, boolean decode) {
+  private InputBinding(WorkloadOptions opts, boolean decode, boolean channelsLast) {
     this.opts = opts;
     this.decode = decode;
+    this.channelsLast = channelsLast;
   }
 
   static Bound bind(List<ValueInfo> inputs, WorkloadOptions opts) {
+    return bind(inputs, opts, false);
+  }
+
+  /**
+   * Binds the inputs' unknown dimensions.
+   *
+   * @param channelsLast true for graphs whose images are channels last by default (TensorFlow)
+   */
+  static Bound bind(List<ValueInfo> inputs, WorkloadOptions opts, boolean channelsLast) {
     boolean decode = inputs.stream().anyMatch(InputBinding::isCache);
-    InputBinding b = new InputBinding(opts, decode);
+    InputBinding b = new InputBinding(opts, decode, channelsLast);
     Map<String, TensorValue> values = new LinkedHashMap<>();
     for (ValueInfo in : inputs) {
       values.put(in.name(), b.value(in));
@@ -202,15 +215,19 @@ final class InputBinding {
     return null;
   }
 
-  private static Role byPosition(ValueInfo in, int axis) {
+  private Role byPosition(ValueInfo in, int axis) {
     int rank = in.shape().size();
     if (axis == 0) {
       return Role.BATCH;
     }
     if (rank == 4) {
       ValueInfo.Dim last = in.shape().get(3);
-      boolean channelsLast = last.isKnown() && (last.value() == 1 || last.value() == 3);
-      return (channelsLast ? axis == 1 || axis == 2 : axis >= 2) ? Role.IMAGE : null;
+      ValueInfo.Dim second = in.shape().get(1);
+      boolean lastAxis =
+          channelsLast
+              ? last.isKnown() || !second.isKnown() || second.value() > 4
+              : last.isKnown() && (last.value() == 1 || last.value() == 3);
+      return (lastAxis ? axis == 1 || axis == 2 : axis >= 2) ? Role.IMAGE : null;
     }
     return (rank == 2 || rank == 3) && axis == 1 ? Role.SEQUENCE : null;
   }

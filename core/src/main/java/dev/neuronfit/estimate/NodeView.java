@@ -2,7 +2,9 @@ package dev.neuronfit.estimate;
 
 import dev.neuronfit.model.AttributeValue;
 import dev.neuronfit.model.OpNode;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One node during shape propagation: its attributes with ONNX defaults, and what is known about its
@@ -15,6 +17,24 @@ final class NodeView {
   NodeView(OpNode node, List<TensorValue> inputs) {
     this.node = node;
     this.inputs = List.copyOf(inputs);
+  }
+
+  /**
+   * A view of an ONNX operator standing in for a node of another format with the same meaning
+   * (TensorFlow's ConcatV2 read as Concat with its axis as an attribute), so that the ONNX shape
+   * functions serve both.
+   */
+  static NodeView of(
+      String op, List<TensorValue> inputs, Map<String, AttributeValue> attributes, int outputs) {
+    List<String> in = new ArrayList<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      in.add("in" + i);
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < Math.max(1, outputs); i++) {
+      out.add("out" + i);
+    }
+    return new NodeView(new OpNode(op, op, "", in, out, attributes, ""), inputs);
   }
 
   OpNode node() {

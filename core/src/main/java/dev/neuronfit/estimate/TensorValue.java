@@ -58,6 +58,15 @@ final class TensorValue {
     return withData(new long[] {values.length}, d, true);
   }
 
+  /** A 1-D integer vector of these numbers, negative ones included (begins, ends, axes). */
+  static TensorValue integers(long[] values) {
+    double[] d = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      d[i] = values[i];
+    }
+    return withData(new long[] {values.length}, d, true);
+  }
+
   boolean rankKnown() {
     return dims != null;
   }

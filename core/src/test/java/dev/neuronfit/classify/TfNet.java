@@ -20,22 +20,22 @@ import java.util.List;
  * Builds small TensorFlow graphs layer by layer for classification tests: each call adds the
  * NodeDefs of one layer (weights as zero-filled Const nodes) and returns the name of its output.
  */
-final class TfNet {
+public final class TfNet {
   private final List<Pb> nodes = new ArrayList<>();
   private int count;
 
-  String input(String name, int dtype, long... dims) {
+  public String input(String name, int dtype, long... dims) {
     nodes.add(placeholder(name, dtype, dims));
     return name;
   }
 
-  String weight(long... dims) {
+  public String weight(long... dims) {
     String name = "w" + count++;
     nodes.add(constant(name, floatTensor(dims)));
     return name;
   }
 
-  String ints(long... values) {
+  public String ints(long... values) {
     String name = "c" + count++;
     nodes.add(
         node(
@@ -47,19 +47,32 @@ final class TfNet {
     return name;
   }
 
-  String op(String op, List<String> inputs, Pb... attrs) {
+  /** An int32 scalar constant. */
+  public String scalar(long value) {
+    String name = "c" + count++;
+    nodes.add(
+        node(
+            name,
+            "Const",
+            List.of(),
+            attrType("dtype", INT32),
+            attrTensor("value", intTensor(new long[0], value))));
+    return name;
+  }
+
+  public String op(String op, List<String> inputs, Pb... attrs) {
     String name = op.toLowerCase(java.util.Locale.ROOT) + "_" + count++;
     nodes.add(node(name, op, inputs, attrs));
     return name;
   }
 
   /** Adds a node built elsewhere. */
-  void add(Pb node) {
+  public void add(Pb node) {
     nodes.add(node);
   }
 
   /** Conv2D with a [k, k, in, out] filter, then BiasAdd and Relu. */
-  String conv(String x, int in, int out, int k, int stride) {
+  public String conv(String x, int in, int out, int k, int stride) {
     String c =
         op(
             "Conv2D",
@@ -70,14 +83,14 @@ final class TfNet {
   }
 
   /** A transposed convolution that doubles the resolution. */
-  String upsample(String x, int in, int out) {
+  public String upsample(String x, int in, int out) {
     return op(
         "Conv2DBackpropInput",
         List.of(ints(1, 64, 64, out), weight(2, 2, out, in), x),
         attrInts("strides", 1, 2, 2, 1));
   }
 
-  String dense(String x, int in, int out) {
+  public String dense(String x, int in, int out) {
     return op("BiasAdd", List.of(op("MatMul", List.of(x, weight(in, out))), weight(out)));
   }
 
@@ -85,7 +98,7 @@ final class TfNet {
    * Self-attention: projections, scores by BatchMatMulV2, scaling, an optional additive mask,
    * Softmax, the product with the values, the output projection and the residual.
    */
-  String attention(String h, int d, String mask) {
+  public String attention(String h, int d, String mask) {
     String q = dense(h, d, d);
     String k = dense(h, d, d);
     String v = dense(h, d, d);
@@ -99,11 +112,11 @@ final class TfNet {
     return op("AddV2", List.of(h, dense(ctx, d, d)));
   }
 
-  List<Pb> nodes() {
+  public List<Pb> nodes() {
     return nodes;
   }
 
-  byte[] graphDef() {
+  public byte[] graphDef() {
     return TfBytes.graph(nodes).toBytes();
   }
 }

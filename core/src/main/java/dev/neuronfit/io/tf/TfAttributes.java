@@ -13,13 +13,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * Reads the attributes of a NodeDef (map entries of name and AttrValue) into attribute values:
  * ints, floats, bools (as 0/1), types (the DataType code), strings up to 4 KiB, lists of ints and
  * floats, shapes as lists of ints (-1 for an unknown size), functions as subgraph references to the
- * scope {@code function:<name>}, and a tensor, handed back for a Const node. Other kinds and longer
- * values are skipped.
+ * scope {@code function:<name>}, and a tensor, handed back for a Const node. A list of shapes (such
+ * as {@code _output_shapes}, one per output) keeps each shape whose rank is known, at its position.
+ * Other kinds and longer values are skipped.
  */
 final class TfAttributes {
   /** Longest string attribute kept; longer ones are skipped. */
@@ -28,13 +31,18 @@ final class TfAttributes {
   /** Most values kept from one list attribute; longer lists are dropped whole. */
   private static final int MAX_LIST = 4096;
 
+  /** Most shapes kept from one list of shapes (one per output of a node). */
+  private static final int MAX_SHAPES = 64;
+
   /**
    * One attribute as read.
    *
    * @param key its name, empty when the file gives none
-   * @param values its value, or several for a list of functions; empty when not kept
+   * @param values its value, or several for a list of functions or shapes, by position in the list;
+   *     empty when not kept. A position is missing where its value was not kept (a shape of unknown
+   *     rank).
    */
-  record Attr(String key, List<AttributeValue> values) {}
+  record Attr(String key, SortedMap<Integer, AttributeValue> values) {}
 
   private final ProtoReader r;
   private final ReadLimits limits;
@@ -51,7 +59,7 @@ final class TfAttributes {
   Attr entry(TfTensor[] tensor, String where) throws IOException {
     long token = r.beginMessage();
     String key = "";
-    List<AttributeValue> values = List.of();
+    SortedMap<Integer, AttributeValue> values = new TreeMap<>();
     int tag;
     while ((tag = r.nextTag()) != -1) {
       switch (ProtoReader.fieldNumber(tag)) {
@@ -68,36 +76,37 @@ final class TfAttributes {
   }
 
   /**
-   * An AttrValue: the kinds detection uses become attribute values (a list of functions becomes
-   * several); a tensor is also handed back in {@code tensor} for a Const node.
+   * An AttrValue: the kinds detection uses become attribute values (a list of functions or shapes
+   * becomes several, by position); a tensor is also handed back in {@code tensor} for a Const node.
    */
-  private List<AttributeValue> value(TfTensor[] tensor, String where) throws IOException {
+  private SortedMap<Integer, AttributeValue> value(TfTensor[] tensor, String where)
+      throws IOException {
     long token = r.beginMessage();
-    List<AttributeValue> out = new ArrayList<>();
+    SortedMap<Integer, AttributeValue> out = new TreeMap<>();
     int tag;
     while ((tag = r.nextTag()) != -1) {
       switch (ProtoReader.fieldNumber(tag)) {
         case ATTR_I, ATTR_B, ATTR_TYPE -> {
           r.expect(tag, VARINT, where);
-          out.add(new AttributeValue.Int(r.readVarint()));
+          add(out, new AttributeValue.Int(r.readVarint()));
         }
         case ATTR_F -> {
           r.expect(tag, FIXED32, where);
-          out.add(new AttributeValue.Float(Float.intBitsToFloat(r.readFixed32())));
+          add(out, new AttributeValue.Float(Float.intBitsToFloat(r.readFixed32())));
         }
-        case ATTR_S -> text(tag, where).ifPresent(out::add);
+        case ATTR_S -> text(tag, where).ifPresent(v -> add(out, v));
         case ATTR_SHAPE -> {
           r.expect(tag, LENGTH_DELIMITED, where);
-          TfTensor.readShape(r, where).ifPresent(d -> out.add(new AttributeValue.Ints(d)));
+          TfTensor.readShape(r, where).ifPresent(d -> add(out, new AttributeValue.Ints(d)));
         }
         case ATTR_TENSOR -> {
           r.expect(tag, LENGTH_DELIMITED, where);
           tensor[0] = TfTensor.read(r, limits.maxConstantElements(), where);
-          out.add(new AttributeValue.Tensor(where));
+          add(out, new AttributeValue.Tensor(where));
         }
         case ATTR_FUNC -> {
           r.expect(tag, LENGTH_DELIMITED, where);
-          out.add(function(where));
+          add(out, function(where));
         }
         case ATTR_LIST -> {
           r.expect(tag, LENGTH_DELIMITED, where);
@@ -110,13 +119,22 @@ final class TfAttributes {
     return out;
   }
 
-  /** A ListValue: ints, floats, functions and the first shape are kept; the rest skipped. */
-  private void list(List<AttributeValue> out, String where) throws IOException {
+  /** Adds a value after those already read (a malformed AttrValue may set several kinds). */
+  private static void add(SortedMap<Integer, AttributeValue> out, AttributeValue v) {
+    out.put(out.isEmpty() ? 0 : out.lastKey() + 1, v);
+  }
+
+  /**
+   * A ListValue: ints, floats, functions and shapes are kept (shapes of unknown rank leave their
+   * position empty); the rest skipped.
+   */
+  private void list(SortedMap<Integer, AttributeValue> out, String where) throws IOException {
     long token = r.beginMessage();
     List<Long> ints = new ArrayList<>();
     List<Double> floats = new ArrayList<>();
     List<AttributeValue> functionsListed = new ArrayList<>();
-    AttributeValue firstShape = null;
+    SortedMap<Integer, AttributeValue> shapes = new TreeMap<>();
+    int shapesListed = 0;
     boolean dropped = false;
     int tag;
     while ((tag = r.nextTag()) != -1) {
@@ -126,9 +144,10 @@ final class TfAttributes {
         case LIST_SHAPE -> {
           r.expect(tag, LENGTH_DELIMITED, where + " shape");
           var dims = TfTensor.readShape(r, where + " shape");
-          if (firstShape == null && dims.isPresent()) {
-            firstShape = new AttributeValue.Ints(dims.get());
+          if (dims.isPresent() && shapesListed < MAX_SHAPES) {
+            shapes.put(shapesListed, new AttributeValue.Ints(dims.get()));
           }
+          shapesListed++;
         }
         case LIST_FUNC -> {
           r.expect(tag, LENGTH_DELIMITED, where + " func");
@@ -145,13 +164,13 @@ final class TfAttributes {
       return;
     }
     if (!ints.isEmpty()) {
-      out.add(new AttributeValue.Ints(ints));
+      add(out, new AttributeValue.Ints(ints));
     } else if (!floats.isEmpty()) {
-      out.add(new AttributeValue.Floats(floats));
+      add(out, new AttributeValue.Floats(floats));
     } else if (!functionsListed.isEmpty()) {
-      out.addAll(functionsListed);
-    } else if (firstShape != null) {
-      out.add(firstShape);
+      functionsListed.forEach(f -> add(out, f));
+    } else if (out.isEmpty()) {
+      out.putAll(shapes);
     }
   }
 

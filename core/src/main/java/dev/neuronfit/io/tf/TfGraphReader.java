@@ -31,7 +31,9 @@ import java.util.Set;
  *       {@code function:<name>} for a function of the library;
  *   <li>inputs reduced to the name of the producing node (or function argument): {@code x:1} and,
  *       in function bodies, {@code x:output:0} become {@code x}; control inputs ({@code ^x}) are
- *       left out. Each node has one output named after itself;
+ *       left out. Each node has one output named after itself; when an input is another output of
+ *       its producer than the first, the node has an {@code _input_ports} attribute giving, per
+ *       input, the position of that output among the producer's outputs ({@link TfPorts});
  *   <li>per function, an {@code _Arg} node per input argument and a {@code _Retval} node per output
  *       (named {@code <output>_RetVal}, input the returned value), as TensorFlow itself
  *       materializes a function body;
@@ -45,6 +47,9 @@ import java.util.Set;
 final class TfGraphReader {
   /** Node inputs, outputs and attribute values kept per allowed node (bounds the heap). */
   private static final long KEPT_PER_NODE = 16;
+
+  /** The attribute giving, per input, which output of its producer it is; absent when all are 0. */
+  static final String PORTS = "_input_ports";
 
   private final ProtoReader r;
   private final TfAttributes attributes;
@@ -60,6 +65,7 @@ final class TfGraphReader {
   private final Map<String, ConstantValue> constants = new LinkedHashMap<>();
   private final Set<String> functions = new LinkedHashSet<>();
   private final List<String> notes = new ArrayList<>();
+  private final Map<OpNode, List<String>> pendingPorts = new java.util.IdentityHashMap<>();
   private long producerVersion = -1;
   private int unnamedTypes;
 
@@ -206,6 +212,7 @@ final class TfGraphReader {
     List<String> outputs = new ArrayList<>();
     List<Long> nodeStarts = new ArrayList<>();
     Map<String, String> ret = new LinkedHashMap<>();
+    Map<String, String> retRaw = new LinkedHashMap<>();
     int tag;
     while ((tag = r.nextTag()) != -1) {
       switch (ProtoReader.fieldNumber(tag)) {
@@ -224,6 +231,7 @@ final class TfGraphReader {
           String[] kv = stringEntry(where + " ret");
           if (ret.size() < 10_000) {
             ret.put(kv[0], producer(kv[1]));
+            retRaw.put(kv[0], kv[1]);
           }
         }
         default -> r.skipValue(tag);
@@ -250,14 +258,24 @@ final class TfGraphReader {
               scope));
     }
     // the body comes back after the signature, which may follow it in the file
+    int bodyStart = functionNodes.size();
     for (long start : nodeStarts) {
       r.seek(start);
       node(scope, functionNodes);
     }
+    Map<String, String> opOf = new java.util.HashMap<>();
+    for (int i = bodyStart; i < functionNodes.size(); i++) {
+      opOf.putIfAbsent(functionNodes.get(i).name(), functionNodes.get(i).opType());
+    }
+    for (int i = bodyStart; i < functionNodes.size(); i++) {
+      List<String> raw = pendingPorts.remove(functionNodes.get(i));
+      if (raw != null) {
+        functionNodes.set(i, withPorts(functionNodes.get(i), raw, opOf));
+      }
+    }
     for (int k = 0; k < outputs.size(); k++) {
       String value = ret.getOrDefault(outputs.get(k), "");
-      addNode(
-          functionNodes,
+      OpNode retval =
           new OpNode(
               outputs.get(k) + "_RetVal",
               "_Retval",
@@ -265,7 +283,9 @@ final class TfGraphReader {
               value.isEmpty() ? List.of() : List.of(value),
               List.of(),
               Map.of("index", new AttributeValue.Int(k)),
-              scope));
+              scope);
+      String raw = retRaw.getOrDefault(outputs.get(k), "");
+      addNode(functionNodes, value.isEmpty() ? retval : withPorts(retval, List.of(raw), opOf));
     }
     r.seek(end);
     r.endMessage(token);
@@ -322,6 +342,7 @@ final class TfGraphReader {
     String name = "";
     String op = "";
     List<String> inputs = new ArrayList<>(4);
+    List<String> rawInputs = new ArrayList<>(4);
     Map<String, AttributeValue> attrs = Map.of();
     TfTensor[] value = {null};
     int tag;
@@ -337,6 +358,7 @@ final class TfGraphReader {
             }
             keep(1);
             inputs.add(producer(in));
+            rawInputs.add(in);
           }
         }
         case NODE_ATTR -> {
@@ -366,7 +388,40 @@ final class TfGraphReader {
       }
     }
     keep(1);
-    into.add(new OpNode(name, op, "", inputs, List.of(name), attrs, scope));
+    OpNode n = new OpNode(name, op, "", inputs, List.of(name), attrs, scope);
+    if (scope.isEmpty()) {
+      n = withPorts(n, rawInputs, Map.of());
+    } else if (rawInputs.stream().anyMatch(TfGraphReader::selectsOutput)) {
+      pendingPorts.put(n, rawInputs);
+    }
+    into.add(n);
+  }
+
+  /** True for an input naming an output of its producer ({@code x:1}, {@code x:y:0}). */
+  private static boolean selectsOutput(String input) {
+    return input.indexOf(':') >= 0;
+  }
+
+  /**
+   * The node with an {@link #PORTS} attribute when some input is not its producer's first output.
+   * In the main graph an input names its output by position ({@code x:1}); in a function body by
+   * argument and index ({@code x:output:1}), resolved with the producers' ops ({@code opOf}).
+   */
+  private OpNode withPorts(OpNode n, List<String> rawInputs, Map<String, String> opOf)
+      throws ModelFormatException {
+    long[] ports = new long[rawInputs.size()];
+    boolean any = false;
+    for (int i = 0; i < ports.length; i++) {
+      ports[i] = TfPorts.port(rawInputs.get(i), opOf);
+      any |= ports[i] != 0;
+    }
+    if (!any) {
+      return n;
+    }
+    keep(ports.length);
+    Map<String, AttributeValue> attrs = new LinkedHashMap<>(n.attributes());
+    attrs.put(PORTS, new AttributeValue.Ints(java.util.Arrays.stream(ports).boxed().toList()));
+    return new OpNode(n.name(), n.opType(), "", n.inputs(), n.outputs(), attrs, n.scope());
   }
 
   /** A node as messages name it: its position, and its name when it has one. */
@@ -392,14 +447,20 @@ final class TfGraphReader {
     }
   }
 
-  /** A map entry of NodeDef.attr, kept under its key (a list of functions under several). */
+  /**
+   * A map entry of NodeDef.attr, kept under its key; a list of functions or shapes under several,
+   * {@code key}, {@code key#1}, {@code key#2} ... by position in the list.
+   */
   private void attribute(Map<String, AttributeValue> attrs, TfTensor[] tensor, String where)
       throws IOException {
     TfAttributes.Attr a = attributes.entry(tensor, where);
-    for (int i = 0; i < a.values().size() && !a.key().isEmpty() && attrs.size() < 256; i++) {
-      AttributeValue v = a.values().get(i);
+    for (Map.Entry<Integer, AttributeValue> e : a.values().entrySet()) {
+      if (a.key().isEmpty() || attrs.size() >= 256) {
+        break;
+      }
+      AttributeValue v = e.getValue();
       keep(1 + v.asLongs().size() + (v instanceof AttributeValue.Floats f ? f.values().size() : 0));
-      attrs.put(i == 0 ? a.key() : a.key() + "#" + i, v);
+      attrs.put(e.getKey() == 0 ? a.key() : a.key() + "#" + e.getKey(), v);
     }
   }
 

@@ -122,6 +122,15 @@ public final class TfBytes {
     return attr(key, pb().msg(7, shape(dims)));
   }
 
+  /** A list of shapes, such as {@code _output_shapes}; a null shape has an unknown rank. */
+  public static Pb attrShapes(String key, long[]... shapes) {
+    Pb list = pb();
+    for (long[] s : shapes) {
+      list.msg(7, s == null ? pb().varint(3, 1) : shape(s));
+    }
+    return attr(key, pb().msg(1, list));
+  }
+
   public static Pb attrTensor(String key, Pb tensor) {
     return attr(key, pb().msg(8, tensor));
   }

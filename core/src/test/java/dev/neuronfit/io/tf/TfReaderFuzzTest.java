@@ -9,6 +9,9 @@ import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.neuronfit.classify.Classifier;
 import dev.neuronfit.coverage.OperatorCoverage;
+import dev.neuronfit.estimate.TfGraphWorkload;
+import dev.neuronfit.estimate.Workload;
+import dev.neuronfit.estimate.WorkloadOptions;
 import dev.neuronfit.io.ContentSniffer;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ReadLimits;
@@ -23,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AnnotatedElementContext;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,9 +37,9 @@ import org.junit.jupiter.api.io.TempDirFactory;
  * {@code saved_model.pb} of a SavedModel folder, and to the content sniffer; the only failure
  * allowed is a one-line {@link ModelFormatException} naming the file. A second target builds graphs
  * from fuzzer-chosen parts (nodes, attributes, tensors, functions calling each other, While bodies)
- * and also classifies them and checks their operator coverage, which must never fail. A third feeds
- * arbitrary bytes as {@code variables/variables.index} beside a valid graph: a bad index is a note,
- * never an error.
+ * and also classifies them, checks their operator coverage and estimates their workload, which must
+ * never fail (what cannot be costed is cost unknown). A third feeds arbitrary bytes as {@code
+ * variables/variables.index} beside a valid graph: a bad index is a note, never an error.
  *
  * <p>Plain {@code mvn test} runs the targets in Jazzer's regression mode, once per input in {@code
  * src/test/resources/dev/neuronfit/io/tf/TfReaderFuzzTestInputs/<method>/} (seeds built with {@link
@@ -119,6 +123,75 @@ class TfReaderFuzzTest {
     }
     new Classifier(() -> null).classify(p);
     OperatorCoverage.of(p, LISTS, List.of("inf1", "inf2"));
+    TfGraphWorkload.estimate(p, WorkloadOptions.DEFAULT)
+        .ifPresent(w -> assertThat(w.phases().get(0).flops()).isFinite().isNotNegative());
+  }
+
+  /**
+   * Hostile shapes the built-from-parts target also reaches, kept as plain cases: sizes whose
+   * products overflow, negative and contradictory sizes, strides of 0, a While whose body calls
+   * itself. Each must read, estimate and list what it cannot cost, never fail.
+   */
+  @Test
+  void hostileShapesAreCostUnknownNotErrors() throws IOException {
+    long huge = Long.MAX_VALUE / 2;
+    List<Pb> nodes =
+        List.of(
+            TfBytes.placeholder("n0", FLOAT, huge, huge, 3, 3),
+            TfBytes.placeholder("n1", FLOAT, -1, 1L << 62),
+            TfBytes.constant("n2", TfBytes.floatTensor(3, 3, 3, 2)),
+            TfBytes.node(
+                "n3",
+                "Conv2D",
+                List.of("n0", "n2"),
+                TfBytes.attrInts("strides", 1, 0, 0, 1),
+                TfBytes.attrStr("padding", "EXPLICIT"),
+                TfBytes.attrInts("explicit_paddings", 0, 0, huge, huge, 1, 1, 0, 0)),
+            TfBytes.node("n4", "MatMul", List.of("n1", "n1"), TfBytes.attrInt("transpose_b", 1)),
+            TfBytes.node(
+                "n5",
+                "Reshape",
+                List.of("n1", "n6"),
+                TfBytes.attrShapes("_output_shapes", new long[] {huge, huge})),
+            TfBytes.node(
+                "n6",
+                "Const",
+                List.of(),
+                TfBytes.attrType("dtype", TfBytes.INT32),
+                TfBytes.attrTensor(
+                    "value", TfBytes.intTensor(new long[] {3}, -7, Integer.MAX_VALUE, 0))),
+            TfBytes.node("n7", "BatchMatMulV2", List.of("n5", "n5", "n4")),
+            TfBytes.node(
+                "n8",
+                "StridedSlice",
+                List.of("n1", "n6", "n6", "n6"),
+                TfBytes.attrInt("ellipsis_mask", -1),
+                TfBytes.attrInt("new_axis_mask", -1)),
+            TfBytes.node(
+                "n9", "SpaceToBatchND", List.of("n0", "n6", "n6"), TfBytes.attrInt("num", -5)),
+            TfBytes.node(
+                "n10",
+                "While",
+                List.of("n1"),
+                TfBytes.attrFunc("body", "f0"),
+                TfBytes.attrFunc("cond", "f0")),
+            TfBytes.node(
+                "n11", "Split", List.of("n6", "n1"), TfBytes.attrInt("num_split", 1L << 40)));
+    Pb f0 =
+        TfBytes.function(
+            "f0",
+            List.of("n0"),
+            Map.of("out", "n1:output:0"),
+            List.of(
+                TfBytes.node("n1", "MatMul", List.of("n0", "n0")),
+                TfBytes.node("n2", "While", List.of("n1"), TfBytes.attrFunc("body", "f0"))));
+    Path file = Files.write(dir.resolve("hostile.pb"), TfBytes.graph(nodes, f0).toBytes());
+
+    ModelProfile p = new TfReader().read(file, ReadLimits.DEFAULT);
+    Workload w = TfGraphWorkload.estimate(p, WorkloadOptions.DEFAULT).orElseThrow();
+
+    assertThat(w.phases().get(0).flops()).isZero();
+    assertThat(w.costUnknownOps()).containsKeys("Conv2D", "MatMul", "While");
   }
 
   @FuzzTest(maxDuration = "20s")
@@ -157,6 +230,20 @@ class TfReaderFuzzTest {
     "VarHandleOp",
     "ReadVariableOp",
     "LSTMBlockCell",
+    "BatchMatMulV2",
+    "Einsum",
+    "Reshape",
+    "StridedSlice",
+    "Pack",
+    "Shape",
+    "MaxPool",
+    "DepthwiseConv2dNative",
+    "FusedBatchNormV3",
+    "Split",
+    "GatherV2",
+    "Transpose",
+    "SpaceToBatchND",
+    "PartitionedCall",
     "f0",
     "f1",
     ""
@@ -176,7 +263,18 @@ class TfReaderFuzzTest {
     "data_format",
     "rnn_mode",
     "_output_shapes",
-    "index"
+    "index",
+    "padding",
+    "transpose_a",
+    "adj_y",
+    "equation",
+    "_input_ports",
+    "shrink_axis_mask",
+    "ellipsis_mask",
+    "ksize",
+    "num_split",
+    "dilations",
+    "explicit_paddings"
   };
 
   private static byte[] graph(FuzzedDataProvider d) {
@@ -217,7 +315,10 @@ class TfReaderFuzzTest {
             case 0 -> TfBytes.attrInt(key, d.consumeLong());
             case 1 -> TfBytes.attrStr(key, d.consumeString(8));
             case 2 -> TfBytes.attrInts(key, d.consumeLong(-2, 20), d.consumeLong(-2, 20), 1, 1);
-            case 3 -> TfBytes.attrShape(key, d.consumeLong(-3, 9), d.consumeLong(-1, 9));
+            case 3 ->
+                d.consumeBoolean()
+                    ? TfBytes.attrShape(key, d.consumeLong(-3, 9), d.consumeLong(-1, 9))
+                    : TfBytes.attrShapes(key, new long[] {d.consumeLong(), d.consumeLong()}, null);
             case 4 -> TfBytes.attrFunc(key, "f" + d.consumeInt(0, 3));
             case 5 -> TfBytes.attrTensor(key, tensor(d));
             default -> TfBytes.attr(key, pb().raw(d.consumeBytes(d.consumeInt(0, 12))));

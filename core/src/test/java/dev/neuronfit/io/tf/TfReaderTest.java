@@ -5,6 +5,7 @@ import static dev.neuronfit.io.tf.TfBytes.INT32;
 import static dev.neuronfit.io.tf.TfBytes.attrFunc;
 import static dev.neuronfit.io.tf.TfBytes.attrInts;
 import static dev.neuronfit.io.tf.TfBytes.attrShape;
+import static dev.neuronfit.io.tf.TfBytes.attrShapes;
 import static dev.neuronfit.io.tf.TfBytes.attrStr;
 import static dev.neuronfit.io.tf.TfBytes.attrType;
 import static dev.neuronfit.io.tf.TfBytes.constant;
@@ -179,6 +180,71 @@ class TfReaderTest {
     assertThat(conv.attribute("padding")).contains(new AttributeValue.Text("VALID"));
     assertThat(conv.attribute("_output_shapes").orElseThrow().asLongs())
         .containsExactly(1L, 14L, 14L, 8L);
+  }
+
+  @Test
+  void keepsEveryOutputShapeAtItsPosition() throws IOException {
+    Pb g =
+        graph(
+            List.of(
+                placeholder("x", FLOAT, 1, 6),
+                node(
+                    "split",
+                    "SplitV",
+                    List.of("x"),
+                    attrShapes("_output_shapes", new long[] {1, 2}, null, new long[] {-1, 3}))));
+    OpNode split =
+        named(
+            new TfReader()
+                .read(write("split.pb", g.toBytes()), ReadLimits.DEFAULT)
+                .graph()
+                .orElseThrow(),
+            "split");
+
+    assertThat(split.attribute("_output_shapes").orElseThrow().asLongs()).containsExactly(1L, 2L);
+    assertThat(split.attribute("_output_shapes#1")).as("unknown rank: no shape").isEmpty();
+    assertThat(split.attribute("_output_shapes#2").orElseThrow().asLongs())
+        .containsExactly(-1L, 3L);
+  }
+
+  @Test
+  void inputsNamingAnotherOutputThanTheFirstGiveItsPosition() throws IOException {
+    Map<String, String> ret = new LinkedHashMap<>();
+    ret.put("y", "bn:y:0");
+    ret.put("mean", "bn:batch_mean:0");
+    ret.put("second", "parts:output:1");
+    Pb f =
+        function(
+            "f",
+            List.of("x"),
+            ret,
+            List.of(
+                node("bn", "FusedBatchNormV3", List.of("x")),
+                node("parts", "Split", List.of("x")),
+                node("use", "AddV2", List.of("parts:output:1", "bn:batch_variance:0"))));
+    Pb g =
+        graph(
+            List.of(
+                placeholder("x", FLOAT, 2, 4),
+                node("call", "PartitionedCall", List.of("x"), attrFunc("f", "f")),
+                node("sum", "AddV2", List.of("call:2", "call")),
+                node("same", "Relu", List.of("x:0"))),
+            f);
+    Graph graph =
+        new TfReader()
+            .read(write("ports.pb", g.toBytes()), ReadLimits.DEFAULT)
+            .graph()
+            .orElseThrow();
+
+    assertThat(named(graph, "sum").attribute("_input_ports").orElseThrow().asLongs())
+        .containsExactly(2L, 0L);
+    assertThat(named(graph, "same").attribute("_input_ports")).as("all first outputs").isEmpty();
+    assertThat(named(graph, "use").attribute("_input_ports").orElseThrow().asLongs())
+        .as("Split's list output by index; FusedBatchNormV3's batch_variance is its third")
+        .containsExactly(1L, 2L);
+    assertThat(named(graph, "mean_RetVal").attribute("_input_ports").orElseThrow().asLongs())
+        .containsExactly(1L);
+    assertThat(named(graph, "y_RetVal").attribute("_input_ports")).isEmpty();
   }
 
   @Test

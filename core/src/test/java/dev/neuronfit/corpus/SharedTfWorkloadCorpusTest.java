@@ -1,0 +1,82 @@
+package dev.neuronfit.corpus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.neuronfit.estimate.TfGraphWorkload;
+import dev.neuronfit.estimate.Workload;
+import dev.neuronfit.estimate.WorkloadOptions;
+import dev.neuronfit.io.ReadLimits;
+import dev.neuronfit.io.tf.TfReader;
+import dev.neuronfit.model.ModelProfile;
+import dev.neuronfit.testing.TestFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Estimates the workload of every TensorFlow model in ../shared/models (SavedModel folders and
+ * frozen GraphDefs, per MANIFEST.tsv) and prints FLOPs per model; none may fail. Two figures are
+ * checked against counts made by hand from the layer shapes the graphs declare (their variables'
+ * shapes in variables.index and the _output_shapes of their function bodies). Skips when ../shared
+ * is not present.
+ */
+class SharedTfWorkloadCorpusTest {
+  @Test
+  void everyTensorFlowModelGetsAnEstimateOrNoneWithoutFailing() throws IOException {
+    Optional<Path> shared = TestFiles.shared();
+    assumeTrue(shared.isPresent(), "../shared is not beside the clone");
+    Path models = shared.get().resolve("models");
+    assumeTrue(Files.exists(models.resolve("MANIFEST.tsv")), "no MANIFEST.tsv");
+    Map<String, Optional<Workload>> results = new TreeMap<>();
+    for (String line : Files.readAllLines(models.resolve("MANIFEST.tsv"))) {
+      String[] f = line.split("\t");
+      if (f.length < 2 || !(f[1].startsWith("tf-savedmodel") || f[1].startsWith("tf-graphdef"))) {
+        continue;
+      }
+      ModelProfile p = new TfReader().read(models.resolve(f[0]), ReadLimits.DEFAULT);
+      results.put(f[0], TfGraphWorkload.estimate(p, WorkloadOptions.DEFAULT));
+    }
+    System.out.println("shared/models TensorFlow workloads (batch 1, BF16):");
+    results.forEach(
+        (path, w) ->
+            System.out.printf(
+                "  %-55s %s%n",
+                path,
+                w.map(
+                        x ->
+                            String.format(
+                                "%12.6f GFLOPs  cost unknown %s",
+                                x.phases().get(0).flops() / 1e9, x.costUnknownOps()))
+                    .orElse("no workload")));
+    assertThat(results).as("TensorFlow models in the corpus").isNotEmpty();
+
+    // rifadeta/CNN-ViT-Comparison cnn_model, input [1, 224, 224, 3], kernels from the index:
+    // conv 3x3x3->32 VALID 222x222: 222*222*32*27 = 42,581,376; max pool 2 -> 111;
+    // conv 3x3x32->64 VALID 109x109: 109*109*64*288 = 218,990,592; pool -> 54;
+    // conv 3x3x64->128 VALID 52x52: 52*52*128*576 = 199,360,512; pool -> 26, flatten 86,528;
+    // dense 86528->128: 11,075,584; dense 128->3: 384. Total 472,008,448 MACs.
+    assertFlops(results, "cnn/cnnvit__cnn_saved_model", 2.0 * 472_008_448L);
+    // marcos-acosta/TEDify transformer, 200 tokens, width 128, 2 heads of 128 (kernels
+    // [128, 2, 128], output [2, 128, 128]), feed-forward 128->64->128, head 128->20->3:
+    // query, key, value 3 * 200*128*256 = 19,660,800; scores and context 2 * 2*200*200*128 =
+    // 20,480,000; output 200*256*128 = 6,553,600; feed-forward 2 * 200*128*64 = 3,276,800;
+    // head 128*20 + 20*3 = 2,620. Total 49,973,820 MACs.
+    assertFlops(results, "transformer-encoder/tedify__transformer_saved_model", 2.0 * 49_973_820L);
+  }
+
+  private static void assertFlops(
+      Map<String, Optional<Workload>> results, String path, double flops) {
+    if (!results.containsKey(path)) {
+      return; // the corpus changed: nothing to compare
+    }
+    Workload w = results.get(path).orElseThrow();
+    assertThat(w.costUnknownOps()).as(path).isEmpty();
+    assertThat(w.phases()).extracting(p -> p.flops()).as(path).isEqualTo(List.of(flops));
+  }
+}
