@@ -144,6 +144,12 @@ public final class TfReader implements ModelReader {
                           + ix.trainingState()
                           + " optimizer and training-state entries left out)"
                       : "");
+      if (ix.copies() > 0) {
+        notes.add(
+            ix.copies()
+                + " variables listed again under _all_variables/ (a Keras 3 export, whose data"
+                + " files hold each variable twice) counted once");
+      }
       if (ix.untyped() > 0) {
         notes.add(ix.untyped() + " variables of a type with no size (resource, variant) left out");
       }

@@ -20,7 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -63,8 +65,13 @@ final class TfVariables {
    *     counters, metrics and the object graph
    * @param untyped entries left out because their type has no size (resource, variant, unknown)
    * @param shards data files the header announces
+   * @param copies entries left out as second copies: a Keras 3 export saves every variable under
+   *     both {@code variables/N} and {@code _all_variables/N}, with its data written twice
    */
-  record Index(List<TensorInfo> tensors, int trainingState, int untyped, int shards) {}
+  record Index(List<TensorInfo> tensors, int trainingState, int untyped, int shards, int copies) {}
+
+  private static final String KERAS3_COPY = "_all_variables/";
+  private static final String KERAS3_KEPT = "variables/";
 
   /** One table entry: where its key and value are in the file. */
   private record Entry(int at, byte[] key, int valueAt, int valueEnd) {}
@@ -98,7 +105,33 @@ final class TfVariables {
     }
     TfVariables v = new TfVariables(shown, Files.readAllBytes(index), limits);
     v.parse();
-    return new Index(List.copyOf(v.tensors), v.trainingState, v.untyped, v.shards);
+    List<TensorInfo> kept = withoutKeras3Copies(v.tensors);
+    return new Index(kept, v.trainingState, v.untyped, v.shards, v.tensors.size() - kept.size());
+  }
+
+  /**
+   * The variables without the second copies of a Keras 3 export. It lists the same variables under
+   * {@code variables/} and {@code _all_variables/}, each with its own data; they are taken as
+   * copies only when every dtype and shape under {@code _all_variables/} is matched, as many times,
+   * under {@code variables/} (which may hold a few more, such as a seed generator's state).
+   */
+  static List<TensorInfo> withoutKeras3Copies(List<TensorInfo> all) {
+    Map<String, Integer> copies = new HashMap<>();
+    Map<String, Integer> kept = new HashMap<>();
+    for (TensorInfo t : all) {
+      String kind = t.dtype() + " " + t.shape();
+      if (t.name().startsWith(KERAS3_COPY)) {
+        copies.merge(kind, 1, Integer::sum);
+      } else if (t.name().startsWith(KERAS3_KEPT)) {
+        kept.merge(kind, 1, Integer::sum);
+      }
+    }
+    boolean covered =
+        copies.entrySet().stream().allMatch(e -> kept.getOrDefault(e.getKey(), 0) >= e.getValue());
+    if (copies.isEmpty() || !covered) {
+      return List.copyOf(all);
+    }
+    return all.stream().filter(t -> !t.name().startsWith(KERAS3_COPY)).toList();
   }
 
   private void parse() throws ModelFormatException {
