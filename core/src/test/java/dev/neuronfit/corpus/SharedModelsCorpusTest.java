@@ -1,22 +1,19 @@
 package dev.neuronfit.corpus;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.neuronfit.Inspector;
+import dev.neuronfit.corpus.SharedCorpus.Row;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ModelLocator;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.report.Report;
-import dev.neuronfit.testing.TestFiles;
 import dev.neuronfit.verdict.Selection;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,8 +24,6 @@ import org.junit.jupiter.api.Test;
  */
 class SharedModelsCorpusTest {
 
-  record Row(String path, String format, String family, String confidence, String why) {}
-
   record Outcome(Row row, String family, String detail) {
     boolean agrees() {
       return row.family().equals(family);
@@ -37,16 +32,10 @@ class SharedModelsCorpusTest {
 
   @Test
   void familiesOfTheHuggingFaceFilesAgreeWithTheLabels() throws IOException {
-    Optional<Path> shared = TestFiles.shared();
-    assumeTrue(shared.isPresent(), "../shared is not beside the clone");
-    Path models = shared.get().resolve("models");
-    assumeTrue(Files.exists(models.resolve("MANIFEST.tsv")), "no MANIFEST.tsv");
+    Path models = SharedCorpus.modelsOrSkip();
     Inspector inspector = new Inspector(KnowledgeBase.load(), ReadLimits.DEFAULT);
     List<Outcome> outcomes = new ArrayList<>();
-    for (Row row : manifest(models.resolve("MANIFEST.tsv"))) {
-      if (!readsThisFormat(row.format())) {
-        continue;
-      }
+    for (Row row : SharedCorpus.rows(models, SharedModelsCorpusTest::readsThisFormat)) {
       Path file = models.resolve(row.path());
       try {
         List<ModelLocator.Located> located = inspector.locate(file);
@@ -87,17 +76,5 @@ class SharedModelsCorpusTest {
     return format.startsWith("hf/diffusers config.json")
         || format.startsWith("diffusers model_index.json")
         || format.equals("safetensors");
-  }
-
-  private static List<Row> manifest(Path tsv) throws IOException {
-    List<Row> rows = new ArrayList<>();
-    List<String> lines = Files.readAllLines(tsv);
-    for (String line : lines.subList(1, lines.size())) {
-      String[] c = line.split("\t", -1);
-      if (c.length >= 9) {
-        rows.add(new Row(c[0], c[1], c[2], c[7], c[8]));
-      }
-    }
-    return rows;
   }
 }

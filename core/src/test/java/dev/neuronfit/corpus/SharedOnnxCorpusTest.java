@@ -1,23 +1,16 @@
 package dev.neuronfit.corpus;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import dev.neuronfit.classify.Classification;
 import dev.neuronfit.classify.Classifier;
+import dev.neuronfit.corpus.SharedCorpus.Outcome;
+import dev.neuronfit.corpus.SharedCorpus.Row;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.onnx.OnnxReader;
 import dev.neuronfit.kb.KnowledgeBase;
-import dev.neuronfit.testing.TestFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,92 +26,18 @@ class SharedOnnxCorpusTest {
    */
   private static final Map<String, String> MISLABELLED = Map.of();
 
-  record Row(String path, String format, String family, String confidence, String why) {}
-
-  record Outcome(Row row, Classification result) {
-    boolean agrees() {
-      return row.family().equals(result.family().id());
-    }
-  }
-
   @Test
   void familiesOfTheOnnxFilesAgreeWithTheLabels() throws IOException {
-    Optional<Path> shared = TestFiles.shared();
-    assumeTrue(shared.isPresent(), "../shared is not beside the clone");
-    Path models = shared.get().resolve("models");
-    assumeTrue(Files.exists(models.resolve("MANIFEST.tsv")), "no MANIFEST.tsv");
+    Path models = SharedCorpus.modelsOrSkip();
     Classifier classifier = new Classifier(KnowledgeBase.load()::catalogue);
     List<Outcome> outcomes = new ArrayList<>();
-    for (Row row : manifest(models.resolve("MANIFEST.tsv"))) {
-      if (row.format().equals("onnx")) {
-        Path file = models.resolve(row.path());
-        outcomes.add(
-            new Outcome(row, classifier.classify(new OnnxReader().read(file, ReadLimits.DEFAULT))));
-      }
+    for (Row row : SharedCorpus.rows(models, f -> f.equals("onnx"))) {
+      Path file = models.resolve(row.path());
+      outcomes.add(
+          new Outcome(
+              row, classifier.classify(new OnnxReader().read(file, ReadLimits.DEFAULT)), ""));
     }
-    print(outcomes);
-    assertThat(outcomes).as("ONNX files in the corpus").isNotEmpty();
-    assertThat(
-            outcomes.stream()
-                .filter(o -> o.row().confidence().equals("high"))
-                .filter(o -> !MISLABELLED.containsKey(o.row().path())))
-        .as("high-confidence labels")
-        .allSatisfy(
-            o ->
-                assertThat(o.result().family().id())
-                    .as(o.row().path() + " " + evidence(o.result()))
-                    .isEqualTo(o.row().family()));
-  }
-
-  private static void print(List<Outcome> outcomes) {
-    long agree = outcomes.stream().filter(Outcome::agrees).count();
-    System.out.printf(
-        "shared/models ONNX corpus: %d of %d agree with the labels%n", agree, outcomes.size());
-    Map<String, List<Outcome>> byLabel =
-        outcomes.stream()
-            .collect(
-                Collectors.groupingBy(o -> o.row().family(), TreeMap::new, Collectors.toList()));
-    byLabel.forEach(
-        (family, list) ->
-            System.out.printf(
-                "  %-28s %d of %d%n",
-                family, list.stream().filter(Outcome::agrees).count(), list.size()));
-    for (Outcome o : outcomes) {
-      System.out.printf(
-          "  %-9s %-70s label=%-34s neuronfit=%s %.2f%s%n",
-          o.agrees() ? "agree" : "DISAGREE",
-          o.row().path(),
-          o.row().family() + "/" + o.row().confidence(),
-          o.result().family().id(),
-          o.result().confidence(),
-          MISLABELLED.containsKey(o.row().path())
-              ? " (label excluded: " + MISLABELLED.get(o.row().path()) + ")"
-              : "");
-      if (!o.agrees()) {
-        System.out.println("            " + evidence(o.result()));
-      }
-    }
-  }
-
-  private static String evidence(Classification c) {
-    String ev =
-        c.evidence().stream()
-            .map(e -> e.key() + "=" + e.value() + " (" + e.meaning() + ")")
-            .collect(Collectors.joining("; "));
-    String also =
-        c.alsoMatches().stream().map(a -> a.family().id()).collect(Collectors.joining(", "));
-    return ev + (also.isEmpty() ? "" : "; also " + also);
-  }
-
-  private static List<Row> manifest(Path tsv) throws IOException {
-    List<Row> rows = new ArrayList<>();
-    List<String> lines = Files.readAllLines(tsv);
-    for (String line : lines.subList(1, lines.size())) {
-      String[] c = line.split("\t", -1);
-      if (c.length >= 9) {
-        rows.add(new Row(c[0], c[1], c[2], c[7], c[8]));
-      }
-    }
-    return rows;
+    SharedCorpus.print("ONNX", outcomes, o -> o.row().family(), MISLABELLED);
+    SharedCorpus.assertHighConfidenceLabelsAgree("ONNX files", outcomes, MISLABELLED);
   }
 }

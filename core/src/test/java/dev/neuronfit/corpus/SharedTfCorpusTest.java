@@ -1,10 +1,10 @@
 package dev.neuronfit.corpus;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.neuronfit.classify.Classification;
 import dev.neuronfit.classify.Classifier;
+import dev.neuronfit.corpus.SharedCorpus.Outcome;
+import dev.neuronfit.corpus.SharedCorpus.Row;
 import dev.neuronfit.coverage.ListCoverage;
 import dev.neuronfit.coverage.OperatorCoverage;
 import dev.neuronfit.coverage.OperatorSummary;
@@ -13,15 +13,12 @@ import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.tf.TfReader;
 import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.model.ModelProfile;
-import dev.neuronfit.testing.TestFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -39,27 +36,15 @@ class SharedTfCorpusTest {
    */
   private static final Map<String, String> MISLABELLED = Map.of();
 
-  record Row(String path, String format, String family, String confidence, String why) {}
-
-  record Outcome(Row row, Classification result, String coverage) {
-    boolean agrees() {
-      return row.family().equals(result.family().id());
-    }
-  }
-
   @Test
   void familiesOfTheTensorFlowModelsAgreeWithTheLabels() throws IOException {
-    Optional<Path> shared = TestFiles.shared();
-    assumeTrue(shared.isPresent(), "../shared is not beside the clone");
-    Path models = shared.get().resolve("models");
-    assumeTrue(Files.exists(models.resolve("MANIFEST.tsv")), "no MANIFEST.tsv");
+    Path models = SharedCorpus.modelsOrSkip();
     KnowledgeBase kb = KnowledgeBase.load();
     Classifier classifier = new Classifier(kb::catalogue);
     List<Outcome> outcomes = new ArrayList<>();
-    for (Row row : manifest(models.resolve("MANIFEST.tsv"))) {
-      if (!row.format().startsWith("tf-savedmodel") && !row.format().startsWith("tf-graphdef")) {
-        continue;
-      }
+    for (Row row :
+        SharedCorpus.rows(
+            models, f -> f.startsWith("tf-savedmodel") || f.startsWith("tf-graphdef"))) {
       Path path = models.resolve(row.path());
       List<ModelLocator.Located> located = new ModelLocator(ReadLimits.DEFAULT).locate(path);
       assertThat(located)
@@ -70,23 +55,13 @@ class SharedTfCorpusTest {
           located.get(0).reader().read(located.get(0).path(), ReadLimits.DEFAULT);
       Optional<OperatorSummary> ops =
           OperatorCoverage.of(profile, kb.operatorLists(), List.of("inf1"));
-      outcomes.add(new Outcome(row, classifier.classify(profile), coverage(ops)));
+      outcomes.add(new Outcome(row, classifier.classify(profile), "inf1: " + coverage(ops)));
     }
-    print(outcomes);
-    assertThat(outcomes).as("TensorFlow models in the corpus").isNotEmpty();
+    SharedCorpus.print("TensorFlow", outcomes, o -> o.row().family(), MISLABELLED);
     assertThat(outcomes)
         .as("every TensorFlow graph is checked against the neuron-cc TensorFlow list")
-        .allSatisfy(o -> assertThat(o.coverage()).startsWith("neuron-cc-tensorflow"));
-    assertThat(
-            outcomes.stream()
-                .filter(o -> o.row().confidence().equals("high"))
-                .filter(o -> !MISLABELLED.containsKey(o.row().path())))
-        .as("high-confidence labels")
-        .allSatisfy(
-            o ->
-                assertThat(o.result().family().id())
-                    .as(o.row().path() + " " + evidence(o.result()))
-                    .isEqualTo(o.row().family()));
+        .allSatisfy(o -> assertThat(o.detail()).startsWith("inf1: neuron-cc-tensorflow"));
+    SharedCorpus.assertHighConfidenceLabelsAgree("TensorFlow models", outcomes, MISLABELLED);
   }
 
   private static String coverage(Optional<OperatorSummary> ops) {
@@ -105,55 +80,5 @@ class SharedTfCorpusTest {
             .limit(4)
             .map(t -> " " + t.op() + "×" + t.count())
             .collect(Collectors.joining(","));
-  }
-
-  private static void print(List<Outcome> outcomes) {
-    long agree = outcomes.stream().filter(Outcome::agrees).count();
-    System.out.printf(
-        "shared/models TensorFlow corpus: %d of %d agree with the labels%n",
-        agree, outcomes.size());
-    Map<String, List<Outcome>> byLabel =
-        outcomes.stream()
-            .collect(
-                Collectors.groupingBy(o -> o.row().family(), TreeMap::new, Collectors.toList()));
-    byLabel.forEach(
-        (family, list) ->
-            System.out.printf(
-                "  %-28s %d of %d%n",
-                family, list.stream().filter(Outcome::agrees).count(), list.size()));
-    for (Outcome o : outcomes) {
-      System.out.printf(
-          "  %-9s %-55s label=%-28s neuronfit=%s %.2f%s%n            inf1: %s%n            %s%n",
-          o.agrees() ? "agree" : "DISAGREE",
-          o.row().path(),
-          o.row().family() + "/" + o.row().confidence(),
-          o.result().family().id(),
-          o.result().confidence(),
-          MISLABELLED.containsKey(o.row().path())
-              ? " (label excluded: " + MISLABELLED.get(o.row().path()) + ")"
-              : "",
-          o.coverage(),
-          evidence(o.result()));
-    }
-  }
-
-  private static String evidence(Classification c) {
-    String ev =
-        c.evidence().stream().map(e -> e.key() + "=" + e.value()).collect(Collectors.joining("; "));
-    String also =
-        c.alsoMatches().stream().map(a -> a.family().id()).collect(Collectors.joining(", "));
-    return ev + (also.isEmpty() ? "" : "; also " + also);
-  }
-
-  private static List<Row> manifest(Path tsv) throws IOException {
-    List<Row> rows = new ArrayList<>();
-    List<String> lines = Files.readAllLines(tsv);
-    for (String line : lines.subList(1, lines.size())) {
-      String[] c = line.split("\t", -1);
-      if (c.length >= 9) {
-        rows.add(new Row(c[0], c[1], c[2], c[7], c[8]));
-      }
-    }
-    return rows;
   }
 }

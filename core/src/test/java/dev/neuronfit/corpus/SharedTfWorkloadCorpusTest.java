@@ -1,7 +1,6 @@
 package dev.neuronfit.corpus;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.neuronfit.estimate.TfGraphWorkload;
 import dev.neuronfit.estimate.Workload;
@@ -9,9 +8,7 @@ import dev.neuronfit.estimate.WorkloadOptions;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.tf.TfReader;
 import dev.neuronfit.model.ModelProfile;
-import dev.neuronfit.testing.TestFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,18 +26,13 @@ import org.junit.jupiter.api.Test;
 class SharedTfWorkloadCorpusTest {
   @Test
   void everyTensorFlowModelGetsAnEstimateOrNoneWithoutFailing() throws IOException {
-    Optional<Path> shared = TestFiles.shared();
-    assumeTrue(shared.isPresent(), "../shared is not beside the clone");
-    Path models = shared.get().resolve("models");
-    assumeTrue(Files.exists(models.resolve("MANIFEST.tsv")), "no MANIFEST.tsv");
+    Path models = SharedCorpus.modelsOrSkip();
     Map<String, Optional<Workload>> results = new TreeMap<>();
-    for (String line : Files.readAllLines(models.resolve("MANIFEST.tsv"))) {
-      String[] f = line.split("\t");
-      if (f.length < 2 || !(f[1].startsWith("tf-savedmodel") || f[1].startsWith("tf-graphdef"))) {
-        continue;
-      }
-      ModelProfile p = new TfReader().read(models.resolve(f[0]), ReadLimits.DEFAULT);
-      results.put(f[0], TfGraphWorkload.estimate(p, WorkloadOptions.DEFAULT));
+    for (SharedCorpus.Row row :
+        SharedCorpus.rows(
+            models, f -> f.startsWith("tf-savedmodel") || f.startsWith("tf-graphdef"))) {
+      ModelProfile p = new TfReader().read(models.resolve(row.path()), ReadLimits.DEFAULT);
+      results.put(row.path(), TfGraphWorkload.estimate(p, WorkloadOptions.DEFAULT));
     }
     System.out.println("shared/models TensorFlow workloads (batch 1, BF16):");
     results.forEach(
