@@ -1,0 +1,77 @@
+package dev.neuronfit.corpus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.neuronfit.estimate.KerasWorkload;
+import dev.neuronfit.estimate.Workload;
+import dev.neuronfit.estimate.WorkloadOptions;
+import dev.neuronfit.io.ReadLimits;
+import dev.neuronfit.io.keras.KerasReader;
+import dev.neuronfit.io.zip.SafeZip;
+import dev.neuronfit.model.ModelProfile;
+import dev.neuronfit.testing.TestFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Estimates the workload of every Keras model in ../shared/models (.h5 and .keras, per
+ * MANIFEST.tsv) and prints FLOPs per model; none may fail. Skips when ../shared is not present.
+ */
+class SharedKerasWorkloadCorpusTest {
+  @Test
+  void everyKerasModelGetsAnEstimateOrNoneWithoutFailing() throws IOException {
+    Optional<Path> shared = TestFiles.shared();
+    assumeTrue(shared.isPresent(), "../shared is not beside the clone");
+    Path models = shared.get().resolve("models");
+    assumeTrue(Files.exists(models.resolve("MANIFEST.tsv")), "no MANIFEST.tsv");
+    Map<String, Optional<Workload>> results = new TreeMap<>();
+    for (String line : Files.readAllLines(models.resolve("MANIFEST.tsv"))) {
+      String[] f = line.split("\t");
+      if (f.length < 2 || !f[1].startsWith("keras")) {
+        continue;
+      }
+      Path file = models.resolve(f[0]);
+      ModelProfile p;
+      if (f[0].endsWith(".keras")) {
+        try (SafeZip zip = SafeZip.open(file, ReadLimits.DEFAULT)) {
+          p = KerasReader.readArchive(zip, file, ReadLimits.DEFAULT);
+        }
+      } else {
+        p = new KerasReader().read(file, ReadLimits.DEFAULT);
+      }
+      results.put(f[0], KerasWorkload.estimate(p, WorkloadOptions.DEFAULT));
+    }
+    System.out.println("shared/models Keras workloads (batch 1, BF16):");
+    results.forEach(
+        (path, w) ->
+            System.out.printf(
+                "  %-50s %s%n",
+                path,
+                w.map(
+                        x ->
+                            String.format(
+                                "%14.6f MFLOPs  cost unknown %s  %s",
+                                x.phases().get(0).flops() / 1e6,
+                                x.costUnknownOps(),
+                                x.assumptions().get(0)))
+                    .orElse("no workload")));
+    assertThat(results).as("Keras models in the corpus").isNotEmpty();
+  }
+
+  private static void assertFlops(
+      Map<String, Optional<Workload>> results, String path, double flops) {
+    if (!results.containsKey(path)) {
+      return; // the corpus changed: nothing to compare
+    }
+    Workload w = results.get(path).orElseThrow();
+    assertThat(w.costUnknownOps()).as(path).isEmpty();
+    assertThat(w.phases()).extracting(p -> p.flops()).as(path).isEqualTo(List.of(flops));
+  }
+}
