@@ -59,7 +59,7 @@ final class KerasLayerCosts {
     if (in == null || in.length != rank + 2 || rank < 1 || rank > 3) {
       return Out.UNKNOWN_COST;
     }
-    boolean first = text(n, "data_format", "channels_last").equals("channels_first");
+    boolean first = channelsFirst(n);
     int cAxis = first ? 1 : rank + 1;
     int s0 = first ? 2 : 1;
     long cin = in[cAxis];
@@ -74,7 +74,7 @@ final class KerasLayerCosts {
     boolean transpose = op.endsWith("Transpose") || op.startsWith("Deconvolution");
     boolean depthwise = op.startsWith("Depthwise");
     boolean separable = op.startsWith("Separable");
-    String padding = text(n, "padding", "valid");
+    String padding = padding(n);
     long f = integer(n, "filters", UNKNOWN);
     long dm = integer(n, "depth_multiplier", 1);
     long groups = Math.max(1, integer(n, "groups", 1));
@@ -240,6 +240,17 @@ final class KerasLayerCosts {
         .filter(a -> a instanceof AttributeValue.Int)
         .map(AttributeValue::asLong)
         .orElse(fallback);
+  }
+
+  /** {@code padding}, or Keras 1's {@code border_mode}; valid when neither is given. */
+  static String padding(OpNode n) {
+    return text(n, "padding", text(n, "border_mode", "valid"));
+  }
+
+  /** {@code data_format} channels_first, or Keras 1's {@code dim_ordering} "th". */
+  static boolean channelsFirst(OpNode n) {
+    return text(n, "data_format", "").equals("channels_first")
+        || text(n, "dim_ordering", "").equals("th");
   }
 
   static String text(OpNode n, String key, String fallback) {

@@ -11,7 +11,6 @@ import dev.neuronfit.model.OpNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +30,12 @@ final class KerasPropagation {
 
   /** Nesting of models and wrappers walked; deeper ones are cost unknown. */
   static final int MAX_DEPTH = 32;
+
+  /**
+   * Layers walked in all, counting each walk of a nested model's layers; past it (models nested
+   * inside repeated layers of a hostile config) layers are cost unknown.
+   */
+  static final int MAX_WALKED = 1_000_000;
 
   private static final Pattern CONV =
       Pattern.compile(
@@ -74,6 +79,7 @@ final class KerasPropagation {
   private double macs;
   private int layers;
   private int reused;
+  private int walked;
 
   private KerasPropagation(List<OpNode> nodes, Map<String, long[]> inputs, long batch) {
     for (OpNode n : nodes) {
@@ -109,6 +115,10 @@ final class KerasPropagation {
   }
 
   private long[] node(OpNode n, int depth) {
+    if (++walked > MAX_WALKED) {
+      count(n.opType(), -1);
+      return null;
+    }
     List<long[]> ins = inputs(n);
     long[] out;
     if (n.attribute("layers").orElse(null) instanceof AttributeValue.Subgraph s) {
@@ -314,13 +324,6 @@ final class KerasPropagation {
     for (int i = 0; i < out.length; i++) {
       out[i] = out[i] < 0 || out[i] > MAX_DIM ? UNKNOWN : out[i];
     }
-    return out;
-  }
-
-  /** Only for diagnostics in tests: the shapes as text. */
-  static Map<String, String> describe(Map<String, long[]> values) {
-    Map<String, String> out = new LinkedHashMap<>();
-    values.forEach((k, v) -> out.put(k, java.util.Arrays.toString(v)));
     return out;
   }
 }

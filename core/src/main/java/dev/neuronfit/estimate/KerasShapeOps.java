@@ -4,7 +4,6 @@ import static dev.neuronfit.estimate.KerasLayerCosts.MAX_DIM;
 import static dev.neuronfit.estimate.KerasLayerCosts.UNKNOWN;
 import static dev.neuronfit.estimate.KerasLayerCosts.integer;
 import static dev.neuronfit.estimate.KerasLayerCosts.spatial;
-import static dev.neuronfit.estimate.KerasLayerCosts.text;
 
 import dev.neuronfit.model.AttributeValue;
 import dev.neuronfit.model.OpNode;
@@ -163,11 +162,11 @@ final class KerasShapeOps {
     if (rank < 1) {
       return null;
     }
-    boolean first = text(n, "data_format", "channels_last").equals("channels_first");
+    boolean first = KerasLayerCosts.channelsFirst(n);
     int s0 = first ? 2 : 1;
     List<Long> size = spatial(n, "pool_size", rank, 2);
     List<Long> st = n.attribute("strides").isPresent() ? spatial(n, "strides", rank, 1) : size;
-    boolean same = text(n, "padding", "valid").equals("same");
+    boolean same = KerasLayerCosts.padding(n).equals("same");
     long[] out = in.clone();
     for (int i = 0; i < rank; i++) {
       long d = in[s0 + i];
@@ -185,7 +184,7 @@ final class KerasShapeOps {
     if (in.length < 3) {
       return null;
     }
-    boolean first = text(n, "data_format", "channels_last").equals("channels_first");
+    boolean first = KerasLayerCosts.channelsFirst(n);
     long c = first ? in[1] : in[in.length - 1];
     if (integer(n, "keepdims", 0) != 0) {
       long[] out = new long[in.length];
@@ -203,7 +202,7 @@ final class KerasShapeOps {
     if (rank < 1) {
       return null;
     }
-    boolean first = text(n, "data_format", "channels_last").equals("channels_first");
+    boolean first = KerasLayerCosts.channelsFirst(n);
     int s0 = first ? 2 : 1;
     long[] out = in.clone();
     String key =

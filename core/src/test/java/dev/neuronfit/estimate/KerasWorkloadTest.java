@@ -3,13 +3,17 @@ package dev.neuronfit.estimate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import dev.neuronfit.Inspector;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.keras.KerasReader;
 import dev.neuronfit.io.zip.SafeZip;
+import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.model.ModelFormat;
 import dev.neuronfit.model.ModelProfile;
+import dev.neuronfit.report.Report;
 import dev.neuronfit.testing.TestFiles;
+import dev.neuronfit.verdict.Selection;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -79,6 +83,38 @@ class KerasWorkloadTest {
     // effective kernel (3 - 1) * 2 + 1 = 5; (33 - 5) / 2 + 1 = 15 per side; each of 15 * 15 * 16
     // outputs takes 3 * 3 * (8 / 2) = 36 MACs: 129,600
     assertThat(w.phases().get(0).flops()).isEqualTo(2.0 * 129_600);
+  }
+
+  @Test
+  void readsKeras1ConvolutionNames() throws IOException {
+    Workload w =
+        estimate(
+            sequential(
+                input("[null, 3, 10, 10]"),
+                layer(
+                    "Convolution2D",
+                    "\"nb_filter\": 4, \"nb_row\": 3, \"nb_col\": 3, \"subsample\": [1, 1],"
+                        + " \"border_mode\": \"same\", \"dim_ordering\": \"th\"")));
+
+    // channels first, same padding keeps 10 x 10: 10 * 10 * 4 outputs of 3 * 3 * 3 = 10,800
+    assertThat(w.phases().get(0).flops()).isEqualTo(2.0 * 10_800);
+  }
+
+  @Test
+  void runsATimeDistributedLayerOncePerStep() throws IOException {
+    Workload w =
+        estimate(
+            sequential(
+                input("[null, 7, 12]"),
+                layer(
+                    "TimeDistributed",
+                    "\"layer\": {\"class_name\": \"Dense\", \"config\": {\"name\": \"d\","
+                        + " \"units\": 5}}"),
+                layer("Flatten", ""),
+                layer("Dense", "\"units\": 2")));
+
+    // 7 steps of Dense 12 -> 5: 7 * 60 = 420; flatten 7 * 5 = 35 -> 2: 70. Total 490
+    assertThat(w.phases().get(0).flops()).isEqualTo(2.0 * 490);
   }
 
   @Test
@@ -242,6 +278,30 @@ class KerasWorkloadTest {
           .as(c)
           .doesNotThrowAnyException();
     }
+  }
+
+  @Test
+  void inspectorGivesAKerasFileAWorkloadAndEstimates() throws IOException {
+    KnowledgeBase kb = KnowledgeBase.load();
+    Report r =
+        new Inspector(kb, ReadLimits.DEFAULT)
+            .report(read(fixture("crnn_functional.h5")), kb.defaultEdition(), Selection.ALL);
+
+    assertThat(r.workload()).isPresent();
+    assertThat(r.workload().get().method()).startsWith("shape propagation through the Keras");
+    assertThat(r.estimates()).isNotEmpty();
+  }
+
+  @Test
+  void bytesMovedAreTheWeightDatasetsAtTheDeviceTypePlusInputsAndOutputs() throws IOException {
+    ModelProfile p = read(fixture("nested_sequential.h5"));
+    Workload w = estimate(p);
+
+    // weights (3*3*3*4 + 4) + (3*3*4*4 + 4) + (4*5 + 5) = 112 + 148 + 25 = 285 at BF16; input
+    // 16*16*3 = 768 and output 5 elements at BF16
+    assertThat(p.weights().parameters()).hasValue(285);
+    assertThat(w.weightBytes()).isEqualTo(2 * 285);
+    assertThat(w.phases().get(0).bytesMoved()).isEqualTo(2.0 * (285 + 768 + 5));
   }
 
   @Test
