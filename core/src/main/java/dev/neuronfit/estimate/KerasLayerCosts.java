@@ -114,7 +114,6 @@ final class KerasLayerCosts {
       out[s0 + i] = o;
       area = o < 0 || area < 0 ? -1 : area * o;
       inArea = d < 0 || inArea < 0 ? -1 : inArea * d;
-      // the kernel volume is counted below
     }
     double kvol = 1;
     for (long kk : k) {

@@ -49,8 +49,8 @@ public final class KerasWorkload {
                 inputs.put(k, v.dims());
               }
             });
-    KerasPropagation.Result r =
-        KerasPropagation.run(graph.nodes(), inputs, Math.max(1, bound.batch()));
+    int batch = batch(declared, bound);
+    KerasPropagation.Result r = KerasPropagation.run(graph.nodes(), inputs, batch);
 
     long weightBytes = weightBytes(profile, dtype);
     long inputBytes = 0;
@@ -82,11 +82,11 @@ public final class KerasWorkload {
     if (moved <= 0) {
       return Optional.empty();
     }
-    List<String> a = assumptions(profile, declared, bound, r, unsized, dtype, opts);
-    Phase p = new Phase("inference", 2 * r.macs(), moved, Math.max(1, bound.batch()));
+    List<String> a = assumptions(profile, declared, bound, batch, r, unsized, dtype, opts);
+    Phase p = new Phase("inference", 2 * r.macs(), moved, batch);
     return Optional.of(
         new Workload(
-            bound.batch(),
+            batch,
             bound.sequenceLength().isPresent()
                 ? Optional.of(bound.sequenceLength().getAsInt())
                 : Optional.empty(),
@@ -105,6 +105,20 @@ public final class KerasWorkload {
                 + profile.graph().get().metadata().getOrDefault("model_class", "model")
                 + ")",
             a));
+  }
+
+  /**
+   * The batch: the first input's leading axis, which a Keras 2 config may fix (a stateful RNN's
+   * {@code batch_input_shape}), or else the bound one.
+   */
+  private static int batch(List<ValueInfo> declared, InputBinding.Bound bound) {
+    for (ValueInfo in : declared) {
+      TensorValue v = bound.values().get(in.name());
+      if (v != null && v.rankKnown() && v.rank() > 0 && v.dim(0) >= 1) {
+        return (int) Math.min(Integer.MAX_VALUE, v.dim(0));
+      }
+    }
+    return Math.max(1, bound.batch());
   }
 
   /**
@@ -166,6 +180,7 @@ public final class KerasWorkload {
       ModelProfile profile,
       List<ValueInfo> declared,
       InputBinding.Bound bound,
+      int batch,
       KerasPropagation.Result r,
       List<String> unsized,
       DType dtype,
@@ -185,7 +200,7 @@ public final class KerasWorkload {
           "model inputs without a declared shape are unknown, and so is what depends on them,"
               + " except where a layer's own build_config gives its input shape (its batch axis"
               + " then taken as "
-              + Math.max(1, bound.batch())
+              + batch
               + ")");
     }
     a.add(
@@ -241,7 +256,7 @@ public final class KerasWorkload {
                 ? " (the Neuron benchmarks auto-cast matrix multiplications to BF16; change with"
                     + " --dtype)"
                 : ""));
-    a.add("batch " + bound.batch());
+    a.add("batch " + batch);
     return a;
   }
 }

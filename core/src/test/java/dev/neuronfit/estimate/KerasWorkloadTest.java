@@ -126,6 +126,16 @@ class KerasWorkloadTest {
   }
 
   @Test
+  void keepsABatchTheConfigFixes() throws IOException {
+    Workload w = estimate(sequential(input("[25, 1, 1]"), layer("LSTM", "\"units\": 50")));
+
+    // 25 sequences of 1 step: 25 * 4 * 50 * (1 + 50) = 255,000
+    assertThat(w.phases().get(0).flops()).isEqualTo(2.0 * 255_000);
+    assertThat(w.batch()).isEqualTo(25);
+    assertThat(w.phases().get(0).units()).isEqualTo(25);
+  }
+
+  @Test
   void countsBothDirectionsOfABidirectionalGru() throws IOException {
     Workload w =
         estimate(
@@ -302,6 +312,28 @@ class KerasWorkloadTest {
     assertThat(p.weights().parameters()).hasValue(285);
     assertThat(w.weightBytes()).isEqualTo(2 * 285);
     assertThat(w.phases().get(0).bytesMoved()).isEqualTo(2.0 * (285 + 768 + 5));
+  }
+
+  @Test
+  void zeroStridesAndCyclesAreCostUnknown() throws IOException {
+    Workload strides =
+        estimate(
+            sequential(
+                input("[null, 28, 28, 1]"),
+                layer("Conv2D", "\"filters\": 4, \"kernel_size\": 3, \"strides\": [0, 0]"),
+                layer("Flatten", ""),
+                layer("Dense", "\"units\": 2")));
+    Workload cycle =
+        estimate(
+            functional(
+                input("[null, 8]", "x"),
+                called("Dense", "a", "\"units\": 4", "[[[\"b\", 0, 0, {}]]]"),
+                called("Dense", "b", "\"units\": 4", "[[[\"a\", 0, 0, {}]]]")));
+
+    assertThat(strides.costUnknownOps()).isEqualTo(Map.of("Conv2D", 1, "Dense", 1));
+    assertThat(strides.phases().get(0).flops()).isZero();
+    // a reads b before b is written: both unknown
+    assertThat(cycle.costUnknownOps()).isEqualTo(Map.of("Dense", 2));
   }
 
   @Test
