@@ -206,6 +206,49 @@ final class KerasLayerCosts {
     return new Out(out, (double) q[0] * q[1] * v[1] * ((double) q[2] + v[2]));
   }
 
+  /**
+   * Dot: a batched product of two tensors over one axis each ({@code axes}, counting the batch
+   * axis, one for both or one per input); the output is the first's other axes then the second's.
+   */
+  static Out dot(OpNode n, long[] x, long[] y) {
+    if (x == null || y == null || x.length < 2 || y.length < 2) {
+      return Out.UNKNOWN_COST;
+    }
+    List<Long> axes =
+        n.attribute("axes")
+            .map(a -> a instanceof AttributeValue.Int i ? List.of(i.value()) : a.asLongs())
+            .orElse(List.of());
+    if (axes.isEmpty() || axes.size() > 2) {
+      return Out.UNKNOWN_COST;
+    }
+    long ax = axes.get(0);
+    long ay = axes.get(axes.size() - 1);
+    int i = (int) (ax < 0 ? x.length + ax : ax);
+    int j = (int) (ay < 0 ? y.length + ay : ay);
+    if (ax < -x.length || ax >= x.length || ay < -y.length || ay >= y.length || i < 1 || j < 1) {
+      return Out.UNKNOWN_COST;
+    }
+    long[] out = new long[Math.max(2, x.length + y.length - 3)];
+    int k = 0;
+    out[k++] = x[0];
+    for (int a = 1; a < x.length; a++) {
+      if (a != i) {
+        out[k++] = x[a];
+      }
+    }
+    for (int a = 1; a < y.length; a++) {
+      if (a != j) {
+        out[k++] = y[a];
+      }
+    }
+    if (k == 1) {
+      out[1] = 1; // two vectors per sample give one number each
+    }
+    double rest = product(out, 0, out.length);
+    long c = x[i];
+    return new Out(out, rest < 0 || c < 0 ? -1 : rest * c);
+  }
+
   /** The product of dims [from, to), or -1 when one is unknown. */
   static double product(long[] s, int from, int to) {
     double p = 1;

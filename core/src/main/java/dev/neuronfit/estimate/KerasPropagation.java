@@ -297,6 +297,9 @@ final class KerasPropagation {
       long[] k = ins.size() > 2 ? ins.get(2) : v;
       return KerasLayerCosts.multiHead(n, in, v, k);
     }
+    if (op.equals("Dot")) {
+      return KerasLayerCosts.dot(n, in, ins.size() > 1 ? ins.get(1) : null);
+    }
     if (op.equals("Attention") || op.equals("AdditiveAttention")) {
       return KerasLayerCosts.dotAttention(in, ins.size() > 1 ? ins.get(1) : in);
     }

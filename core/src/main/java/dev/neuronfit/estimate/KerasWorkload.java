@@ -208,7 +208,7 @@ public final class KerasWorkload {
             + " to Conv3D, their Transpose forms, DepthwiseConv, SeparableConv), LSTM, GRU and"
             + " SimpleRNN (gates x units x (input width + units) per step; Bidirectional counts"
             + " both directions), MultiHeadAttention (query, key, value and output projections,"
-            + " QK^T and AV) and Attention; embeddings, element-wise, normalisation, pooling and"
+            + " QK^T and AV), Attention and Dot; embeddings, element-wise, normalisation, pooling and"
             + " layout layers count 0 but pass their shapes on; layers of a nested model are"
             + " counted as its own");
     if (!r.macsByClass().isEmpty()) {

@@ -315,6 +315,20 @@ class KerasWorkloadTest {
   }
 
   @Test
+  void countsADotOfTwoSequences() throws IOException {
+    Workload w =
+        estimate(
+            functional(
+                input("[null, 6, 8]", "x"),
+                input("[null, 4, 8]", "y"),
+                called("Dot", "d", "\"axes\": 2", "[[[\"x\", 0, 0, {}], [\"y\", 0, 0, {}]]]")));
+
+    // [6, 8] . [4, 8] over the 8s gives [6, 4], each of 8 MACs: 192
+    assertThat(w.phases().get(0).flops()).isEqualTo(2.0 * 192);
+    assertThat(w.phases().get(0).bytesMoved()).isEqualTo(2.0 * (48 + 32 + 24));
+  }
+
+  @Test
   void zeroStridesAndCyclesAreCostUnknown() throws IOException {
     Workload strides =
         estimate(
