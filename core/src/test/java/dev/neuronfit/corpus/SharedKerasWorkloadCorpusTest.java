@@ -1,18 +1,14 @@
 package dev.neuronfit.corpus;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.neuronfit.estimate.KerasWorkload;
 import dev.neuronfit.estimate.Workload;
 import dev.neuronfit.estimate.WorkloadOptions;
+import dev.neuronfit.io.ModelLocator;
 import dev.neuronfit.io.ReadLimits;
-import dev.neuronfit.io.keras.KerasReader;
-import dev.neuronfit.io.zip.SafeZip;
 import dev.neuronfit.model.ModelProfile;
-import dev.neuronfit.testing.TestFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -27,26 +23,14 @@ import org.junit.jupiter.api.Test;
 class SharedKerasWorkloadCorpusTest {
   @Test
   void everyKerasModelGetsAnEstimateOrNoneWithoutFailing() throws IOException {
-    Optional<Path> shared = TestFiles.shared();
-    assumeTrue(shared.isPresent(), "../shared is not beside the clone");
-    Path models = shared.get().resolve("models");
-    assumeTrue(Files.exists(models.resolve("MANIFEST.tsv")), "no MANIFEST.tsv");
+    Path models = SharedCorpus.modelsOrSkip();
     Map<String, Optional<Workload>> results = new TreeMap<>();
-    for (String line : Files.readAllLines(models.resolve("MANIFEST.tsv"))) {
-      String[] f = line.split("\t");
-      if (f.length < 2 || !f[1].startsWith("keras")) {
-        continue;
-      }
-      Path file = models.resolve(f[0]);
-      ModelProfile p;
-      if (f[0].endsWith(".keras")) {
-        try (SafeZip zip = SafeZip.open(file, ReadLimits.DEFAULT)) {
-          p = KerasReader.readArchive(zip, file, ReadLimits.DEFAULT);
-        }
-      } else {
-        p = new KerasReader().read(file, ReadLimits.DEFAULT);
-      }
-      results.put(f[0], KerasWorkload.estimate(p, WorkloadOptions.DEFAULT));
+    for (SharedCorpus.Row row : SharedCorpus.rows(models, f -> f.startsWith("keras"))) {
+      // read as the CLI reads them: an .h5 by KerasReader, a .keras archive through the zip reader
+      ModelLocator.Located l =
+          new ModelLocator(ReadLimits.DEFAULT).locate(models.resolve(row.path())).get(0);
+      ModelProfile p = l.reader().read(l.path(), ReadLimits.DEFAULT);
+      results.put(row.path(), KerasWorkload.estimate(p, WorkloadOptions.DEFAULT));
     }
     System.out.println("shared/models Keras workloads (batch 1, BF16):");
     results.forEach(
