@@ -7,6 +7,7 @@ import dev.neuronfit.coverage.OperatorSummary;
 import dev.neuronfit.estimate.ConfigWorkload;
 import dev.neuronfit.estimate.Estimate;
 import dev.neuronfit.estimate.GraphWorkload;
+import dev.neuronfit.estimate.KerasWorkload;
 import dev.neuronfit.estimate.ParameterEstimator;
 import dev.neuronfit.estimate.Roofline;
 import dev.neuronfit.estimate.TargetEstimate;
@@ -133,6 +134,9 @@ public final class Inspector {
     }
     if (workload.isEmpty() && profile.graph().isPresent()) {
       workload = TfGraphWorkload.estimate(profile, workloadOptions);
+    }
+    if (workload.isEmpty() && profile.graph().isPresent()) {
+      workload = KerasWorkload.estimate(profile, workloadOptions);
     }
     Map<String, TargetEstimate> estimates =
         estimates(workload, targets, hardware, selection, workloadOptions.efficiency());

@@ -208,7 +208,13 @@ public final class KerasReader implements ModelReader {
               + ")");
     }
     long p = e.parameters().get();
-    long bytes = DType.F32.bytesFor(p);
+    long bytes;
+    try {
+      bytes = DType.F32.bytesFor(p);
+    } catch (ArithmeticException overflow) {
+      return WeightSummary.unknown(
+          why + "; the layer configs give sizes that overflow a 64-bit count");
+    }
     return new WeightSummary(
         OptionalLong.of(p),
         OptionalLong.of(bytes),

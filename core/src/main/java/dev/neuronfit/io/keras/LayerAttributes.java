@@ -60,7 +60,7 @@ final class LayerAttributes {
               } else if (v.isTextual() && v.asText().length() <= MAX_TEXT) {
                 a = new AttributeValue.Text(v.asText());
               } else if (v.isArray()) {
-                a = ints(v).orElse(null);
+                a = ints(v).or(() -> pairs(v)).orElse(null);
               }
               if (a != null) {
                 attrs.put(clip(f.getKey()), a);
@@ -98,6 +98,28 @@ final class LayerAttributes {
       } else {
         return Optional.empty();
       }
+    }
+    return Optional.of(new AttributeValue.Ints(out));
+  }
+
+  /**
+   * Per-side amounts such as ZeroPadding2D's {@code ((top, bottom), (left, right))}, flattened to
+   * {@code [top, bottom, left, right]}; empty for other values.
+   */
+  static Optional<AttributeValue> pairs(JsonNode v) {
+    if (v == null || !v.isArray() || v.isEmpty() || v.size() > MAX_INTS / 2) {
+      return Optional.empty();
+    }
+    List<Long> out = new ArrayList<>();
+    for (JsonNode e : v) {
+      if (!e.isArray()
+          || e.size() != 2
+          || !e.get(0).isIntegralNumber()
+          || !e.get(1).isIntegralNumber()) {
+        return Optional.empty();
+      }
+      out.add(e.get(0).asLong());
+      out.add(e.get(1).asLong());
     }
     return Optional.of(new AttributeValue.Ints(out));
   }

@@ -6,6 +6,8 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.neuronfit.classify.Classifier;
+import dev.neuronfit.estimate.KerasWorkload;
+import dev.neuronfit.estimate.WorkloadOptions;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.zip.SafeZip;
@@ -25,8 +27,9 @@ import org.junit.jupiter.api.io.TempDirFactory;
 
 /**
  * Feeds arbitrary input to {@link KerasReader}; the only failure allowed is a one-line {@link
- * ModelFormatException} naming the file. Whatever reads is also classified, so the classifier sees
- * every shape of layer graph the reader lets through.
+ * ModelFormatException} naming the file. Whatever reads is also classified and its workload
+ * estimated, so the classifier and {@link KerasWorkload} see every shape of layer graph the reader
+ * lets through.
  *
  * <p>The first target writes the bytes as an .h5 file (jhdf's superblock, object headers, B-trees,
  * heaps and attributes, then the model config); the second builds a .keras archive from a
@@ -75,7 +78,9 @@ class KerasReaderFuzzTest {
     Path file = dir.resolve("model.h5");
     Files.write(file, data);
     try {
-      CLASSIFIER.classify(new KerasReader().read(file, ReadLimits.DEFAULT));
+      ModelProfile p = new KerasReader().read(file, ReadLimits.DEFAULT);
+      CLASSIFIER.classify(p);
+      KerasWorkload.estimate(p, WorkloadOptions.DEFAULT);
     } catch (ModelFormatException e) {
       assertThat(e.getMessage()).contains(file.toString()).doesNotContain("\n", "\r");
     }
@@ -125,6 +130,7 @@ class KerasReaderFuzzTest {
     try (SafeZip zip = SafeZip.open(file, ReadLimits.DEFAULT)) {
       ModelProfile p = KerasReader.readArchive(zip, file, ReadLimits.DEFAULT);
       CLASSIFIER.classify(p);
+      KerasWorkload.estimate(p, WorkloadOptions.DEFAULT);
     } catch (ModelFormatException e) {
       assertThat(e.getMessage()).contains(file.toString()).doesNotContain("\n", "\r");
     }
