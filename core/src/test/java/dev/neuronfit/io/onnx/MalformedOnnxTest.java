@@ -8,28 +8,22 @@ import static dev.neuronfit.io.onnx.OnnxBytes.nodePart;
 import static dev.neuronfit.io.onnx.OnnxBytes.pb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.neuronfit.io.ModelFormatException;
-import dev.neuronfit.io.ModelLocator;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.onnx.OnnxBytes.Pb;
+import dev.neuronfit.testing.MalformedCases;
+import dev.neuronfit.testing.MalformedCases.Mode;
+import dev.neuronfit.testing.MalformedCases.Row;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,17 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * time limit, never another exception, a hang or an out-of-memory.
  */
 class MalformedOnnxTest {
-  private static final Duration LIMIT = Duration.ofSeconds(5);
-  private static final Pattern ROW =
-      Pattern.compile("^\\| `([a-z0-9-]+)` \\| `([^`]+)` \\| `([^`]+)` \\| .+ \\|$");
-
-  /** How a case is read: by OnnxReader itself, or through ModelLocator as the CLI does. */
-  enum Mode {
-    READER,
-    LOCATOR
-  }
-
-  record Row(String culprit, String problem) {}
+  private static final MalformedCases CORPUS = MalformedCases.named("onnx");
 
   @TempDir Path tmp;
 
@@ -67,31 +51,15 @@ class MalformedOnnxTest {
     }
   }
 
-  private static Path corpus() {
-    return resources("/malformed/onnx/README.md");
-  }
-
   private static Path fixtures() {
     return resources("/onnx/README.md");
   }
 
-  /** Case name to its row, in README order. */
-  private static Map<String, Row> documented() throws IOException {
-    Map<String, Row> cases = new LinkedHashMap<>();
-    for (String line : Files.readAllLines(corpus().resolve("README.md"))) {
-      Matcher m = ROW.matcher(line);
-      if (m.matches() && cases.put(m.group(1), new Row(m.group(2), m.group(3))) != null) {
-        throw new IllegalStateException("case listed twice in README.md: " + m.group(1));
-      }
-    }
-    return cases;
-  }
-
   static Stream<Arguments> cases() throws IOException {
     List<Arguments> out = new ArrayList<>();
-    for (Map.Entry<String, Row> c : documented().entrySet()) {
+    for (Row c : CORPUS.documented().values()) {
       for (Mode mode : Mode.values()) {
-        out.add(Arguments.of(c.getKey(), c.getValue().culprit(), c.getValue().problem(), mode));
+        out.add(Arguments.of(c.name(), c.where(), c.message(), mode));
       }
     }
     return out.stream();
@@ -101,87 +69,37 @@ class MalformedOnnxTest {
   @MethodSource("cases")
   void isRefusedWithAFormatErrorNamingTheFile(
       String name, String culprit, String problem, Mode mode) throws IOException {
-    Path file = MalformedOnnxCorpus.modelIn(caseFolder(name));
+    Path file =
+        MalformedOnnxCorpus.modelIn(CORPUS.caseFolder(name, MalformedOnnxCorpus.atTestTime(), tmp));
 
     Throwable thrown = readWithin(file, mode, ReadLimits.DEFAULT);
 
-    assertThat(thrown)
-        .as("%s (%s) should be refused", name, mode)
-        .isExactlyInstanceOf(ModelFormatException.class);
-    assertThat(thrown.getMessage())
-        .contains(culprit)
-        .contains(file.toString())
-        .doesNotContain("\n", "\r");
-    if (mode == Mode.READER) {
-      assertThat(thrown.getMessage()).contains(problem);
-    }
+    MalformedCases.assertRefused(
+        thrown, name + " (" + mode + ")", file, culprit, mode == Mode.READER ? problem : "");
   }
 
   /** What reading {@code file} throws (null when it reads), failing the test on a hang. */
   static Throwable readWithin(Path file, Mode mode, ReadLimits limits) {
-    return assertTimeoutPreemptively(
-        LIMIT,
+    return MalformedCases.thrownWithin(
+        file,
         () -> {
-          try {
-            if (mode == Mode.READER) {
-              new OnnxReader().read(file, limits);
-            } else {
-              for (ModelLocator.Located l : new ModelLocator(limits).locate(file)) {
-                l.reader().read(l.path(), limits);
-              }
-            }
-          } catch (Exception | OutOfMemoryError | StackOverflowError e) {
-            return e;
+          if (mode == Mode.READER) {
+            new OnnxReader().read(file, limits);
+          } else {
+            MalformedCases.readAsCli(file, limits);
           }
-          return null;
-        },
-        () -> file + " took longer than " + LIMIT);
-  }
-
-  private Path caseFolder(String name) throws IOException {
-    MalformedOnnxCorpus.Case builder = MalformedOnnxCorpus.atTestTime().get(name);
-    if (builder == null) {
-      return corpus().resolve(name);
-    }
-    Path dir = Files.createDirectories(tmp.resolve(name));
-    builder.write(dir);
-    return dir;
+        });
   }
 
   @Test
   void everyCaseIsDocumentedAndEveryDocumentedCaseExists() throws IOException {
-    Set<String> folders = new TreeSet<>();
-    try (Stream<Path> entries = Files.list(corpus())) {
-      entries.filter(Files::isDirectory).forEach(p -> folders.add(p.getFileName().toString()));
-    }
-    Set<String> built = MalformedOnnxCorpus.atTestTime().keySet();
-    Set<String> documented = documented().keySet();
-
-    assertThat(documented).containsAll(folders).containsAll(built);
-    assertThat(documented)
-        .allSatisfy(
-            c ->
-                assertThat(folders.contains(c) || built.contains(c))
-                    .as("case %s has a folder or a builder", c)
-                    .isTrue());
-    assertThat(folders).doesNotContainAnyElementsOf(built);
+    CORPUS.assertEveryCaseDocumented(MalformedOnnxCorpus.atTestTime().keySet());
   }
 
   @Test
   void committedCasesAreWhatTheGeneratorWrites() throws IOException {
-    Map<String, MalformedOnnxCorpus.Case> committed = MalformedOnnxCorpus.committed(fixtures());
-    assertThat(committed).isNotEmpty();
-    for (Map.Entry<String, MalformedOnnxCorpus.Case> c : committed.entrySet()) {
-      Path fresh = Files.createDirectories(tmp.resolve(c.getKey()));
-      c.getValue().write(fresh);
-      try (Stream<Path> files = Files.list(fresh)) {
-        for (Path f : files.toList()) {
-          assertThat(corpus().resolve(c.getKey()).resolve(f.getFileName().toString()))
-              .as("case %s, regenerate with MalformedOnnxCorpus", c.getKey())
-              .hasSameBinaryContentAs(f);
-        }
-      }
-    }
+    CORPUS.assertCommittedAsGenerated(
+        MalformedOnnxCorpus.committed(fixtures()), tmp, "MalformedOnnxCorpus");
   }
 
   @Test

@@ -31,9 +31,7 @@ public final class MalformedTorchCorpus {
 
   /** Writes one case into its (existing, empty) folder. */
   @FunctionalInterface
-  interface Case {
-    void write(Path dir) throws IOException;
-  }
+  interface Case extends dev.neuronfit.testing.MalformedCases.Builder {}
 
   public static void main(String[] args) throws IOException {
     Path root = Path.of(args.length > 0 ? args[0] : "core/src/test/resources/malformed/torch");
