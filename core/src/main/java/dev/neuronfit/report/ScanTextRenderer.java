@@ -37,6 +37,9 @@ public final class ScanTextRenderer implements ScanRenderer {
   private final List<ScanRow> held = new ArrayList<>();
   private Widths widths;
 
+  /** The folder all rows of the first block are in, written once above the table; or empty. */
+  private String under = "";
+
   /**
    * @param targets the targets the rows have verdicts for, in order
    */
@@ -81,8 +84,13 @@ public final class ScanTextRenderer implements ScanRenderer {
   }
 
   private void writeHeld() {
+    under = commonFolder(held);
     widths = measure(held);
-    StringBuilder sb = new StringBuilder(header()).append('\n');
+    StringBuilder sb = new StringBuilder();
+    if (!under.isEmpty()) {
+      sb.append(style.apply(Style.Span.DIM, "under " + under)).append('\n');
+    }
+    sb.append(header()).append('\n');
     for (ScanRow r : held) {
       sb.append(line(r));
     }
@@ -101,7 +109,7 @@ public final class ScanTextRenderer implements ScanRenderer {
       cells.add(t.id().length());
     }
     for (ScanRow r : rows) {
-      name = Math.max(name, Math.min(MAX_NAME, r.name().length()));
+      name = Math.max(name, Math.min(MAX_NAME, shown(r).length()));
       if (r instanceof ScanRow.Checked c) {
         format = Math.max(format, c.format().id().length());
         family = Math.max(family, c.family().id().length());
@@ -114,6 +122,35 @@ public final class ScanTextRenderer implements ScanRenderer {
       }
     }
     return new Widths(name, format, family, cells, params, weights);
+  }
+
+  /** The row's name without the folder written above the table. */
+  private String shown(ScanRow row) {
+    String name = row.name();
+    return !under.isEmpty() && name.startsWith(under) && name.length() > under.length()
+        ? name.substring(under.length())
+        : name;
+  }
+
+  /**
+   * The longest folder prefix (ending with a separator) that every name starts with, when there are
+   * at least two rows; a scan of one folder then shows names relative to it.
+   */
+  static String commonFolder(List<ScanRow> rows) {
+    if (rows.size() < 2) {
+      return "";
+    }
+    String prefix = rows.get(0).name();
+    for (ScanRow r : rows) {
+      String n = r.name();
+      int i = 0;
+      while (i < prefix.length() && i < n.length() && prefix.charAt(i) == n.charAt(i)) {
+        i++;
+      }
+      prefix = prefix.substring(0, i);
+    }
+    int cut = Math.max(prefix.lastIndexOf('/'), prefix.lastIndexOf('\\'));
+    return cut <= 0 ? "" : prefix.substring(0, cut + 1);
   }
 
   private String header() {
@@ -133,10 +170,11 @@ public final class ScanTextRenderer implements ScanRenderer {
 
   private String line(ScanRow row) {
     StringBuilder sb = new StringBuilder();
-    if (row.name().length() > widths.name()) {
-      sb.append(row.name()).append('\n').append(" ".repeat(widths.name()));
+    String name = shown(row);
+    if (name.length() > widths.name()) {
+      sb.append(name).append('\n').append(" ".repeat(widths.name()));
     } else {
-      sb.append(pad(row.name(), widths.name()));
+      sb.append(pad(name, widths.name()));
     }
     sb.append(GAP);
     if (row instanceof ScanRow.Checked c) {
