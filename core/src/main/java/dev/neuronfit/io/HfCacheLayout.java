@@ -38,6 +38,16 @@ final class HfCacheLayout {
     return fileName(dir).startsWith(MODELS) && isRepoFolder(dir);
   }
 
+  /** A file in the {@code blobs/} folder of a cache repository, where snapshots link to. */
+  static boolean isBlob(Path realFile) {
+    Path blobs = realFile.getParent();
+    Path repo = blobs == null ? null : blobs.getParent();
+    return repo != null
+        && fileName(blobs).equals("blobs")
+        && fileName(repo).startsWith(MODELS)
+        && Files.isDirectory(repo.resolve(SNAPSHOTS));
+  }
+
   /** The folder of a model repository that a search descends into. */
   static Path snapshots(Path repo) {
     return repo.resolve(SNAPSHOTS);

@@ -14,7 +14,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,8 +28,8 @@ import java.util.Set;
  * config, and a file whose first eight bytes are a little-endian length followed by {@code {} as a
  * safetensors file.
  *
- * <p>Symbolic links are followed, but each real folder and each real file is visited once per
- * search, so links that loop, or several links to one file, cost one visit. In a Hugging Face hub
+ * <p>Symbolic links out of the searched tree are followed, once per target; links within it are
+ * not, since their targets are searched on their own paths (see {@link Links}). In a Hugging Face hub
  * cache only {@code snapshots/} of model repositories is searched (see {@link HfCacheLayout}), and
  * models found there are named {@code ORG/NAME}.
  *
@@ -142,7 +141,7 @@ public final class ModelLocator {
           }
         };
     try {
-      search(path, 0, collect, new HashSet<>(), new HashSet<>());
+      search(path, 0, collect, new Links(path));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("search interrupted");
@@ -160,9 +159,9 @@ public final class ModelLocator {
 
   /**
    * Searches {@code path} and hands each model to the visitor as soon as it is found, keeping
-   * nothing: a search of any size takes memory for the folders being listed and the real paths
-   * visited, not for the models. A file named directly is a model whatever it holds (its reader
-   * fails when it is not one).
+   * nothing: a search of any size takes memory for the listings of the folders on the current path
+   * and the targets of links out of the tree, not for the models or the files seen. A file named
+   * directly is a model whatever it holds (its reader fails when it is not one).
    *
    * @throws ModelFormatException when the path does not exist or is neither a file nor a folder
    */
@@ -183,24 +182,51 @@ public final class ModelLocator {
     if (!Files.isDirectory(path)) {
       throw new ModelFormatException(path, "", "not a regular file or folder");
     }
-    search(path, 0, visitor, new HashSet<>(), new HashSet<>());
+    search(path, 0, visitor, new Links(path));
   }
 
   /**
-   * @param visited real paths of the folders searched so far: a folder reached again through a
-   *     symbolic link is skipped, so links that loop back cost one visit, not one per path
-   * @param seenFiles real paths of the files looked at so far, for the same reason
+   * Which symbolic links a search follows. A link to a place inside the searched tree is not
+   * followed: that place is searched on its own path, so links that loop back, or several paths to
+   * one file, cost nothing. A link out of the tree is followed once per target (a target inside one
+   * already followed counts as followed). Links into the {@code blobs/} of a Hugging Face cache are
+   * followed, since blobs are never searched on their own. The search so keeps no set of what it
+   * has visited, only the few link targets outside the tree.
    */
-  private void search(Path dir, int depth, Visitor v, Set<Path> visited, Set<Path> seenFiles)
-      throws IOException, InterruptedException {
-    try {
-      if (!visited.add(dir.toRealPath())) {
-        return;
-      }
-    } catch (IOException e) {
-      v.unreadable(dir, e);
-      return;
+  private static final class Links {
+    private final Path root;
+    private final List<Path> followed = new ArrayList<>();
+
+    Links(Path root) throws IOException {
+      this.root = root.toRealPath();
     }
+
+    /** True when the search should go through this link. */
+    boolean follow(Path link) {
+      Path target;
+      try {
+        target = link.toRealPath();
+      } catch (IOException e) {
+        return false; // dangling, or a loop the file system itself refuses
+      }
+      if (HfCacheLayout.isBlob(target)) {
+        return true;
+      }
+      if (target.startsWith(root)) {
+        return false;
+      }
+      for (Path f : followed) {
+        if (target.startsWith(f)) {
+          return false;
+        }
+      }
+      followed.add(target);
+      return true;
+    }
+  }
+
+  private void search(Path dir, int depth, Visitor v, Links links)
+      throws IOException, InterruptedException {
     if (isHfFolder(dir)) {
       v.model(new Located(dir, new HfReader(), name(dir)));
       return;
@@ -216,35 +242,39 @@ public final class ModelLocator {
     if (HfCacheLayout.isRepoFolder(dir)) {
       // blobs/ holds the snapshots' files again under their hashes, refs/ only revision ids
       if (HfCacheLayout.isModelRepo(dir)) {
-        search(HfCacheLayout.snapshots(dir), depth + 1, v, visited, seenFiles);
+        search(HfCacheLayout.snapshots(dir), depth + 1, v, links);
       }
       return;
     }
-    List<Path> children = new ArrayList<>();
-    List<Path> files = new ArrayList<>();
+    List<Path> entries = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path p : ds) {
-        String name = p.getFileName().toString();
-        if (name.startsWith(".")) {
-          continue;
-        }
-        if (Files.isDirectory(p)) {
-          children.add(p);
-        } else if (Files.isRegularFile(p)) {
-          files.add(p);
+        if (!p.getFileName().toString().startsWith(".")) {
+          entries.add(p);
         }
       }
     } catch (IOException e) {
       v.unreadable(dir, e);
       return;
     }
-    files.sort(null);
+    // sorted before links are judged, so which of several links to one place is followed does not
+    // depend on the order the file system lists them in
+    entries.sort(null);
+    List<Path> children = new ArrayList<>();
+    List<Path> files = new ArrayList<>();
+    for (Path p : entries) {
+      if (Files.isSymbolicLink(p) && !links.follow(p)) {
+        continue;
+      }
+      if (Files.isDirectory(p)) {
+        children.add(p);
+      } else if (Files.isRegularFile(p)) {
+        files.add(p);
+      }
+    }
     for (Path file : files) {
       Optional<ModelReader> reader;
       try {
-        if (!seenFiles.add(file.toRealPath())) {
-          continue;
-        }
         reader = modelFile(file);
       } catch (IOException e) {
         if (namedLikeAModel(file)) {
@@ -258,9 +288,8 @@ public final class ModelLocator {
         v.model(new Located(file, reader.get(), name(file)));
       }
     }
-    children.sort(null);
     for (Path child : children) {
-      search(child, depth + 1, v, visited, seenFiles);
+      search(child, depth + 1, v, links);
     }
   }
 

@@ -299,6 +299,19 @@ class ModelLocatorTest {
   }
 
   @Test
+  void aLinkOutOfTheTreeIsFollowedOncePerTarget() throws Exception {
+    Path outside = dir.resolve("elsewhere");
+    write(outside.resolve("shared-model/config.json"), CONFIG);
+    Path tree = mkdirs(dir.resolve("tree"));
+    Files.createSymbolicLink(tree.resolve("a-link"), outside);
+    Files.createSymbolicLink(tree.resolve("b-link"), outside);
+    Files.createSymbolicLink(tree.resolve("c-link"), outside.resolve("shared-model"));
+    Files.createSymbolicLink(outside.resolve("back"), tree);
+
+    assertThat(walk(tree)).containsExactly(tree.resolve("a-link/shared-model").toString());
+  }
+
+  @Test
   void aScanPassesOverFilesThatAreNotModels() throws Exception {
     write(dir.resolve("README.md"), "# models");
     write(dir.resolve("notes.txt"), "hello");
