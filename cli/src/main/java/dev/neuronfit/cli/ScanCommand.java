@@ -103,6 +103,15 @@ final class ScanCommand implements Callable<Integer> {
 
   @Mixin EstimateOptions estimateOptions;
 
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "No progress bar, and no count of unreadable models on stderr.")
+  boolean quiet;
+
+  /** For tests, which have no terminal: show the bar anyway, or never. */
+  @Option(names = "--progress", hidden = true)
+  ScanProgress.Mode progress = ScanProgress.Mode.auto;
+
   @Mixin CommonOptions common;
 
   @Override
@@ -126,24 +135,27 @@ final class ScanCommand implements Callable<Integer> {
 
     ReadLimits limits = ReadLimits.DEFAULT.withMaxSearchDepth(maxDepth);
     Inspector inspector = new Inspector(kb, limits);
+    ModelLocator locator = ModelLocator.forScan(limits);
     Scanner scanner =
         new Scanner(
-            ModelLocator.forScan(limits),
-            m -> inspector.inspect(m, edition, selection, workload, hardware),
-            threads);
+            locator, m -> inspector.inspect(m, edition, selection, workload, hardware), threads);
     List<Target> targets = editionOptions.selectedTargets(edition);
     PrintWriter err = spec.commandLine().getErr();
 
     Run run;
-    if (output == null) {
-      run = scan(scanner, spec.commandLine().getOut(), edition, targets, threshold, err);
-    } else {
-      try (ScanOutput file = ScanOutput.open(output)) {
-        run = scan(scanner, file.writer(), edition, targets, threshold, err);
-        file.commit();
+    try (ScanProgress bar = ScanProgress.open(progress, quiet, common.noColor, err)) {
+      bar.count(locator, paths);
+      if (output == null) {
+        Writer out = bar.above(spec.commandLine().getOut());
+        run = scan(scanner, out, edition, targets, threshold, err, bar);
+      } else {
+        try (ScanOutput file = ScanOutput.open(output)) {
+          run = scan(scanner, file.writer(), edition, targets, threshold, err, bar);
+          file.commit();
+        }
       }
     }
-    if (run.summary().unreadable() > 0) {
+    if (run.summary().unreadable() > 0 && !quiet) {
       err.println(
           "neuronfit: "
               + run.summary().unreadable()
@@ -166,7 +178,8 @@ final class ScanCommand implements Callable<Integer> {
       Edition edition,
       List<Target> targets,
       Optional<FailOn> threshold,
-      PrintWriter err)
+      PrintWriter err,
+      ScanProgress bar)
       throws InterruptedException {
     ScanRenderer renderer = renderer(out, edition, targets);
     ScanSummary.Tally tally = new ScanSummary.Tally(targets.stream().map(Target::id).toList());
@@ -177,8 +190,18 @@ final class ScanCommand implements Callable<Integer> {
         paths,
         new Scanner.Listener() {
           @Override
+          public void searched(int found) {
+            bar.searched(found);
+          }
+
+          @Override
+          public void started(Path path) {
+            bar.started(path);
+          }
+
+          @Override
           public void pathFailed(Path path, IOException problem) {
-            Errors.report(err, problem, common.verbose);
+            bar.above(() -> Errors.report(err, problem, common.verbose));
             badPath[0] = true;
           }
 
@@ -194,11 +217,12 @@ final class ScanCommand implements Callable<Integer> {
               // nothing can be said of a model that cannot be read: it fails any threshold
               failed[0] |= threshold.isPresent();
               if (common.verbose) {
-                Errors.report(err, f.cause(), true);
+                bar.above(() -> Errors.report(err, f.cause(), true));
               }
             } else {
               tally.skipped();
             }
+            bar.done();
           }
         });
     ScanSummary summary = tally.summary();
