@@ -24,12 +24,37 @@ final class ScanOutput implements AutoCloseable {
   private final Path target;
   private final Path temp;
   private final Writer writer;
+  private final Thread cleanup;
   private boolean committed;
 
   private ScanOutput(Path target, Path temp, Writer writer) {
     this.target = target;
     this.temp = temp;
     this.writer = writer;
+    // an interrupted scan (Ctrl-C) leaves no temporary file behind
+    this.cleanup = temp == null ? null : new Thread(() -> deleteQuietly(temp));
+    if (cleanup != null) {
+      Runtime.getRuntime().addShutdownHook(cleanup);
+    }
+  }
+
+  private static void deleteQuietly(Path p) {
+    try {
+      Files.deleteIfExists(p);
+    } catch (IOException e) {
+      // nothing more can be done while the JVM exits
+    }
+  }
+
+  private void forgetCleanup() {
+    if (cleanup == null) {
+      return;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(cleanup);
+    } catch (IllegalStateException e) {
+      // the JVM is already exiting; the hook runs
+    }
   }
 
   /**
@@ -79,6 +104,7 @@ final class ScanOutput implements AutoCloseable {
       }
     }
     committed = true;
+    forgetCleanup();
   }
 
   /** Without {@link #commit}: removes the temporary file and leaves FILE as it was. */
@@ -93,6 +119,7 @@ final class ScanOutput implements AutoCloseable {
       if (temp != null) {
         Files.deleteIfExists(temp);
       }
+      forgetCleanup();
     }
   }
 }
