@@ -52,6 +52,9 @@ final class ScanCommand implements Callable<Integer> {
   /** Folder levels searched below each PATH unless --max-depth says otherwise. */
   static final int DEFAULT_DEPTH = 16;
 
+  /** More threads than this only cost memory: reading models is bound by CPU and disk. */
+  static final int MAX_JOBS = 256;
+
   @Spec CommandSpec spec;
 
   @Parameters(
@@ -125,8 +128,9 @@ final class ScanCommand implements Callable<Integer> {
     Selection selection = new Selection(editionOptions.targets, framework());
     Optional<FailOn> threshold = threshold();
     int threads = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
-    if (threads < 1) {
-      throw new ParameterException(spec.commandLine(), "--jobs must be at least 1");
+    if (threads < 1 || threads > MAX_JOBS) {
+      throw new ParameterException(
+          spec.commandLine(), "--jobs must be between 1 and " + MAX_JOBS + ", not " + threads);
     }
     if (maxDepth < 0) {
       throw new ParameterException(spec.commandLine(), "--max-depth must be 0 or more");

@@ -175,6 +175,7 @@ class ScanCommandTest {
   void usageErrorsExitTwo() {
     assertThat(run("scan").code()).isEqualTo(ExitCodes.USAGE);
     assertThat(run("scan", "--jobs", "0", EXAMPLES).code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run("scan", "--jobs", "100000", EXAMPLES).code()).isEqualTo(ExitCodes.USAGE);
     assertThat(run("scan", "--format", "pdf", EXAMPLES).code()).isEqualTo(ExitCodes.USAGE);
     assertThat(run("scan", "--fail-on", "sometimes", EXAMPLES).code()).isEqualTo(ExitCodes.USAGE);
     Run missingFolder =
