@@ -127,27 +127,40 @@ public final class ScanTextRenderer implements ScanRenderer {
   /** The row's name without the folder written above the table. */
   private String shown(ScanRow row) {
     String name = row.name();
-    return !under.isEmpty() && name.startsWith(under) && name.length() > under.length()
+    return !under.isEmpty()
+            && name.equals(row.path())
+            && name.startsWith(under)
+            && name.length() > under.length()
         ? name.substring(under.length())
         : name;
   }
 
   /**
-   * The longest folder prefix (ending with a separator) that every name starts with, when there are
-   * at least two rows; a scan of one folder then shows names relative to it.
+   * The longest folder prefix (ending with a separator) of the paths of the rows named by their
+   * path, when there are at least two; a scan of one folder then shows names relative to it. Rows
+   * named otherwise ({@code ORG/NAME} from a Hugging Face cache) do not count and are shown whole.
    */
   static String commonFolder(List<ScanRow> rows) {
-    if (rows.size() < 2) {
-      return "";
-    }
-    String prefix = rows.get(0).name();
+    String prefix = null;
+    int paths = 0;
     for (ScanRow r : rows) {
+      if (!r.name().equals(r.path())) {
+        continue;
+      }
+      paths++;
       String n = r.name();
+      if (prefix == null) {
+        prefix = n;
+        continue;
+      }
       int i = 0;
       while (i < prefix.length() && i < n.length() && prefix.charAt(i) == n.charAt(i)) {
         i++;
       }
       prefix = prefix.substring(0, i);
+    }
+    if (paths < 2) {
+      return "";
     }
     int cut = Math.max(prefix.lastIndexOf('/'), prefix.lastIndexOf('\\'));
     return cut <= 0 ? "" : prefix.substring(0, cut + 1);

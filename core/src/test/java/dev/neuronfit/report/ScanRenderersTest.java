@@ -99,14 +99,30 @@ class ScanRenderersTest {
     render(new ScanTextRenderer(out, Style.PLAIN, EDITION, TARGETS, "0.1.0"), items);
 
     List<String> lines = out.toString().lines().toList();
-    int familyColumn = lines.get(0).indexOf("FAMILY");
-    int inf2Column = lines.get(0).indexOf("INF2");
-    assertThat(lines.get(1).indexOf("transformer-decoder")).isEqualTo(familyColumn);
-    assertThat(lines.get(1).indexOf("good", inf2Column - 1)).isEqualTo(inf2Column);
+    assertThat(lines.get(0)).isEqualTo("under examples/");
+    int familyColumn = lines.get(1).indexOf("FAMILY");
+    int inf2Column = lines.get(1).indexOf("INF2");
+    assertThat(lines.get(2)).startsWith("gpt2 ");
+    assertThat(lines.get(2).indexOf("transformer-decoder")).isEqualTo(familyColumn);
+    assertThat(lines.get(2).indexOf("good", inf2Column - 1)).isEqualTo(inf2Column);
     int longAt = lines.indexOf(longName);
     assertThat(longAt).isPositive();
     assertThat(lines.get(longAt + 1)).startsWith(" ".repeat(ScanTextRenderer.MAX_NAME));
     assertThat(lines.get(longAt + 1).indexOf("transformer-decoder")).isEqualTo(familyColumn);
+  }
+
+  @Test
+  void namesAreShownRelativeToTheFolderAllPathsShareButCacheNamesWhole() {
+    ScanRow a = new ScanRow.Unreadable("models/x/a.onnx", "models/x/a.onnx", "e");
+    ScanRow b = new ScanRow.Unreadable("models/y/b.onnx", "models/y/b.onnx", "e");
+    ScanRow hf1 =
+        new ScanRow.Unreadable("openai/whisper@1", "hub/models--openai--whisper/s/1", "e");
+    ScanRow hf2 =
+        new ScanRow.Unreadable("openai/whisper@2", "hub/models--openai--whisper/s/2", "e");
+
+    assertThat(ScanTextRenderer.commonFolder(List.of(a, b, hf1))).isEqualTo("models/");
+    assertThat(ScanTextRenderer.commonFolder(List.of(hf1, hf2))).isEmpty();
+    assertThat(ScanTextRenderer.commonFolder(List.of(a))).isEmpty();
   }
 
   @Test
