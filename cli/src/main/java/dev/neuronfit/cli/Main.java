@@ -22,9 +22,15 @@ import picocli.CommandLine.ParseResult;
       "  neuronfit check examples",
       "  neuronfit check --format json --target inf2 path/to/model",
       "  neuronfit check --fail-on not-a-good-fit --target inf1 path/to/model",
+      "  neuronfit scan --format csv --output models.csv ~/.cache/huggingface/hub",
       "  neuronfit matrix --edition 2.5.0"
     },
-    subcommands = {CheckCommand.class, MatrixCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      CheckCommand.class,
+      ScanCommand.class,
+      MatrixCommand.class,
+      CommandLine.HelpCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:done, nothing reached --fail-on",
@@ -37,7 +43,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "a command is required: check or matrix");
+        new CommandLine(this), "a command is required: check, scan or matrix");
   }
 
   public static void main(String[] args) {

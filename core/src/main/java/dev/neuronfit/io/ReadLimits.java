@@ -78,4 +78,24 @@ public record ReadLimits(
       throw new IllegalArgumentException("read limits must be positive");
     }
   }
+
+  /** These limits with another search depth (a scan searches deeper than a check). */
+  public ReadLimits withMaxSearchDepth(int depth) {
+    return new ReadLimits(
+        maxJsonFileBytes,
+        maxSafetensorsHeaderBytes,
+        maxTensors,
+        maxWeightFiles,
+        maxJsonDepth,
+        maxJsonStringChars,
+        depth,
+        maxModelsFound,
+        maxNotes,
+        maxGraphNodes,
+        maxGraphDepth,
+        maxConstantElements,
+        maxZipEntries,
+        maxZipEntryBytes,
+        maxCompressionRatio);
+  }
 }

@@ -115,7 +115,8 @@ public final class JsonRenderer {
         });
   }
 
-  private void report(Report r, JsonGenerator g) throws IOException {
+  /** One report as the check object; the scan's JSON writes the same objects into its array. */
+  void report(Report r, JsonGenerator g) throws IOException {
     g.writeStartObject();
     g.writeNumberField("schemaVersion", Report.SCHEMA_VERSION);
     g.writeObjectFieldStart("tool");
@@ -407,11 +408,7 @@ public final class JsonRenderer {
 
   private static void write(Writer out, Body body) {
     try {
-      JsonGenerator g = FACTORY.createGenerator(out);
-      g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-      DefaultPrettyPrinter pp =
-          new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n"));
-      g.setPrettyPrinter(pp);
+      JsonGenerator g = generator(out);
       body.write(g);
       g.flush();
       out.write("\n");
@@ -419,5 +416,15 @@ public final class JsonRenderer {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A generator with the layout of all neuronfit JSON: two-space indents, one field a line. */
+  static JsonGenerator generator(Writer out) throws IOException {
+    JsonGenerator g = FACTORY.createGenerator(out);
+    g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+    DefaultPrettyPrinter pp =
+        new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n"));
+    g.setPrettyPrinter(pp);
+    return g;
   }
 }

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -204,6 +205,167 @@ class ModelLocatorTest {
         .isInstanceOf(ModelFormatException.class)
         .hasMessageContaining("model.safetensors")
         .hasMessageContaining("not a format neuronfit reads");
+  }
+
+  /** What a scan's walk reports, in order: models by name, unreadable paths by path. */
+  private List<String> walk(Path path) throws Exception {
+    List<String> seen = new ArrayList<>();
+    ModelLocator.forScan(ReadLimits.DEFAULT)
+        .walk(
+            path,
+            new ModelLocator.Visitor() {
+              @Override
+              public void model(Located model) {
+                seen.add(model.name());
+              }
+
+              @Override
+              public void unreadable(Path where, IOException problem) {
+                seen.add("unreadable " + where);
+              }
+            });
+    return seen;
+  }
+
+  private static void linkedBlob(Path snapshot, String file, Path blob, String text)
+      throws IOException {
+    write(blob, text);
+    Files.createDirectories(snapshot.resolve(file).getParent());
+    Files.createSymbolicLink(
+        snapshot.resolve(file), snapshot.resolve(file).getParent().relativize(blob));
+  }
+
+  @Test
+  void walkGivesWhatLocateFindsInTheSameOrder() throws Exception {
+    write(dir.resolve("zeta/config.json"), CONFIG);
+    write(dir.resolve("alpha/config.json"), CONFIG);
+    new SafetensorsWriter().add("w", "F32", 1).write(dir.resolve("mid.safetensors"));
+
+    assertThat(walk(dir))
+        .containsExactlyElementsOf(locate(dir).stream().map(Located::name).toList());
+  }
+
+  @Test
+  void huggingFaceCacheModelsAreNamedByTheirRepositoryAndBlobsAreNotModels() throws Exception {
+    Path hub = mkdirs(dir.resolve("hub"));
+    Path repo = hub.resolve("models--openai-community--gpt2");
+    Path snap = repo.resolve("snapshots/607a30d783dfa663caf39e06633721c8d4cfcd7e");
+    linkedBlob(
+        snap,
+        "config.json",
+        repo.resolve("blobs/10c66461e4c109db5a2196bff4bb59be30396ed8"),
+        "{\"model_type\": \"gpt2\"}");
+    new SafetensorsWriter().add("w", "F32", 1).write(repo.resolve("blobs/248dfc3911869ec4"));
+    Files.createSymbolicLink(
+        snap.resolve("model.safetensors"), Path.of("../../blobs/248dfc3911869ec4"));
+    write(repo.resolve("refs/main"), "607a30d783dfa663caf39e06633721c8d4cfcd7e");
+    Path bare = hub.resolve("models--gpt2");
+    write(bare.resolve("snapshots/abc/config.json"), CONFIG);
+    Path dataset = hub.resolve("datasets--squad--plain");
+    new SafetensorsWriter()
+        .add("w", "F32", 1)
+        .write(mkdirs(dataset.resolve("snapshots/r1")).resolve("data.safetensors"));
+    write(dataset.resolve("blobs/ff00"), CONFIG);
+
+    assertThat(walk(hub)).containsExactly("gpt2", "openai-community/gpt2");
+    assertThat(walk(snap)).containsExactly("openai-community/gpt2");
+    assertThat(locate(hub))
+        .extracting(Located::path)
+        .containsExactly(bare.resolve("snapshots/abc"), snap);
+  }
+
+  @Test
+  void severalRevisionsOfACachedModelAreNamedWithTheirRevision() throws Exception {
+    Path repo = dir.resolve("models--org--name");
+    write(repo.resolve("snapshots/1111111aaaa/config.json"), CONFIG);
+    write(repo.resolve("snapshots/2222222bbbb/config.json"), CONFIG);
+    write(repo.resolve("snapshots/3333333cccc/onnx/decoder.onnx"), "not really onnx");
+
+    assertThat(walk(dir))
+        .containsExactly(
+            "org/name@1111111", "org/name@2222222", "org/name@3333333/onnx/decoder.onnx");
+  }
+
+  @Test
+  void aFileReachedThroughSeveralLinksIsOneModel() throws Exception {
+    Path real = dir.resolve("a/w.safetensors");
+    new SafetensorsWriter()
+        .add("w", "F32", 1)
+        .write(mkdirs(real.getParent()).resolve("w.safetensors"));
+    Files.createSymbolicLink(mkdirs(dir.resolve("b")).resolve("again.safetensors"), real);
+    Files.createSymbolicLink(dir.resolve("c"), dir.resolve("a"));
+
+    assertThat(walk(dir)).containsExactly(real.toString());
+  }
+
+  @Test
+  void aLinkOutOfTheTreeIsFollowedOncePerTarget() throws Exception {
+    Path outside = dir.resolve("elsewhere");
+    write(outside.resolve("shared-model/config.json"), CONFIG);
+    Path tree = mkdirs(dir.resolve("tree"));
+    Files.createSymbolicLink(tree.resolve("a-link"), outside);
+    Files.createSymbolicLink(tree.resolve("b-link"), outside);
+    Files.createSymbolicLink(tree.resolve("c-link"), outside.resolve("shared-model"));
+    Files.createSymbolicLink(outside.resolve("back"), tree);
+
+    assertThat(walk(tree)).containsExactly(tree.resolve("a-link/shared-model").toString());
+  }
+
+  @Test
+  void aScanPassesOverFilesThatAreNotModels() throws Exception {
+    write(dir.resolve("README.md"), "# models");
+    write(dir.resolve("notes.txt"), "hello");
+    write(dir.resolve("train.py"), "import torch");
+    write(dir.resolve("labels.json"), "{\"0\": \"cat\"}");
+    Files.write(dir.resolve("cat.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10});
+    write(dir.resolve("weights.bin"), "not a model and not named like one");
+
+    assertThat(walk(dir)).isEmpty();
+  }
+
+  @Test
+  void aScanReportsFilesNamedLikeModelsThatAreNotReadable() throws Exception {
+    write(dir.resolve("broken.onnx"), "garbage that is no protobuf");
+    Files.createFile(dir.resolve("empty.pt"));
+    write(
+        dir.resolve("weights.safetensors"),
+        "version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 548105171\n");
+    List<Located> found = new ArrayList<>();
+    ModelLocator.forScan(ReadLimits.DEFAULT)
+        .walk(
+            dir,
+            new ModelLocator.Visitor() {
+              @Override
+              public void model(Located model) {
+                found.add(model);
+              }
+
+              @Override
+              public void unreadable(Path where, IOException problem) {}
+            });
+
+    assertThat(found)
+        .extracting(l -> l.path().getFileName().toString())
+        .containsExactly("broken.onnx", "empty.pt", "weights.safetensors");
+    assertThatThrownBy(() -> found.get(0).reader().read(found.get(0).path(), ReadLimits.DEFAULT))
+        .isInstanceOf(ModelFormatException.class)
+        .hasMessageContaining("broken.onnx")
+        .hasMessageContaining("named like a model");
+    assertThatThrownBy(() -> found.get(1).reader().read(found.get(1).path(), ReadLimits.DEFAULT))
+        .hasMessageContaining("empty file");
+    assertThatThrownBy(() -> found.get(2).reader().read(found.get(2).path(), ReadLimits.DEFAULT))
+        .hasMessageContaining("Git LFS pointer");
+    // a check's search passes over them as before
+    write(dir.resolve("ok/config.json"), CONFIG);
+    assertThat(relative(locate(dir))).containsExactly(Path.of("ok"));
+  }
+
+  @Test
+  void aFileNamedInAScanIsAModelEvenWhenItCannotBeRead() throws Exception {
+    Path readme = dir.resolve("README.md");
+    write(readme, "# not a model");
+
+    assertThat(walk(readme)).containsExactly(readme.toString());
   }
 
   private static Path mkdirs(Path p) throws IOException {

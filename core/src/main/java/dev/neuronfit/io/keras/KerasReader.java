@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.neuronfit.io.BoundedJson;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ModelReader;
+import dev.neuronfit.io.NotAModelException;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.zip.SafeZip;
 import dev.neuronfit.model.DType;
@@ -52,7 +53,7 @@ public final class KerasReader implements ModelReader {
       long max = limits.maxJsonFileBytes();
       Optional<String> config = h5.rootString("model_config", max);
       if (config.isEmpty()) {
-        throw new ModelFormatException(
+        throw new NotAModelException(
             path,
             "attribute model_config",
             "missing: an HDF5 file without a Keras model config (weights saved alone with"

@@ -1,7 +1,7 @@
 package dev.neuronfit.io.zip;
 
-import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ModelReader;
+import dev.neuronfit.io.NotAModelException;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.keras.KerasReader;
 import dev.neuronfit.io.torch.CheckpointReader;
@@ -44,7 +44,7 @@ public final class ZipModelReader implements ModelReader {
           return CheckpointReader.readZip(zip, r, path, limits);
         }
       }
-      throw new ModelFormatException(
+      throw new NotAModelException(
           path,
           "zip directory",
           "a zip archive of no model format neuronfit reads (looked for <folder>/data.pkl of"

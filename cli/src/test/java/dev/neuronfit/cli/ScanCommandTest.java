@@ -1,0 +1,194 @@
+package dev.neuronfit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.neuronfit.cli.MainTest.Run;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code neuronfit scan} end to end: formats, exit codes, --output, errors as rows. */
+class ScanCommandTest {
+  private static final Path ROOT = Path.of(System.getProperty("neuronfit.root", ".."));
+  private static final String EXAMPLES = ROOT.resolve("examples").toString();
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  private static Run run(String... args) {
+    return MainTest.run(args);
+  }
+
+  /** What check finds in examples/, which scan must find too. */
+  private static int exampleModels() throws IOException {
+    return JSON.readTree(run("check", "--format", "json", EXAMPLES).out()).size();
+  }
+
+  private void bert(String folder) throws IOException {
+    Path d = Files.createDirectories(dir.resolve(folder));
+    Files.writeString(d.resolve("config.json"), "{\"model_type\": \"bert\"}");
+  }
+
+  @Test
+  void textIsOneTableOfTheExamplesThenTheTotals() throws IOException {
+    Run r = run("scan", EXAMPLES);
+
+    assertThat(r.code()).isEqualTo(ExitCodes.OK);
+    assertThat(r.err()).isEmpty();
+    List<String> lines = r.out().lines().toList();
+    assertThat(lines.get(0)).contains("examples");
+    assertThat(lines.get(1))
+        .startsWith("MODEL")
+        .contains("FORMAT", "FAMILY", "INF1", "TRN1", "INF2", "PARAMS", "WEIGHTS", "TOP FINDING");
+    assertThat(r.out())
+        .contains("gpt2 ")
+        .contains("onnx/gpt_tiny.onnx")
+        .contains(exampleModels() + " models: " + exampleModels() + " read")
+        .doesNotContain("\u001b[");
+  }
+
+  @Test
+  void jsonHoldsOneCheckObjectPerModelAndTheSummary() throws IOException {
+    Run r = run("scan", "--format", "json", EXAMPLES);
+
+    assertThat(r.code()).isEqualTo(ExitCodes.OK);
+    JsonNode root = JSON.readTree(r.out());
+    assertThat(root.get("models").size()).isEqualTo(exampleModels());
+    assertThat(root.get("summary").get("models").asInt()).isEqualTo(exampleModels());
+    JsonNode gpt2 = null;
+    for (JsonNode m : root.get("models")) {
+      if (m.get("model").get("path").asText().endsWith("gpt2")) {
+        gpt2 = m;
+      }
+    }
+    Run check =
+        run("check", "--format", "json", ROOT.resolve("examples").resolve("gpt2").toString());
+    assertThat(gpt2).isEqualTo(JSON.readTree(check.out()));
+  }
+
+  @Test
+  void csvHasAHeaderAndOneRecordPerModel() throws IOException {
+    Run r = run("scan", "--format", "csv", "--target", "inf2", EXAMPLES);
+
+    assertThat(r.code()).isEqualTo(ExitCodes.OK);
+    List<String> lines = r.out().lines().toList();
+    assertThat(lines.get(0))
+        .isEqualTo(
+            "model,path,format,framework,family,inf2_fit,inf2_package,inf2_support,parameters,"
+                + "weight_bytes,estimated,top_severity,top_rule,top_target,errors,warnings,infos,"
+                + "error");
+    assertThat(lines).hasSize(exampleModels() + 1);
+    assertThat(r.out()).contains("\r\n");
+  }
+
+  @Test
+  void markdownIsATableAndTotals() throws IOException {
+    Run r = run("scan", "--format", "md", EXAMPLES);
+
+    assertThat(r.code()).isEqualTo(ExitCodes.OK);
+    assertThat(r.out()).startsWith("# neuronfit scan").contains("| `").contains("## Summary");
+    assertThat(r.out().lines().filter(l -> l.startsWith("| `"))).hasSize(exampleModels());
+  }
+
+  @Test
+  void anUnreadableModelIsARowAndDoesNotChangeTheExitCodeWithoutFailOn() throws IOException {
+    bert("a");
+    Files.writeString(dir.resolve("b.onnx"), "not an onnx model");
+    Files.writeString(dir.resolve("README.md"), "# my models");
+
+    Run r = run("scan", dir.toString());
+
+    assertThat(r.code()).isEqualTo(ExitCodes.OK);
+    assertThat(r.out()).contains("b.onnx").contains("could not be read: named like a model");
+    assertThat(r.out()).doesNotContain("README");
+    assertThat(r.err()).isEqualTo("neuronfit: 1 of 2 models could not be read (see their rows)\n");
+  }
+
+  @Test
+  void failOnLooksAtEveryModelAndAnUnreadableOneFailsAnyLevel() throws IOException {
+    assertThat(run("scan", "--fail-on", "error", EXAMPLES).code()).isEqualTo(ExitCodes.FAIL_ON);
+    assertThat(run("scan", "--fail-on", "not-a-good-fit", "--target", "trn1,inf2", EXAMPLES).code())
+        .isEqualTo(ExitCodes.OK);
+    bert("a");
+    assertThat(run("scan", "--fail-on", "error", dir.toString()).code()).isEqualTo(ExitCodes.OK);
+    Files.writeString(dir.resolve("b.onnx"), "not an onnx model");
+    assertThat(run("scan", "--fail-on", "error", dir.toString()).code())
+        .isEqualTo(ExitCodes.FAIL_ON);
+  }
+
+  @Test
+  void outputGoesToTheFileAndReplacesItWhole() throws IOException {
+    bert("a");
+    Path out = dir.resolve("out/scan.json");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, "old");
+
+    Run r =
+        run("scan", "--format", "json", "--output", out.toString(), dir.resolve("a").toString());
+
+    assertThat(r.code()).isEqualTo(ExitCodes.OK);
+    assertThat(r.out()).isEmpty();
+    assertThat(JSON.readTree(out.toFile()).get("models")).hasSize(1);
+    try (Stream<Path> files = Files.list(out.getParent())) {
+      assertThat(files).containsExactly(out);
+    }
+  }
+
+  @Test
+  void outputToADeviceIsWrittenDirectly() {
+    Path devNull = Path.of("/dev/null");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(devNull));
+
+    assertThat(run("scan", "--output", "/dev/null", EXAMPLES).code()).isEqualTo(ExitCodes.OK);
+  }
+
+  @Test
+  void aMissingPathIsAnErrorButTheOtherPathsAreScanned() throws IOException {
+    bert("a");
+
+    Run r = run("scan", "--format", "csv", dir.resolve("nope").toString(), dir.toString());
+
+    assertThat(r.code()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(r.err()).contains("nope").contains("no such file or folder");
+    assertThat(r.out().lines()).hasSize(2);
+  }
+
+  @Test
+  void huggingFaceCacheModelsAreNamedOrgSlashName() throws IOException {
+    bert(
+        "hub/models--google-bert--bert-base-uncased/snapshots/86b5e0934494bd15c9632b12f734a8a67f723594");
+    bert("hub/models--distilbert-base-uncased/snapshots/12040accade4e8a0f71eabdb258fecc2e7e948be");
+
+    Run r = run("scan", "--format", "csv", dir.resolve("hub").toString());
+
+    assertThat(r.out().lines().skip(1).map(l -> l.substring(0, l.indexOf(','))))
+        .containsExactly("distilbert-base-uncased", "google-bert/bert-base-uncased");
+  }
+
+  @Test
+  void usageErrorsExitTwo() {
+    assertThat(run("scan").code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run("scan", "--jobs", "0", EXAMPLES).code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run("scan", "--jobs", "100000", EXAMPLES).code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run("scan", "--format", "pdf", EXAMPLES).code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run("scan", "--fail-on", "sometimes", EXAMPLES).code()).isEqualTo(ExitCodes.USAGE);
+    Run missingFolder =
+        run("scan", "--output", dir.resolve("no/such/folder/x.json").toString(), EXAMPLES);
+    assertThat(missingFolder.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(missingFolder.err()).contains("does not exist");
+  }
+
+  @Test
+  void oneJobAndManyJobsGiveTheSameOutput() {
+    Run one = run("scan", "--format", "json", "--jobs", "1", EXAMPLES);
+    Run many = run("scan", "--format", "json", "--jobs", "8", EXAMPLES);
+
+    assertThat(many.out()).isEqualTo(one.out());
+  }
+}

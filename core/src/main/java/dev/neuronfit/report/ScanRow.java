@@ -1,0 +1,133 @@
+package dev.neuronfit.report;
+
+import dev.neuronfit.kb.Fit;
+import dev.neuronfit.model.Family;
+import dev.neuronfit.model.Framework;
+import dev.neuronfit.model.ModelFormat;
+import dev.neuronfit.rules.Finding;
+import dev.neuronfit.rules.Severity;
+import dev.neuronfit.verdict.SupportEntry;
+import dev.neuronfit.verdict.TargetVerdict;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * One line of a scan's summary: what a report says in a few cells, or why a model could not be
+ * read. A row keeps no reference to the report it was made from, so a scan holds rows, never
+ * reports.
+ */
+public sealed interface ScanRow permits ScanRow.Checked, ScanRow.Unreadable {
+
+  /** What the row calls the model: its path, or {@code ORG/NAME} in a Hugging Face cache. */
+  String name();
+
+  /** The model's path as found. */
+  String path();
+
+  /**
+   * A model that was read.
+   *
+   * @param targets the verdict per selected target, in the edition's order
+   * @param topFinding the most severe finding (findings are sorted most severe first)
+   * @param findings how many findings there are of each severity
+   */
+  record Checked(
+      String name,
+      String path,
+      ModelFormat format,
+      Framework framework,
+      Family family,
+      List<TargetCell> targets,
+      OptionalLong parameters,
+      OptionalLong weightBytes,
+      boolean estimated,
+      Optional<Finding> topFinding,
+      Map<Severity, Integer> findings)
+      implements ScanRow {
+    public Checked {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(format, "format");
+      Objects.requireNonNull(framework, "framework");
+      Objects.requireNonNull(family, "family");
+      targets = List.copyOf(targets);
+      Objects.requireNonNull(parameters, "parameters");
+      Objects.requireNonNull(weightBytes, "weightBytes");
+      Objects.requireNonNull(topFinding, "topFinding");
+      findings = Map.copyOf(findings);
+    }
+
+    /** Findings of all severities. */
+    public int findingCount() {
+      return findings.values().stream().mapToInt(Integer::intValue).sum();
+    }
+  }
+
+  /**
+   * A model that could not be read.
+   *
+   * @param error one line: the file, the place and the problem
+   */
+  record Unreadable(String name, String path, String error) implements ScanRow {
+    public Unreadable {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(error, "error");
+    }
+  }
+
+  /**
+   * The verdict on one target.
+   *
+   * @param best the package cell with the best support status among the model's own framework's
+   *     packages (among all packages when the framework is unknown or has none on the target); on a
+   *     tie the first in the verdict's order; empty when the target lists no package
+   */
+  record TargetCell(String target, Fit fit, Optional<SupportEntry> best) {
+    public TargetCell {
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(fit, "fit");
+      Objects.requireNonNull(best, "best");
+    }
+  }
+
+  /** The row of a report. */
+  static Checked of(String name, Report r) {
+    List<TargetCell> cells = new ArrayList<>();
+    for (TargetVerdict v : r.targets()) {
+      cells.add(new TargetCell(v.target().id(), v.fit(), best(v, r.model().framework())));
+    }
+    Map<Severity, Integer> counts = new EnumMap<>(Severity.class);
+    for (Finding f : r.findings()) {
+      counts.merge(f.severity(), 1, Integer::sum);
+    }
+    // findings come sorted, most severe first
+    Optional<Finding> top = r.findings().stream().findFirst();
+    return new Checked(
+        name,
+        r.model().path(),
+        r.model().format(),
+        r.model().framework(),
+        r.architecture().family(),
+        cells,
+        r.model().weights().parameters(),
+        r.model().weights().bytes(),
+        r.model().weights().estimated(),
+        top,
+        counts);
+  }
+
+  private static Optional<SupportEntry> best(TargetVerdict v, Framework framework) {
+    List<SupportEntry> own =
+        v.support().stream().filter(s -> s.column().pkg().framework() == framework).toList();
+    List<SupportEntry> pool = own.isEmpty() ? v.support() : own;
+    // SupportStatus is declared best first; min keeps the first of equals
+    return pool.stream().min(Comparator.comparingInt(s -> s.status().ordinal()));
+  }
+}
