@@ -10,6 +10,7 @@ import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.kb.Target;
 import dev.neuronfit.model.Framework;
 import dev.neuronfit.report.ScanCsvRenderer;
+import dev.neuronfit.report.ScanHtmlRenderer;
 import dev.neuronfit.report.ScanJsonRenderer;
 import dev.neuronfit.report.ScanMarkdownRenderer;
 import dev.neuronfit.report.ScanRenderer;
@@ -234,7 +235,7 @@ final class ScanCommand implements Callable<Integer> {
     return new Run(summary, failed[0], badPath[0]);
   }
 
-  /** The renderer of the chosen format; an html format would be one more case here. */
+  /** The renderer of the chosen format. */
   ScanRenderer renderer(Writer out, Edition edition, List<Target> targets) {
     return switch (format) {
       case text ->
@@ -247,6 +248,8 @@ final class ScanCommand implements Callable<Integer> {
       case md -> new ScanMarkdownRenderer(out, edition, targets, Inspector.version());
       case csv -> new ScanCsvRenderer(out, targets);
       case json -> new ScanJsonRenderer(out, edition, Inspector.version());
+      case html ->
+          new ScanHtmlRenderer(out, new TempFileScratch(), edition, targets, Inspector.version());
     };
   }
 

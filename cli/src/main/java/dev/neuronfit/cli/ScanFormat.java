@@ -2,12 +2,12 @@ package dev.neuronfit.cli;
 
 /**
  * Output formats of scan. Apart from {@link Format}: a scan also writes CSV, and the two sets grow
- * separately (an {@code html} value goes here with its {@code ScanRenderer}, see {@link
- * ScanCommand#renderer}).
+ * separately; each value has its {@code ScanRenderer}, see {@link ScanCommand#renderer}.
  */
 enum ScanFormat {
   text,
   json,
   csv,
-  md
+  md,
+  html
 }

@@ -75,6 +75,36 @@ class HtmlInBrowserTest {
     Files.copy(png, ROOT.resolve("docs/html-report.png"), StandardCopyOption.REPLACE_EXISTING);
   }
 
+  /**
+   * The scan page of every bundled example (the table, the totals, then each model's report) in the
+   * browser; its screenshot, the top of the page, is docs/html-scan.png when golden files are being
+   * updated.
+   */
+  @Test
+  void theScanPageRendersWithoutConsoleErrorsOrRequests(@TempDir Path dir) throws Exception {
+    HeadlessChromium chromium = browser();
+    Path page = dir.resolve("scan.html");
+    MainTest.Run scan =
+        MainTest.run(
+            "scan",
+            "--quiet",
+            "--format",
+            "html",
+            "-o",
+            page.toString(),
+            ROOT.resolve("examples").toString());
+    assertThat(scan.code()).as(scan.err()).isZero();
+    Path png = ROOT.resolve("cli/target/html-report/html-scan.png");
+    Files.createDirectories(png.getParent());
+    Files.deleteIfExists(png);
+
+    HeadlessChromium.Run run = chromium.screenshot(page, png, 1440, 1100, dir);
+
+    assertThat(run.exitCode()).as(run.log()).isZero();
+    assertThat(run.console()).as("console messages").isEmpty();
+    assertThat(Files.size(png)).isGreaterThan(10_000);
+  }
+
   /** The check above would pass vacuously if chromium stopped logging console messages. */
   @Test
   void aPageThatMakesARequestIsCaught(@TempDir Path dir) throws Exception {

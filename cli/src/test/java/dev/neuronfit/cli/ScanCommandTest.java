@@ -123,6 +123,26 @@ class ScanCommandTest {
   }
 
   @Test
+  void htmlIsOnePageWithARowAndAReportPerModelAndLeavesNoScratchFile() throws IOException {
+    long before = scratchFiles();
+
+    Run r = run("scan", "--format", "html", EXAMPLES);
+
+    assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.OK);
+    assertThat(r.out()).startsWith("<!DOCTYPE html>").endsWith("</html>\n");
+    int models = exampleModels();
+    assertThat(r.out().split("<tr><td class=\"mono\"><a href=\"#model-", -1)).hasSize(models + 1);
+    assertThat(r.out().split("<article class=\"model\"", -1)).hasSize(models + 1);
+    assertThat(scratchFiles()).isEqualTo(before);
+  }
+
+  private static long scratchFiles() throws IOException {
+    try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return s.filter(p -> p.getFileName().toString().startsWith(TempFileScratch.PREFIX)).count();
+    }
+  }
+
+  @Test
   void outputGoesToTheFileAndReplacesItWhole() throws IOException {
     bert("a");
     Path out = dir.resolve("out/scan.json");

@@ -141,7 +141,7 @@ public final class HtmlRenderer {
     return parts.isEmpty() ? "none" : String.join(" ", parts);
   }
 
-  private void report(Report r, String id, StringBuilder sb) {
+  void report(Report r, String id, StringBuilder sb) {
     sb.append("<article class=\"model\" id=\"").append(id).append("\">\n");
     sb.append("<header class=\"panel\">\n<h2 class=\"model-path\">")
         .append(escape(r.model().path()))
