@@ -85,13 +85,7 @@ public final class ConfigWorkload {
     return work.map(
         w -> {
           List<String> a = new ArrayList<>(w.assumptions());
-          a.add(
-              "weights and activations are "
-                  + dtype
-                  + " on the device"
-                  + (opts.dtype().isEmpty()
-                      ? " (the Neuron benchmarks auto-cast matrix multiplications to BF16; change with --dtype)"
-                      : ""));
+          a.add(Assumptions.deviceType(dtype, opts));
           return new Workload(
               batch,
               w.sequenceLength(),

@@ -103,30 +103,15 @@ public final class GraphWorkload {
             + " graph's inputs and outputs"
             + (bound.decode() ? " (the KV cache among them)" : "")
             + "; activations between operators are assumed to stay on chip"
-            + (unsized.isEmpty()
-                ? ""
-                : "; outputs of data-dependent size are not counted ("
-                    + String.join(", ", unsized.subList(0, Math.min(3, unsized.size())))
-                    + (unsized.size() > 3 ? ", ..." : "")
-                    + ")"));
-    a.add(
-        "weights and activations are "
-            + dtype
-            + " on the device"
-            + (opts.dtype().isEmpty()
-                ? " (the Neuron benchmarks auto-cast matrix multiplications to BF16; change with --dtype)"
-                : ""));
+            + Assumptions.unsizedOutputs(unsized));
+    a.add(Assumptions.deviceType(dtype, opts));
     a.add("batch " + bound.batch());
     Phase p = new Phase(phase, 2 * r.macs(), moved, Math.max(1, bound.batch()));
     return Optional.of(
         new Workload(
             bound.batch(),
-            bound.sequenceLength().isPresent()
-                ? Optional.of(bound.sequenceLength().getAsInt())
-                : Optional.empty(),
-            bound.imageSize().isPresent()
-                ? Optional.of(bound.imageSize().getAsInt())
-                : Optional.empty(),
+            Assumptions.boxed(bound.sequenceLength()),
+            Assumptions.boxed(bound.imageSize()),
             dtype,
             List.of(p),
             r.costUnknown(),

@@ -87,12 +87,8 @@ public final class KerasWorkload {
     return Optional.of(
         new Workload(
             batch,
-            bound.sequenceLength().isPresent()
-                ? Optional.of(bound.sequenceLength().getAsInt())
-                : Optional.empty(),
-            bound.imageSize().isPresent()
-                ? Optional.of(bound.imageSize().getAsInt())
-                : Optional.empty(),
+            Assumptions.boxed(bound.sequenceLength()),
+            Assumptions.boxed(bound.imageSize()),
             dtype,
             List.of(p),
             r.costUnknown(),
@@ -242,20 +238,8 @@ public final class KerasWorkload {
             + dtype
             + "), plus the model's inputs and outputs; activations between layers are assumed"
             + " to stay on chip"
-            + (unsized.isEmpty()
-                ? ""
-                : "; outputs of unknown size are not counted ("
-                    + String.join(", ", unsized.subList(0, Math.min(3, unsized.size())))
-                    + (unsized.size() > 3 ? ", ..." : "")
-                    + ")"));
-    a.add(
-        "weights and activations are "
-            + dtype
-            + " on the device"
-            + (opts.dtype().isEmpty()
-                ? " (the Neuron benchmarks auto-cast matrix multiplications to BF16; change with"
-                    + " --dtype)"
-                : ""));
+            + Assumptions.unsizedOutputs(unsized));
+    a.add(Assumptions.deviceType(dtype, opts));
     a.add("batch " + batch);
     return a;
   }

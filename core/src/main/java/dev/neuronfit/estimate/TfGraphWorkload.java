@@ -93,12 +93,8 @@ public final class TfGraphWorkload {
     return Optional.of(
         new Workload(
             bound.batch(),
-            bound.sequenceLength().isPresent()
-                ? Optional.of(bound.sequenceLength().getAsInt())
-                : Optional.empty(),
-            bound.imageSize().isPresent()
-                ? Optional.of(bound.imageSize().getAsInt())
-                : Optional.empty(),
+            Assumptions.boxed(bound.sequenceLength()),
+            Assumptions.boxed(bound.imageSize()),
             dtype,
             List.of(p),
             r.costUnknown(),
@@ -233,20 +229,8 @@ public final class TfGraphWorkload {
             + dtype
             + ", integer ones at their stored size), plus the graph's inputs and outputs;"
             + " activations between ops are assumed to stay on chip"
-            + (unsized.isEmpty()
-                ? ""
-                : "; outputs of unknown size are not counted ("
-                    + String.join(", ", unsized.subList(0, Math.min(3, unsized.size())))
-                    + (unsized.size() > 3 ? ", ..." : "")
-                    + ")"));
-    a.add(
-        "weights and activations are "
-            + dtype
-            + " on the device"
-            + (opts.dtype().isEmpty()
-                ? " (the Neuron benchmarks auto-cast matrix multiplications to BF16; change with"
-                    + " --dtype)"
-                : ""));
+            + Assumptions.unsizedOutputs(unsized));
+    a.add(Assumptions.deviceType(dtype, opts));
     a.add("batch " + bound.batch());
     return a;
   }

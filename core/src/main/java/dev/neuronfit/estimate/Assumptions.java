@@ -1,0 +1,40 @@
+package dev.neuronfit.estimate;
+
+import dev.neuronfit.model.DType;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** Sentences and conversions the workload estimators share, so they say the same thing alike. */
+final class Assumptions {
+  private Assumptions() {}
+
+  /** What the estimate assumes of the element type on the device. */
+  static String deviceType(DType dtype, WorkloadOptions opts) {
+    return "weights and activations are "
+        + dtype
+        + " on the device"
+        + (opts.dtype().isEmpty()
+            ? " (the Neuron benchmarks auto-cast matrix multiplications to BF16; change with"
+                + " --dtype)"
+            : "");
+  }
+
+  /**
+   * The clause naming outputs whose size could not be derived and are left out of the bytes moved
+   * (up to three), or nothing when there are none.
+   */
+  static String unsizedOutputs(List<String> unsized) {
+    return unsized.isEmpty()
+        ? ""
+        : "; outputs of unknown size are not counted ("
+            + String.join(", ", unsized.subList(0, Math.min(3, unsized.size())))
+            + (unsized.size() > 3 ? ", ..." : "")
+            + ")";
+  }
+
+  /** An {@link OptionalInt} as the {@code Optional<Integer>} a {@link Workload} holds. */
+  static Optional<Integer> boxed(OptionalInt v) {
+    return v.isPresent() ? Optional.of(v.getAsInt()) : Optional.empty();
+  }
+}
