@@ -94,10 +94,17 @@ public final class Roofline {
       // neuroncore-pipeline-cores = 4 * round(weights / 2e7), about 20 M weights per NeuronCore
       long weights = w.weightBytes() / Math.max(1, w.dtype().bytesFor(1));
       pipeline = Optional.of((int) Math.max(1, 4 * Math.round(weights / 2e7)));
+      int most = hw.instances().stream().mapToInt(Instance::neuronCores).max().orElse(0);
       notes.add(
           "the NeuronCore pipeline rule of thumb (4 x round(weights / 2e7)) suggests "
               + pipeline.get()
-              + " cores to keep the weights on chip");
+              + " cores to keep the weights on chip"
+              + (most > 0 && pipeline.get() > most
+                  ? ", more than the "
+                      + most
+                      + " of the largest instance: the weights cannot all"
+                      + " stay on chip"
+                  : ""));
     }
     int coresNeeded = Math.max(cores, tp.orElse(1));
     boolean tpOk = cores <= 1 || hw.tensorParallelDegrees().isEmpty() || tp.isPresent();

@@ -109,5 +109,17 @@ class RooflineTest {
     Sizing s =
         Roofline.size(work(1e9, 220_000_000L, 0, "inference"), HW.target("inf1").orElseThrow());
     assertThat(s.pipelineCores()).hasValue(24);
+    assertThat(s.notes()).noneMatch(n -> n.contains("cannot all stay on chip"));
+  }
+
+  @Test
+  void pipelineRuleBeyondTheLargestInf1InstanceSaysSo() {
+    // 6.74 B BF16 weights (Llama-2-7B): 4 x round(6.74e9 / 2e7) = 4 x 337 = 1348 cores; the
+    // largest inf1 instance has 64
+    Sizing s =
+        Roofline.size(work(1e9, 13_476_831_232L, 0, "inference"), HW.target("inf1").orElseThrow());
+    assertThat(s.pipelineCores()).hasValue(1348);
+    assertThat(s.notes())
+        .anyMatch(n -> n.contains("1348 cores") && n.contains("more than the 64 of the largest"));
   }
 }
