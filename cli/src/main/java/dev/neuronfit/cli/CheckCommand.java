@@ -25,7 +25,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -58,14 +57,16 @@ final class CheckCommand implements Callable<Integer> {
   @Option(
       names = "--framework",
       paramLabel = "F",
-      description = "Only packages for this framework: pytorch or tensorflow.")
-  String framework;
+      description = "Only packages for this framework: pytorch or tensorflow.",
+      converter = Converters.FrameworkValue.class)
+  Framework framework;
 
   @Option(
       names = "--fail-on",
       paramLabel = "LEVEL",
-      description = "Exit 1 when a finding or verdict reaches LEVEL: " + FailOn.VALUES + ".")
-  String failOn;
+      description = "Exit 1 when a finding or verdict reaches LEVEL: " + FailOn.VALUES + ".",
+      converter = Converters.FailOnValue.class)
+  FailOn failOn;
 
   @Mixin EstimateOptions estimateOptions;
 
@@ -82,35 +83,8 @@ final class CheckCommand implements Callable<Integer> {
     Hardware hardware = estimateOptions.hardware(kb);
     Edition edition = editionOptions.resolve(kb, hardwareFileTargets(hardware));
     WorkloadOptions workload = estimateOptions.workload();
-    Optional<Framework> fw = Optional.empty();
-    if (framework != null) {
-      fw =
-          Optional.of(
-              Framework.fromId(framework)
-                  .orElseThrow(
-                      () ->
-                          new ParameterException(
-                              spec.commandLine(),
-                              "unknown framework '"
-                                  + framework
-                                  + "' (use pytorch or tensorflow)")));
-    }
-    Optional<FailOn> threshold = Optional.empty();
-    if (failOn != null) {
-      threshold =
-          Optional.of(
-              FailOn.parse(failOn)
-                  .orElseThrow(
-                      () ->
-                          new ParameterException(
-                              spec.commandLine(),
-                              "unknown --fail-on level '"
-                                  + failOn
-                                  + "' (use "
-                                  + FailOn.VALUES
-                                  + ")")));
-    }
-    Selection selection = new Selection(editionOptions.targets, fw);
+    Optional<FailOn> threshold = Optional.ofNullable(failOn);
+    Selection selection = new Selection(editionOptions.targets, Optional.ofNullable(framework));
     Inspector inspector = new Inspector(kb, ReadLimits.DEFAULT);
     PrintWriter err = spec.commandLine().getErr();
     List<Report> reports = new ArrayList<>();

@@ -94,16 +94,18 @@ final class ScanCommand implements Callable<Integer> {
       description =
           "Exit 1 when a finding or verdict of any model reaches LEVEL ("
               + FailOn.VALUES
-              + "), or a model cannot be read.")
-  String failOn;
+              + "), or a model cannot be read.",
+      converter = Converters.FailOnValue.class)
+  FailOn failOn;
 
   @Mixin EditionOptions editionOptions;
 
   @Option(
       names = "--framework",
       paramLabel = "F",
-      description = "Only packages for this framework: pytorch or tensorflow.")
-  String framework;
+      description = "Only packages for this framework: pytorch or tensorflow.",
+      converter = Converters.FrameworkValue.class)
+  Framework framework;
 
   @Mixin EstimateOptions estimateOptions;
 
@@ -126,8 +128,8 @@ final class ScanCommand implements Callable<Integer> {
         editionOptions.resolve(
             kb, estimateOptions.hardwareFile == null ? List.of() : hardware.targetIds());
     WorkloadOptions workload = estimateOptions.workload();
-    Selection selection = new Selection(editionOptions.targets, framework());
-    Optional<FailOn> threshold = threshold();
+    Selection selection = new Selection(editionOptions.targets, Optional.ofNullable(framework));
+    Optional<FailOn> threshold = Optional.ofNullable(failOn);
     int threads = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
     if (threads < 1 || threads > MAX_JOBS) {
       throw new ParameterException(
@@ -251,32 +253,6 @@ final class ScanCommand implements Callable<Integer> {
       case html ->
           new ScanHtmlRenderer(out, new TempFileScratch(), edition, targets, Inspector.version());
     };
-  }
-
-  private Optional<Framework> framework() {
-    if (framework == null) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        Framework.fromId(framework)
-            .orElseThrow(
-                () ->
-                    new ParameterException(
-                        spec.commandLine(),
-                        "unknown framework '" + framework + "' (use pytorch or tensorflow)")));
-  }
-
-  private Optional<FailOn> threshold() {
-    if (failOn == null) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        FailOn.parse(failOn)
-            .orElseThrow(
-                () ->
-                    new ParameterException(
-                        spec.commandLine(),
-                        "unknown --fail-on level '" + failOn + "' (use " + FailOn.VALUES + ")")));
   }
 
   private void checkOutputFolder() {
