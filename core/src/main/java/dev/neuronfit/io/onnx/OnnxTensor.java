@@ -21,10 +21,9 @@ import static dev.neuronfit.io.pb.ProtoReader.LENGTH_DELIMITED;
 import static dev.neuronfit.io.pb.ProtoReader.VARINT;
 
 import dev.neuronfit.io.pb.ProtoReader;
+import dev.neuronfit.io.pb.RawValues;
 import dev.neuronfit.model.DType;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -164,7 +163,7 @@ record OnnxTensor(
                 + expected);
       }
       if (elements <= keepElements && numeric(dtype)) {
-        values = Optional.of(decodeRaw(r, rawAt, (int) rawLen, dtype));
+        values = Optional.of(RawValues.decode(r, rawAt, (int) rawLen, dtype));
       }
     } else if (typedCount > 0) {
       if (dtype != DType.STRING
@@ -318,11 +317,7 @@ record OnnxTensor(
     if (field == TENSOR_INT32_DATA) {
       return (int) raw;
     }
-    return field == TENSOR_UINT64_DATA ? unsigned(raw) : raw;
-  }
-
-  private static double unsigned(long v) {
-    return v >= 0 ? v : (v >>> 1) * 2.0 + (v & 1);
+    return field == TENSOR_UINT64_DATA ? RawValues.unsigned(raw) : raw;
   }
 
   private static void addValue(List<Double> out, double v, int keep) {
@@ -352,50 +347,5 @@ record OnnxTensor(
     }
     r.endMessage(token);
     out.put(key, value);
-  }
-
-  /** Decodes the raw little-endian bytes of a small tensor (the caller checked the size cap). */
-  private static List<Double> decodeRaw(ProtoReader r, long at, int len, DType dtype)
-      throws IOException {
-    long back = r.position();
-    r.seek(at);
-    byte[] bytes = r.readRaw(len);
-    ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    List<Double> out = new ArrayList<>();
-    while (b.hasRemaining()) {
-      out.add(
-          switch (dtype) {
-            case F32 -> (double) b.getFloat();
-            case F64 -> b.getDouble();
-            case F16 -> (double) halfToFloat(b.getShort());
-            case BF16 -> (double) Float.intBitsToFloat((b.getShort() & 0xFFFF) << 16);
-            case I8 -> (double) b.get();
-            case U8, BOOL -> (double) (b.get() & 0xFF);
-            case I16 -> (double) b.getShort();
-            case U16 -> (double) (b.getShort() & 0xFFFF);
-            case I32 -> (double) b.getInt();
-            case U32 -> (double) (b.getInt() & 0xFFFF_FFFFL);
-            case I64 -> (double) b.getLong();
-            case U64 -> unsigned(b.getLong());
-            default -> throw new IllegalStateException("not numeric: " + dtype);
-          });
-    }
-    r.seek(back);
-    return out;
-  }
-
-  /** IEEE 754 half precision to float. */
-  static float halfToFloat(short h) {
-    int bits = h & 0xFFFF;
-    int sign = (bits >>> 15) << 31;
-    int exp = (bits >>> 10) & 0x1F;
-    int mant = bits & 0x3FF;
-    if (exp == 0) {
-      return (sign == 0 ? 1 : -1) * mant * 0x1p-24f;
-    }
-    if (exp == 31) {
-      return Float.intBitsToFloat(sign | 0x7F80_0000 | (mant << 13));
-    }
-    return Float.intBitsToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
   }
 }

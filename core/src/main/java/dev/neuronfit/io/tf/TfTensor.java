@@ -18,10 +18,9 @@ import static dev.neuronfit.io.tf.TfFields.TENSOR_INT_VAL;
 import static dev.neuronfit.io.tf.TfFields.TENSOR_SHAPE;
 
 import dev.neuronfit.io.pb.ProtoReader;
+import dev.neuronfit.io.pb.RawValues;
 import dev.neuronfit.model.DType;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -174,7 +173,7 @@ record TfTensor(
       DType d = dtype.get();
       if (contentAt >= 0) {
         if (contentLen == d.bytesFor(elements)) {
-          values = Optional.of(decode(r, contentAt, (int) contentLen, d));
+          values = Optional.of(RawValues.decode(r, contentAt, (int) contentLen, d));
         }
       } else if (!typedDropped && !typed.isEmpty() && typed.size() <= elements) {
         // as TensorFlow does, fewer values than elements repeat the last one
@@ -266,53 +265,10 @@ record TfTensor(
     };
   }
 
-  /** Decodes the little-endian bytes of a small tensor_content (the caller checked its size). */
-  private static List<Double> decode(ProtoReader r, long at, int len, DType dtype)
-      throws IOException {
-    long back = r.position();
-    r.seek(at);
-    ByteBuffer b = ByteBuffer.wrap(r.readRaw(len)).order(ByteOrder.LITTLE_ENDIAN);
-    r.seek(back);
-    List<Double> out = new ArrayList<>();
-    while (b.hasRemaining()) {
-      out.add(
-          switch (dtype) {
-            case F32 -> (double) b.getFloat();
-            case F64 -> b.getDouble();
-            case F16 -> (double) half(b.getShort());
-            case BF16 -> (double) Float.intBitsToFloat((b.getShort() & 0xFFFF) << 16);
-            case I8 -> (double) b.get();
-            case U8, BOOL -> (double) (b.get() & 0xFF);
-            case I16 -> (double) b.getShort();
-            case U16 -> (double) (b.getShort() & 0xFFFF);
-            case I32 -> (double) b.getInt();
-            case U32 -> (double) (b.getInt() & 0xFFFF_FFFFL);
-            case I64, U64 -> (double) b.getLong();
-            default -> throw new IllegalStateException("not numeric: " + dtype);
-          });
-    }
-    return out;
-  }
-
   /** A half or bfloat16 value from the 16 bits half_val holds. */
   private static double fromBits(DType d, int bits) {
     return d == DType.BF16
-        ? Float.intBitsToFloat((bits & 0xFFFF) << 16)
-        : d == DType.F16 ? half((short) bits) : bits;
-  }
-
-  /** IEEE 754 half precision to float. */
-  private static float half(short h) {
-    int bits = h & 0xFFFF;
-    int sign = (bits >>> 15) << 31;
-    int exp = (bits >>> 10) & 0x1F;
-    int mant = bits & 0x3FF;
-    if (exp == 0) {
-      return (sign == 0 ? 1 : -1) * mant * 0x1p-24f;
-    }
-    if (exp == 31) {
-      return Float.intBitsToFloat(sign | 0x7F80_0000 | (mant << 13));
-    }
-    return Float.intBitsToFloat(sign | ((exp - 15 + 127) << 23) | (mant << 13));
+        ? RawValues.bfloat16(bits)
+        : d == DType.F16 ? RawValues.half((short) bits) : bits;
   }
 }
