@@ -12,50 +12,18 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The workload of a Hugging Face model computed from its config.json, for the architectures whose
  * layout neuronfit knows (the same ones {@link ParameterEstimator} covers).
  */
 public final class ConfigWorkload {
+  /** The layouts are {@link ParameterEstimator}'s; CLIP's text encoder also runs as an encoder. */
   private static final Set<String> ENCODERS =
-      Set.of(
-          "bert",
-          "roberta",
-          "xlm-roberta",
-          "camembert",
-          "distilbert",
-          "ernie",
-          "data2vec-text",
-          "clip_text_model");
-  private static final Set<String> GATED_DECODERS =
-      Set.of(
-          "llama",
-          "mistral",
-          "mixtral",
-          "qwen2",
-          "qwen2_moe",
-          "qwen3",
-          "qwen3_moe",
-          "gemma",
-          "gemma2",
-          "phi3",
-          "olmo",
-          "olmo2",
-          "granite");
-  private static final Set<String> PLAIN_DECODERS =
-      Set.of("gpt2", "gpt_bigcode", "biogpt", "gpt-sw3", "imagegpt");
-  private static final Set<String> BART_LAYOUT =
-      Set.of(
-          "bart",
-          "mbart",
-          "marian",
-          "pegasus",
-          "m2m_100",
-          "blenderbot",
-          "blenderbot-small",
-          "plbart");
-  private static final Set<String> T5_LAYOUT = Set.of("t5", "mt5", "umt5");
+      Stream.concat(ParameterEstimator.BERT_LAYOUT.stream(), Stream.of("clip_text_model"))
+          .collect(Collectors.toUnmodifiableSet());
 
   /** CLIP text encoders condition Stable Diffusion: 77 tokens. */
   private static final int DEFAULT_TEXT_TOKENS = 77;
@@ -157,14 +125,15 @@ public final class ConfigWorkload {
                   TransformerWork.encoder(
                       s, batch, seq, weightBytes, bytes, method, Optional.empty(), List.of()));
     }
-    if (GATED_DECODERS.contains(type) || PLAIN_DECODERS.contains(type)) {
+    if (ParameterEstimator.GATED_DECODERS.contains(type)
+        || ParameterEstimator.PLAIN_DECODERS.contains(type)) {
       int seq =
           opts.sequenceLength()
               .orElse(
                   TransformerWork.positions(c, "n_positions", "max_position_embeddings", "n_ctx")
                       .orElse(2048));
       long active = d.first("num_experts_per_tok", "num_experts_per_token").orElse(0);
-      boolean gated = GATED_DECODERS.contains(type);
+      boolean gated = ParameterEstimator.GATED_DECODERS.contains(type);
       OptionalLong vocab = d.vocab();
       if (vocab.isEmpty()) {
         return Optional.empty();
@@ -180,7 +149,9 @@ public final class ConfigWorkload {
                   TransformerWork.decoder(
                       s, vocab.getAsLong(), batch, seq, weightBytes, bytes, method));
     }
-    if (T5_LAYOUT.contains(type) || BART_LAYOUT.contains(type) || type.equals("whisper")) {
+    if (ParameterEstimator.T5_LAYOUT.contains(type)
+        || ParameterEstimator.BART_LAYOUT.contains(type)
+        || type.equals("whisper")) {
       return seq2seq(c, type, opts, weightBytes, bytes, batch, method);
     }
     int image = opts.imageSize().orElse((int) c.integer("image_size").orElse(224));
@@ -257,7 +228,7 @@ public final class ConfigWorkload {
     if (vocab.isEmpty()) {
       return Optional.empty();
     }
-    if (T5_LAYOUT.contains(type)) {
+    if (ParameterEstimator.T5_LAYOUT.contains(type)) {
       long h = c.integer("d_model").orElse(512);
       long heads = c.integer("num_heads").orElse(8);
       long dkv = c.integer("d_kv").orElse(h / heads);

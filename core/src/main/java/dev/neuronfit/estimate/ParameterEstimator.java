@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Estimates parameters and weight bytes from a Hugging Face configuration when a model folder has
@@ -18,8 +20,8 @@ import java.util.Set;
  * are checked against); a model type without a formula gets no estimate rather than a guess.
  */
 public final class ParameterEstimator {
-  private static final Set<String> T5_LAYOUT = Set.of("t5", "mt5", "umt5");
-  private static final Set<String> BART_LAYOUT =
+  static final Set<String> T5_LAYOUT = Set.of("t5", "mt5", "umt5");
+  static final Set<String> BART_LAYOUT =
       Set.of(
           "bart",
           "mbart",
@@ -31,17 +33,16 @@ public final class ParameterEstimator {
           "plbart");
 
   /** Encoders laid out like BERT: absolute positions, token types, post-LayerNorm layers. */
-  private static final Set<String> BERT_LAYOUT =
+  static final Set<String> BERT_LAYOUT =
       Set.of("bert", "roberta", "xlm-roberta", "camembert", "distilbert", "ernie", "data2vec-text");
 
-  /** Decoders laid out like GPT-2 or like Llama (see {@link TransformerFormulas#decoder}). */
-  private static final Set<String> DECODER_LAYOUT =
+  /** Decoders laid out like GPT-2: learned positions, no gated MLP. */
+  static final Set<String> PLAIN_DECODERS =
+      Set.of("gpt2", "gpt_bigcode", "biogpt", "gpt-sw3", "imagegpt");
+
+  /** Decoders laid out like Llama: rotary positions, gated MLPs, grouped KV heads. */
+  static final Set<String> GATED_DECODERS =
       Set.of(
-          "gpt2",
-          "gpt_bigcode",
-          "biogpt",
-          "gpt-sw3",
-          "imagegpt",
           "llama",
           "mistral",
           "mixtral",
@@ -55,6 +56,11 @@ public final class ParameterEstimator {
           "olmo",
           "olmo2",
           "granite");
+
+  /** Both decoder layouts (see {@link TransformerFormulas#decoder}). */
+  private static final Set<String> DECODER_LAYOUT =
+      Stream.concat(PLAIN_DECODERS.stream(), GATED_DECODERS.stream())
+          .collect(Collectors.toUnmodifiableSet());
 
   private ParameterEstimator() {}
 
