@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.neuronfit.classify.Classification;
+import dev.neuronfit.estimate.Workload;
 import dev.neuronfit.testing.TestFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -132,5 +133,38 @@ final class SharedCorpus {
                 assertThat(o.result().family().id())
                     .as(o.row().path() + " " + evidence(o.result()))
                     .isEqualTo(o.row().family()));
+  }
+
+  /**
+   * Prints the first phase's FLOPs of every model in {@code unit} (1e6 for MFLOPs, 1e9 for GFLOPs),
+   * with the operators of unknown cost.
+   */
+  static void printWorkloads(
+      String corpus, Map<String, Optional<Workload>> results, double unit, String unitName) {
+    System.out.println("shared/models " + corpus + " workloads (batch 1, BF16):");
+    results.forEach(
+        (path, w) ->
+            System.out.printf(
+                "  %-55s %s%n",
+                path,
+                w.map(
+                        x ->
+                            String.format(
+                                "%14.6f %s  cost unknown %s",
+                                x.phases().get(0).flops() / unit, unitName, x.costUnknownOps()))
+                    .orElse("no workload")));
+  }
+
+  /**
+   * Requires the model at {@code path}, when the corpus still has it, to have one phase of exactly
+   * {@code flops} and no operator of unknown cost.
+   */
+  static void assertFlops(Map<String, Optional<Workload>> results, String path, double flops) {
+    if (!results.containsKey(path)) {
+      return; // the corpus changed: nothing to compare
+    }
+    Workload w = results.get(path).orElseThrow();
+    assertThat(w.costUnknownOps()).as(path).isEmpty();
+    assertThat(w.phases()).extracting(p -> p.flops()).as(path).isEqualTo(List.of(flops));
   }
 }

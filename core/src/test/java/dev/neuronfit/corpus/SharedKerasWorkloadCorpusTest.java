@@ -10,7 +10,6 @@ import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.model.ModelProfile;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -32,38 +31,17 @@ class SharedKerasWorkloadCorpusTest {
       ModelProfile p = l.reader().read(l.path(), ReadLimits.DEFAULT);
       results.put(row.path(), KerasWorkload.estimate(p, WorkloadOptions.DEFAULT));
     }
-    System.out.println("shared/models Keras workloads (batch 1, BF16):");
-    results.forEach(
-        (path, w) ->
-            System.out.printf(
-                "  %-50s %s%n",
-                path,
-                w.map(
-                        x ->
-                            String.format(
-                                "%14.6f MFLOPs  cost unknown %s",
-                                x.phases().get(0).flops() / 1e6, x.costUnknownOps()))
-                    .orElse("no workload")));
+    SharedCorpus.printWorkloads("Keras", results, 1e6, "MFLOPs");
     assertThat(results).as("Keras models in the corpus").isNotEmpty();
 
     // Aman-21k/cnn-fashion-mnist-classifier, worked by hand from its config.json: input
     // [1, 28, 28, 1]; conv 3x3x1->32 valid 26x26: 26*26*32*9 = 194,688; max pool 2 -> 13;
     // conv 3x3x32->64 valid 11x11: 11*11*64*288 = 2,230,272; pool -> 5, flatten 1,600;
     // dense 1600->64: 102,400; dense 64->10: 640. Total 2,528,000 MACs.
-    assertFlops(results, "cnn/fashioncnn__model.keras", 2.0 * 2_528_000L);
+    SharedCorpus.assertFlops(results, "cnn/fashioncnn__model.keras", 2.0 * 2_528_000L);
     // deepak-d-gt/GRU_FORECASTING_MODEL, by hand: 480 steps of 3 features; GRU 64 units,
     // sequences: 480 * 3 gates * 64 * (3 + 64) = 6,174,720; GRU 32 units: 480 * 3 * 32 * (64 +
     // 32) = 4,423,680; dense 32->1: 32. Total 10,598,432 MACs.
-    assertFlops(results, "lstm/grufc__gru_model.keras", 2.0 * 10_598_432L);
-  }
-
-  private static void assertFlops(
-      Map<String, Optional<Workload>> results, String path, double flops) {
-    if (!results.containsKey(path)) {
-      return; // the corpus changed: nothing to compare
-    }
-    Workload w = results.get(path).orElseThrow();
-    assertThat(w.costUnknownOps()).as(path).isEmpty();
-    assertThat(w.phases()).extracting(p -> p.flops()).as(path).isEqualTo(List.of(flops));
+    SharedCorpus.assertFlops(results, "lstm/grufc__gru_model.keras", 2.0 * 10_598_432L);
   }
 }

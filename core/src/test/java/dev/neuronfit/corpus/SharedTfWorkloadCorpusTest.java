@@ -10,7 +10,6 @@ import dev.neuronfit.io.tf.TfReader;
 import dev.neuronfit.model.ModelProfile;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -34,18 +33,7 @@ class SharedTfWorkloadCorpusTest {
       ModelProfile p = new TfReader().read(models.resolve(row.path()), ReadLimits.DEFAULT);
       results.put(row.path(), TfGraphWorkload.estimate(p, WorkloadOptions.DEFAULT));
     }
-    System.out.println("shared/models TensorFlow workloads (batch 1, BF16):");
-    results.forEach(
-        (path, w) ->
-            System.out.printf(
-                "  %-55s %s%n",
-                path,
-                w.map(
-                        x ->
-                            String.format(
-                                "%12.6f GFLOPs  cost unknown %s",
-                                x.phases().get(0).flops() / 1e9, x.costUnknownOps()))
-                    .orElse("no workload")));
+    SharedCorpus.printWorkloads("TensorFlow", results, 1e9, "GFLOPs");
     assertThat(results).as("TensorFlow models in the corpus").isNotEmpty();
 
     // rifadeta/CNN-ViT-Comparison cnn_model, input [1, 224, 224, 3], kernels from the index:
@@ -53,22 +41,13 @@ class SharedTfWorkloadCorpusTest {
     // conv 3x3x32->64 VALID 109x109: 109*109*64*288 = 218,990,592; pool -> 54;
     // conv 3x3x64->128 VALID 52x52: 52*52*128*576 = 199,360,512; pool -> 26, flatten 86,528;
     // dense 86528->128: 11,075,584; dense 128->3: 384. Total 472,008,448 MACs.
-    assertFlops(results, "cnn/cnnvit__cnn_saved_model", 2.0 * 472_008_448L);
+    SharedCorpus.assertFlops(results, "cnn/cnnvit__cnn_saved_model", 2.0 * 472_008_448L);
     // marcos-acosta/TEDify transformer, 200 tokens, width 128, 2 heads of 128 (kernels
     // [128, 2, 128], output [2, 128, 128]), feed-forward 128->64->128, head 128->20->3:
     // query, key, value 3 * 200*128*256 = 19,660,800; scores and context 2 * 2*200*200*128 =
     // 20,480,000; output 200*256*128 = 6,553,600; feed-forward 2 * 200*128*64 = 3,276,800;
     // head 128*20 + 20*3 = 2,620. Total 49,973,820 MACs.
-    assertFlops(results, "transformer-encoder/tedify__transformer_saved_model", 2.0 * 49_973_820L);
-  }
-
-  private static void assertFlops(
-      Map<String, Optional<Workload>> results, String path, double flops) {
-    if (!results.containsKey(path)) {
-      return; // the corpus changed: nothing to compare
-    }
-    Workload w = results.get(path).orElseThrow();
-    assertThat(w.costUnknownOps()).as(path).isEmpty();
-    assertThat(w.phases()).extracting(p -> p.flops()).as(path).isEqualTo(List.of(flops));
+    SharedCorpus.assertFlops(
+        results, "transformer-encoder/tedify__transformer_saved_model", 2.0 * 49_973_820L);
   }
 }
