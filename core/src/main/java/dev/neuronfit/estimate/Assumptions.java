@@ -1,6 +1,8 @@
 package dev.neuronfit.estimate;
 
 import dev.neuronfit.model.DType;
+import dev.neuronfit.model.ValueInfo;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -36,5 +38,31 @@ final class Assumptions {
   /** An {@link OptionalInt} as the {@code Optional<Integer>} a {@link Workload} holds. */
   static Optional<Integer> boxed(OptionalInt v) {
     return v.isPresent() ? Optional.of(v.getAsInt()) : Optional.empty();
+  }
+
+  /**
+   * Each unknown input dimension that was given a size, as {@code axis 1 of tokens = 128}; with
+   * {@code sayUnbound}, also those left unknown, as {@code axis 1 of x left unknown}.
+   */
+  static List<String> bindings(
+      List<ValueInfo> inputs, InputBinding.Bound bound, boolean sayUnbound) {
+    List<String> out = new ArrayList<>();
+    for (ValueInfo in : inputs) {
+      TensorValue v = bound.values().get(in.name());
+      if (v == null || !v.rankKnown() || v.rank() != in.shape().size()) {
+        continue;
+      }
+      for (int i = 0; i < v.rank(); i++) {
+        if (in.shape().get(i).isKnown()) {
+          continue;
+        }
+        if (v.dim(i) >= 0) {
+          out.add("axis " + i + " of " + in.name() + " = " + v.dim(i));
+        } else if (sayUnbound) {
+          out.add("axis " + i + " of " + in.name() + " left unknown");
+        }
+      }
+    }
+    return out;
   }
 }

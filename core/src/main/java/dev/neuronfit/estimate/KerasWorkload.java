@@ -4,6 +4,7 @@ import dev.neuronfit.model.DType;
 import dev.neuronfit.model.Graph;
 import dev.neuronfit.model.ModelFormat;
 import dev.neuronfit.model.ModelProfile;
+import dev.neuronfit.model.Quantities;
 import dev.neuronfit.model.TensorInfo;
 import dev.neuronfit.model.ValueInfo;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ public final class KerasWorkload {
     long inputBytes = 0;
     for (ValueInfo in : declared) {
       inputBytes =
-          saturatedSum(
+          Quantities.saturatedSum(
               inputBytes,
               Math.max(0, GraphWorkload.bytes(bound.values().get(in.name()), in, dtype)));
     }
@@ -76,9 +77,9 @@ public final class KerasWorkload {
       if (b < 0) {
         unsized.add(out.name());
       }
-      outputBytes = saturatedSum(outputBytes, Math.max(0, b));
+      outputBytes = Quantities.saturatedSum(outputBytes, Math.max(0, b));
     }
-    long moved = saturatedSum(weightBytes, inputBytes, outputBytes);
+    long moved = Quantities.saturatedSum(weightBytes, inputBytes, outputBytes);
     if (moved <= 0) {
       return Optional.empty();
     }
@@ -93,7 +94,7 @@ public final class KerasWorkload {
             List.of(p),
             r.costUnknown(),
             weightBytes,
-            saturatedSum(inputBytes, outputBytes),
+            Quantities.saturatedSum(inputBytes, outputBytes),
             0,
             "shape propagation through the Keras model config ("
                 + r.layers()
@@ -128,7 +129,7 @@ public final class KerasWorkload {
         long bytes = 0;
         for (TensorInfo t : profile.tensors()) {
           bytes =
-              saturatedSum(
+              Quantities.saturatedSum(
                   bytes,
                   GraphWorkload.floating(t.dtype()) ? dtype.bytesFor(t.elements()) : t.bytes());
         }
@@ -142,36 +143,6 @@ public final class KerasWorkload {
     }
   }
 
-  private static long saturatedSum(long... parts) {
-    long s = 0;
-    for (long x : parts) {
-      s = s > Long.MAX_VALUE - x ? Long.MAX_VALUE : s + x;
-    }
-    return s;
-  }
-
-  /** Each unknown input dimension that was given a size, as {@code axis 1 of tokens = 128}. */
-  private static List<String> bindings(List<ValueInfo> inputs, InputBinding.Bound bound) {
-    List<String> out = new ArrayList<>();
-    for (ValueInfo in : inputs) {
-      TensorValue v = bound.values().get(in.name());
-      if (v == null || !v.rankKnown() || v.rank() != in.shape().size()) {
-        continue;
-      }
-      for (int i = 0; i < v.rank(); i++) {
-        if (!in.shape().get(i).isKnown()) {
-          out.add(
-              "axis "
-                  + i
-                  + " of "
-                  + in.name()
-                  + (v.dim(i) >= 0 ? " = " + v.dim(i) : " left unknown"));
-        }
-      }
-    }
-    return out;
-  }
-
   private static List<String> assumptions(
       ModelProfile profile,
       List<ValueInfo> declared,
@@ -182,7 +153,7 @@ public final class KerasWorkload {
       DType dtype,
       WorkloadOptions opts) {
     List<String> a = new ArrayList<>();
-    List<String> bindings = bindings(declared, bound);
+    List<String> bindings = Assumptions.bindings(declared, bound, true);
     if (!bindings.isEmpty()) {
       a.add(
           "unknown (None) input dimensions bound by position: "

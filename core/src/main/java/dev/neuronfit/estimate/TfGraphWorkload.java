@@ -6,6 +6,7 @@ import dev.neuronfit.model.Graph;
 import dev.neuronfit.model.ModelFormat;
 import dev.neuronfit.model.ModelProfile;
 import dev.neuronfit.model.OpNode;
+import dev.neuronfit.model.Quantities;
 import dev.neuronfit.model.TensorInfo;
 import dev.neuronfit.model.TfFunctions;
 import dev.neuronfit.model.ValueInfo;
@@ -79,7 +80,7 @@ public final class TfGraphWorkload {
       }
       outputBytes += Math.max(0, b);
     }
-    long moved = saturatedSum(weightBytes, inputBytes, outputBytes);
+    long moved = Quantities.saturatedSum(weightBytes, inputBytes, outputBytes);
     if (moved <= 0) {
       return Optional.empty();
     }
@@ -99,7 +100,7 @@ public final class TfGraphWorkload {
             List.of(p),
             r.costUnknown(),
             weightBytes,
-            saturatedSum(inputBytes, outputBytes),
+            Quantities.saturatedSum(inputBytes, outputBytes),
             0,
             "shape propagation through the TensorFlow graph ("
                 + path.size()
@@ -107,14 +108,6 @@ public final class TfGraphWorkload {
                 + (r.calls() > 0 ? ", " + r.calls() + " function calls" : "")
                 + ")",
             a));
-  }
-
-  private static long saturatedSum(long... parts) {
-    long s = 0;
-    for (long x : parts) {
-      s = s > Long.MAX_VALUE - x ? Long.MAX_VALUE : s + x;
-    }
-    return s;
   }
 
   /**
@@ -143,26 +136,9 @@ public final class TfGraphWorkload {
       } catch (ArithmeticException e) {
         b = Long.MAX_VALUE;
       }
-      bytes = saturatedSum(bytes, b);
+      bytes = Quantities.saturatedSum(bytes, b);
     }
     return bytes;
-  }
-
-  /** Each unknown input dimension that was given a size, as {@code axis 0 of x = 1}. */
-  private static List<String> bindings(List<ValueInfo> inputs, InputBinding.Bound bound) {
-    List<String> out = new ArrayList<>();
-    for (ValueInfo in : inputs) {
-      TensorValue v = bound.values().get(in.name());
-      if (v == null || !v.rankKnown() || v.rank() != in.shape().size()) {
-        continue;
-      }
-      for (int i = 0; i < v.rank(); i++) {
-        if (!in.shape().get(i).isKnown() && v.dim(i) >= 0) {
-          out.add("axis " + i + " of " + in.name() + " = " + v.dim(i));
-        }
-      }
-    }
-    return out;
   }
 
   private static List<String> assumptions(
@@ -174,7 +150,7 @@ public final class TfGraphWorkload {
       DType dtype,
       WorkloadOptions opts) {
     List<String> a = new ArrayList<>();
-    List<String> bindings = bindings(graph.inputs(), bound);
+    List<String> bindings = Assumptions.bindings(graph.inputs(), bound, false);
     if (!bindings.isEmpty()) {
       a.add(
           "unknown input dimensions bound by position: "

@@ -48,4 +48,13 @@ public final class Quantities {
   public static String grouped(long n) {
     return String.format(Locale.ROOT, "%,d", n);
   }
+
+  /** The sum of counts that are not negative (bytes, parameters), stopping at Long.MAX_VALUE. */
+  public static long saturatedSum(long... parts) {
+    long s = 0;
+    for (long x : parts) {
+      s = s > Long.MAX_VALUE - x ? Long.MAX_VALUE : s + x;
+    }
+    return s;
+  }
 }

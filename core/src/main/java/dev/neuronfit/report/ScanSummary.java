@@ -3,6 +3,7 @@ package dev.neuronfit.report;
 import dev.neuronfit.kb.Fit;
 import dev.neuronfit.model.Family;
 import dev.neuronfit.model.ModelFormat;
+import dev.neuronfit.model.Quantities;
 import dev.neuronfit.rules.Severity;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -95,10 +96,10 @@ public record ScanSummary(
         }
         worst[c.topFinding().map(f -> f.severity().ordinal() + 1).orElse(0)]++;
         if (c.parameters().isPresent()) {
-          parameters = saturatedAdd(parameters, c.parameters().getAsLong());
+          parameters = Quantities.saturatedSum(parameters, c.parameters().getAsLong());
         }
         if (c.weightBytes().isPresent()) {
-          weightBytes = saturatedAdd(weightBytes, c.weightBytes().getAsLong());
+          weightBytes = Quantities.saturatedSum(weightBytes, c.weightBytes().getAsLong());
         }
         someEstimated |= c.estimated() && c.parameters().isPresent();
       } else {
@@ -129,11 +130,6 @@ public record ScanSummary(
           parameters,
           weightBytes,
           someEstimated);
-    }
-
-    private static long saturatedAdd(long a, long b) {
-      long s = a + b;
-      return ((a ^ s) & (b ^ s)) < 0 ? Long.MAX_VALUE : s;
     }
   }
 }
