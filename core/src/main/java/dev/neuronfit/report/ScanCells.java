@@ -4,10 +4,14 @@ import dev.neuronfit.kb.Fit;
 import dev.neuronfit.model.Quantities;
 import dev.neuronfit.rules.Finding;
 import dev.neuronfit.verdict.SupportEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.BiFunction;
 import java.util.function.LongFunction;
 
-/** The cells of a scan row as words, shared by the text and Markdown tables. */
+/** The cells of a scan row as words, shared by the scan renderers. */
 final class ScanCells {
   private ScanCells() {}
 
@@ -94,5 +98,17 @@ final class ScanCells {
   static String reason(ScanRow.Unreadable row) {
     String prefix = row.path() + ": ";
     return row.error().startsWith(prefix) ? row.error().substring(prefix.length()) : row.error();
+  }
+
+  /** One part per non-zero count, in the map's order, as {@code part} writes it. */
+  static <K> List<String> nonZero(Map<K, Integer> counts, BiFunction<K, Integer, String> part) {
+    List<String> parts = new ArrayList<>();
+    counts.forEach(
+        (k, n) -> {
+          if (n > 0) {
+            parts.add(part.apply(k, n));
+          }
+        });
+    return parts;
   }
 }

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -216,13 +215,7 @@ public final class ScanHtmlRenderer implements ScanRenderer {
 
   private static <K> void counts(
       StringBuilder sb, String label, Map<K, Integer> counts, Function<K, String> html) {
-    List<String> parts = new ArrayList<>();
-    counts.forEach(
-        (k, n) -> {
-          if (n > 0) {
-            parts.add(html.apply(k) + " " + n);
-          }
-        });
+    List<String> parts = ScanCells.nonZero(counts, (k, n) -> html.apply(k) + " " + n);
     if (!parts.isEmpty()) {
       sb.append("<tr><td class=\"group\">")
           .append(escape(label))

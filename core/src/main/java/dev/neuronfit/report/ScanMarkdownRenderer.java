@@ -135,13 +135,7 @@ public final class ScanMarkdownRenderer implements ScanRenderer {
 
   private static <K> void counts(
       StringBuilder sb, String label, Map<K, Integer> counts, Function<K, String> words) {
-    List<String> parts = new ArrayList<>();
-    counts.forEach(
-        (k, n) -> {
-          if (n > 0) {
-            parts.add(words.apply(k) + " " + n);
-          }
-        });
+    List<String> parts = ScanCells.nonZero(counts, (k, n) -> words.apply(k) + " " + n);
     if (!parts.isEmpty()) {
       sb.append("- ").append(label).append(": ").append(String.join(", ", parts)).append('\n');
     }

@@ -301,13 +301,8 @@ public final class ScanTextRenderer implements ScanRenderer {
       Function<K, String> words,
       Function<K, Style.Span> span,
       String suffix) {
-    List<String> parts = new ArrayList<>();
-    counts.forEach(
-        (k, n) -> {
-          if (n > 0) {
-            parts.add(n + " " + style.apply(span.apply(k), words.apply(k)));
-          }
-        });
+    List<String> parts =
+        ScanCells.nonZero(counts, (k, n) -> n + " " + style.apply(span.apply(k), words.apply(k)));
     if (!parts.isEmpty()) {
       sb.append(pad(label, 10)).append(String.join(" · ", parts)).append(suffix).append('\n');
     }
