@@ -11,7 +11,7 @@ import java.util.Optional;
  * Sequence-to-sequence models are not supported on inf1 out of the box; they can run when the
  * encoder and the decoder are wrapped and traced separately, as the Neuron MarianMT tutorial does.
  */
-public final class Seq2SeqWrappingOnInf1 implements Rule {
+public final class Seq2seqWrappingOnInf1 implements Rule {
   static final RuleInfo INFO =
       new RuleInfo(
           "seq2seq-wrapping-on-inf1",

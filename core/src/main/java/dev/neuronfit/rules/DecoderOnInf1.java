@@ -11,7 +11,7 @@ import java.util.Optional;
  * memory-bound, so the guideline expects good results only with a short maximum decoder length such
  * as 128. Compares the model's own position limit and configured generation length with that.
  */
-public final class TokenByTokenDecodingOnInf1 implements Rule {
+public final class DecoderOnInf1 implements Rule {
   static final int GUIDELINE_LENGTH = 128;
 
   static final RuleInfo INFO =

@@ -11,7 +11,7 @@ import java.util.Optional;
  * Weights over the 2 GB protobuf limit of torch-neuron and tensorflow-neuron (TF 1.x) on inf1. The
  * limit and the workarounds come from the edition's known issue {@code large-models-2gb}.
  */
-public final class WeightsOverProtobufLimit implements Rule {
+public final class WeightsOver2gb implements Rule {
   static final RuleInfo INFO =
       new RuleInfo(
           "weights-over-2gb",

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class WeightsOverProtobufLimitTest {
+class WeightsOver2gbTest {
   private static final long LIMIT = 2_147_483_648L;
-  private final Rule rule = new WeightsOverProtobufLimit();
+  private final Rule rule = new WeightsOver2gb();
 
   @Test
   void firesWhenWeightsExceedTheLimitOnInf1() {

@@ -11,7 +11,7 @@ import java.util.Optional;
  * Detectron2 state dicts are recognised by their module names ({@code backbone.bottom_up.}, {@code
  * proposal_generator.}, {@code backbone.fpn_lateral}), which torchvision does not use.
  */
-public final class Detectron2NotTraceable implements Rule {
+public final class RcnnDetectron2NotTraceable implements Rule {
   static final RuleInfo INFO =
       new RuleInfo(
           "rcnn-detectron2-not-traceable",

@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
  * best. Reports the RoiAlign nodes of a graph model, the RoI heads found and, when the config
  * states it, the detections per image. Fires for R-CNNs and for any graph with RoiAlign nodes.
  */
-public final class RoiAlignOnCpuOnInf1 implements Rule {
+public final class RcnnRoiAlignCpu implements Rule {
   static final int GUIDELINE_BOXES = 100;
 
   static final RuleInfo INFO =
