@@ -3,14 +3,18 @@ package dev.neuronfit.kb;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** What a package column covers, where an edition splits columns by it. */
-public enum Workload {
+/**
+ * What a package column or an instance is for: training or inference. Editions that split a
+ * package's column by it name it in the data as {@code workload}. (Not the work one inference
+ * takes, which is {@link dev.neuronfit.estimate.Workload}.)
+ */
+public enum UseCase {
   TRAINING("training"),
   INFERENCE("inference");
 
   private final String id;
 
-  Workload(String id) {
+  UseCase(String id) {
     this.id = id;
   }
 
@@ -18,7 +22,7 @@ public enum Workload {
     return id;
   }
 
-  public static Optional<Workload> fromId(String id) {
+  public static Optional<UseCase> fromId(String id) {
     return Arrays.stream(values()).filter(w -> w.id.equals(id)).findFirst();
   }
 }
