@@ -1,6 +1,5 @@
 package dev.neuronfit.rules;
 
-import dev.neuronfit.kb.Section;
 import dev.neuronfit.model.Family;
 import dev.neuronfit.model.TensorInfo;
 import java.util.List;
@@ -11,24 +10,22 @@ import java.util.Optional;
  * Detectron2 state dicts are recognised by their module names ({@code backbone.bottom_up.}, {@code
  * proposal_generator.}, {@code backbone.fpn_lateral}), which torchvision does not use.
  */
-public final class RcnnDetectron2NotTraceable implements Rule {
-  static final RuleInfo INFO =
-      new RuleInfo(
-          "rcnn-detectron2-not-traceable",
-          "Detectron2 R-CNNs are not jit-traceable by default, which torch-neuron requires",
-          Severity.WARNING,
-          List.of("inf1"),
-          List.of("torch-neuron"),
-          List.of(Family.R_CNN),
-          "Region-based CNN (R-CNN) models › Inferentia [rcnn_limitations_inf1]",
-          "0.1.0");
-
+public final class RcnnDetectron2NotTraceable extends Rule {
   private static final List<String> DETECTRON2_MARKERS =
       List.of("backbone.bottom_up.", "proposal_generator.", "backbone.fpn_lateral");
 
-  @Override
-  public RuleInfo info() {
-    return INFO;
+  public RcnnDetectron2NotTraceable() {
+    super(
+        new RuleInfo(
+            "rcnn-detectron2-not-traceable",
+            "Detectron2 R-CNNs are not jit-traceable by default, which torch-neuron requires",
+            Severity.WARNING,
+            List.of("inf1"),
+            List.of("torch-neuron"),
+            List.of(Family.R_CNN),
+            List.of(GuidelineSections.RCNN_INF1),
+            List.of(),
+            "0.1.0"));
   }
 
   @Override
@@ -45,17 +42,15 @@ public final class RcnnDetectron2NotTraceable implements Rule {
       return List.of();
     }
     return List.of(
-        new Finding(
-            INFO.id(),
-            Severity.WARNING,
-            Optional.of("inf1"),
-            "This looks like a Detectron2 R-CNN, which torch.jit.trace cannot trace as it is; torch-neuron needs a traced model.",
-            "Detectron2 module names, e.g. " + marker.get(),
-            "Torch models must be traceable with torch.jit.trace to compile for Inferentia, and most Detectron2-based R-CNNs are not traceable by default.",
-            "Follow the Neuron R-CNN application note: trace and compile the backbone and RPN head as one subgraph at a fixed input size, and keep the RoI heads on the CPU.",
-            ctx.cite(
-                new Section(
-                    "Region-based CNN (R-CNN) models › Inferentia",
-                    Optional.of("rcnn_limitations_inf1")))));
+        finding(ctx)
+            .target("inf1")
+            .message(
+                "This looks like a Detectron2 R-CNN, which torch.jit.trace cannot trace as it is; torch-neuron needs a traced model.")
+            .observed("Detectron2 module names, e.g. " + marker.get())
+            .guideline(
+                "Torch models must be traceable with torch.jit.trace to compile for Inferentia, and most Detectron2-based R-CNNs are not traceable by default.")
+            .advice(
+                "Follow the Neuron R-CNN application note: trace and compile the backbone and RPN head as one subgraph at a fixed input size, and keep the RoI heads on the CPU.")
+            .build());
   }
 }
