@@ -26,7 +26,7 @@ public final class Classifier {
   }
 
   public Classification classify(ModelProfile profile) {
-    Verdict v = new Verdict();
+    FamilyTally v = new FamilyTally();
     profile.hf().ifPresent(meta -> new HfConfigClassifier(catalogue.get()).classify(meta, v));
     switch (profile.format()) {
       case TORCHSCRIPT, PYTORCH_CHECKPOINT -> TorchClassifier.classify(profile, v);

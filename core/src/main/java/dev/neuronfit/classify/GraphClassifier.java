@@ -43,11 +43,11 @@ final class GraphClassifier {
     this.transformer = new TransformerFamily(g, att, seq, conv, text);
   }
 
-  static void classify(ModelProfile profile, Graph graph, Verdict v) {
+  static void classify(ModelProfile profile, Graph graph, FamilyTally v) {
     new GraphClassifier(new GraphIndex(profile, graph)).decide(v);
   }
 
-  private void decide(Verdict v) {
+  private void decide(FamilyTally v) {
     List<FamilyCall> order = new ArrayList<>();
     rcnn().ifPresent(order::add);
     diffusion().ifPresent(order::add);

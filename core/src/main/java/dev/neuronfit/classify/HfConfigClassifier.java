@@ -27,7 +27,7 @@ final class HfConfigClassifier {
   }
 
   /** Fills {@code v}; leaves it undecided when the configuration says too little. */
-  void classify(HfMetadata hf, Verdict v) {
+  void classify(HfMetadata hf, FamilyTally v) {
     if (hf.pipelineClass().isPresent()) {
       classifyPipeline(hf, v);
       return;
@@ -35,7 +35,7 @@ final class HfConfigClassifier {
     hf.config().ifPresent(c -> classifyConfig(c, v));
   }
 
-  private void classifyPipeline(HfMetadata hf, Verdict v) {
+  private void classifyPipeline(HfMetadata hf, FamilyTally v) {
     String pipeline = hf.pipelineClass().get();
     String src = "model_index.json";
     Optional<Entry> e = catalogue.find(Kind.DIFFUSERS_PIPELINE, pipeline);
@@ -83,7 +83,7 @@ final class HfConfigClassifier {
     }
   }
 
-  private void classifyConfig(HfConfig c, Verdict v) {
+  private void classifyConfig(HfConfig c, FamilyTally v) {
     Optional<String> diffusersClass = c.string("_class_name");
     if (diffusersClass.isPresent()) {
       Optional<Entry> e = catalogue.find(Kind.DIFFUSERS_MODEL, diffusersClass.get());
@@ -191,7 +191,7 @@ final class HfConfigClassifier {
    * timm writes {@code architecture} (e.g. {@code resnet50}) and {@code pretrained_cfg} instead of
    * a model_type.
    */
-  private void classifyTimm(HfConfig c, String architecture, Verdict v) {
+  private void classifyTimm(HfConfig c, String architecture, FamilyTally v) {
     Optional<Entry> e = catalogue.findTimm(architecture);
     if (e.isEmpty()) {
       v.evidence(
@@ -213,7 +213,7 @@ final class HfConfigClassifier {
   }
 
   /** Evidence from nested configs of composite models (encoder/decoder, text/vision towers). */
-  private void nested(HfConfig c, Verdict v) {
+  private void nested(HfConfig c, FamilyTally v) {
     for (String key :
         List.of("encoder", "decoder", "text_config", "vision_config", "audio_config")) {
       Optional<HfConfig> child = c.child(key);
@@ -233,7 +233,7 @@ final class HfConfigClassifier {
     }
   }
 
-  private static void adopt(Entry e, Verdict v, double confidence) {
+  private static void adopt(Entry e, FamilyTally v, double confidence) {
     v.decide(e.family(), e.exact() ? confidence : Math.min(confidence, Confidence.CLOSEST));
     if (!e.exact()) {
       v.evidence(

@@ -95,7 +95,7 @@ final class KerasClassifier {
   }
 
   /** Fills {@code v} from what the model's reader recorded; leaves it undecided when unsure. */
-  static void classify(ModelProfile profile, Verdict v) {
+  static void classify(ModelProfile profile, FamilyTally v) {
     if (profile.graph().isEmpty()) {
       return;
     }
@@ -106,7 +106,7 @@ final class KerasClassifier {
     return layers.stream().filter(p).toList();
   }
 
-  private void decide(Verdict v) {
+  private void decide(FamilyTally v) {
     List<OpNode> rec = where(n -> RECURRENT.contains(n.opType()));
     List<OpNode> conv = where(n -> CONV.matcher(n.opType()).matches());
     List<OpNode> att = where(n -> ATTENTION.contains(n.opType()));
@@ -360,7 +360,7 @@ final class KerasClassifier {
     return conv.size() > attention;
   }
 
-  private void unknown(Verdict v, List<OpNode> att, List<OpNode> conv, List<OpNode> rec) {
+  private void unknown(FamilyTally v, List<OpNode> att, List<OpNode> conv, List<OpNode> rec) {
     Map<String, Integer> counts = new LinkedHashMap<>();
     layers.forEach(n -> counts.merge(n.opType(), 1, Integer::sum));
     String top =

@@ -13,7 +13,7 @@ import java.util.Optional;
 final class StructuralHints {
   private StructuralHints() {}
 
-  static void apply(HfConfig c, Verdict v) {
+  static void apply(HfConfig c, FamilyTally v) {
     String f = c.file();
     if (c.bool("is_encoder_decoder").orElse(false)) {
       v.evidence(

@@ -89,7 +89,7 @@ final class TensorNameClassifier {
       Signal.regex("encoder.layer.N.attention", "encoder\\.layer\\.\\d+\\.attention\\.");
   private static final Signal WORD_EMBEDDINGS = Signal.contains("word_embeddings");
 
-  static void classify(List<TensorInfo> tensors, Verdict v) {
+  static void classify(List<TensorInfo> tensors, FamilyTally v) {
     if (tensors.isEmpty()) {
       return;
     }
@@ -214,7 +214,7 @@ final class TensorNameClassifier {
   }
 
   /** For R-CNNs, the depth of a torchvision-style ResNet backbone. */
-  private static void backbone(List<TensorInfo> tensors, String src, Verdict v) {
+  private static void backbone(List<TensorInfo> tensors, String src, FamilyTally v) {
     ResNetBackbone.of(tensors)
         .ifPresent(
             b ->
@@ -241,7 +241,7 @@ final class TensorNameClassifier {
     return new Hits(count, examples, s.label());
   }
 
-  private static void note(Verdict v, String src, Hits h, String meaning) {
+  private static void note(FamilyTally v, String src, Hits h, String meaning) {
     String value =
         h.count
             + " tensor"

@@ -22,7 +22,7 @@ final class TfClassifier {
   private TfClassifier() {}
 
   /** Fills {@code v} from the model's graph; leaves it undecided when the graph says nothing. */
-  static void classify(ModelProfile profile, Verdict v) {
+  static void classify(ModelProfile profile, FamilyTally v) {
     Optional<Graph> graph = profile.graph();
     if (graph.isEmpty()) {
       return;
@@ -30,7 +30,7 @@ final class TfClassifier {
     TfInferenceGraph.Result t = TfInferenceGraph.of(profile, graph.get());
     GraphIndex g = new GraphIndex(t.profile(), t.graph());
     GraphEvidence text = new GraphEvidence(g);
-    Verdict fromGraph = new Verdict();
+    FamilyTally fromGraph = new FamilyTally();
     GraphClassifier.classify(t.profile(), t.graph(), fromGraph);
     Classification c = fromGraph.toClassification();
     TfRecurrence rec = TfRecurrence.find(g, AttentionSignals.find(g));

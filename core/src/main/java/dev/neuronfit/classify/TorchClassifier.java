@@ -30,11 +30,11 @@ final class TorchClassifier {
   private TorchClassifier() {}
 
   /** Fills {@code v} from what the model's reader recorded; leaves it undecided when unsure. */
-  static void classify(ModelProfile profile, Verdict v) {
+  static void classify(ModelProfile profile, FamilyTally v) {
     classify(profile, v, TorchClassNames.shipped());
   }
 
-  static void classify(ModelProfile profile, Verdict v, TorchClassNames names) {
+  static void classify(ModelProfile profile, FamilyTally v, TorchClassNames names) {
     if (profile.format() == ModelFormat.TORCHSCRIPT && profile.graph().isPresent()) {
       script(profile, profile.graph().get(), v, names);
     } else if (profile.format() == ModelFormat.PYTORCH_CHECKPOINT) {
@@ -42,7 +42,7 @@ final class TorchClassifier {
     }
   }
 
-  private static void checkpoint(ModelProfile profile, Verdict v, TorchClassNames names) {
+  private static void checkpoint(ModelProfile profile, FamilyTally v, TorchClassNames names) {
     List<String> classes = new ArrayList<>();
     for (Hazard h : profile.hazards()) {
       if (h.kind().equals("pickle-import")) {
@@ -57,7 +57,7 @@ final class TorchClassifier {
       v.evidence(src, "tensors", "none", "the pickle declares no tensors and no module classes");
       return;
     }
-    Verdict byNames = new Verdict();
+    FamilyTally byNames = new FamilyTally();
     TensorNameClassifier.classify(profile.tensors(), byNames);
     if (byNames.decided()) {
       TensorNameClassifier.classify(profile.tensors(), v);
@@ -67,7 +67,7 @@ final class TorchClassifier {
     }
   }
 
-  private static void script(ModelProfile profile, Graph g, Verdict v, TorchClassNames names) {
+  private static void script(ModelProfile profile, Graph g, FamilyTally v, TorchClassNames names) {
     String root = g.metadata().getOrDefault("torchscript.root", "");
     List<String> classes = new ArrayList<>();
     if (!root.isEmpty()) {
@@ -85,7 +85,7 @@ final class TorchClassifier {
     // detector) only when the operators do not
     if (byLibraryClass(
         classes.isEmpty() ? List.of() : classes.subList(0, 1), "data.pkl", v, names)) {
-      Family byOps = byOperators(s, src, new Verdict());
+      Family byOps = byOperators(s, src, new FamilyTally());
       if (byOps != Family.UNKNOWN && byOps != v.family()) {
         v.also(byOps, "the operators point to " + byOps.id());
       }
@@ -116,7 +116,7 @@ final class TorchClassifier {
 
   /** The first class (in the order given) from a known library decides. */
   private static boolean byLibraryClass(
-      List<String> classes, String src, Verdict v, TorchClassNames names) {
+      List<String> classes, String src, FamilyTally v, TorchClassNames names) {
     for (String c : classes) {
       Optional<Match> m = names.library(c);
       if (m.isPresent() && m.get().family() != Family.UNKNOWN) {
@@ -131,7 +131,7 @@ final class TorchClassifier {
     return false;
   }
 
-  private static void byWord(String cls, String src, Verdict v) {
+  private static void byWord(String cls, String src, FamilyTally v) {
     TorchClassNames.word(cls)
         .ifPresent(
             m -> {
@@ -141,7 +141,7 @@ final class TorchClassifier {
   }
 
   /** Decides from the operators, as for ONNX graphs; returns the family (UNKNOWN if none). */
-  static Family byOperators(TorchScriptSignals s, String src, Verdict v) {
+  static Family byOperators(TorchScriptSignals s, String src, FamilyTally v) {
     if (s.roi.any() && s.proposals.any()) {
       note(v, src, s.roi, "RoI pooling of proposed regions");
       note(v, src, s.proposals, "proposal selection (NMS or top-k)");
@@ -196,7 +196,7 @@ final class TorchClassifier {
     return Family.UNKNOWN;
   }
 
-  private static Family transformer(TorchScriptSignals s, String src, Verdict v) {
+  private static Family transformer(TorchScriptSignals s, String src, FamilyTally v) {
     note(v, src, s.attention, "attention (softmax between two products, or a fused attention op)");
     Family f;
     if (s.causal.any()) {
@@ -216,7 +216,7 @@ final class TorchClassifier {
     return f;
   }
 
-  private static void note(Verdict v, String src, Hits h, String meaning) {
+  private static void note(FamilyTally v, String src, Hits h, String meaning) {
     v.evidence(
         src,
         "operators",

@@ -7,13 +7,13 @@ import java.util.Optional;
  * A package column of a guideline table.
  *
  * @param pkg the package
- * @param workload training or inference where the edition splits columns, else empty
+ * @param useCase training or inference where the edition splits columns, else empty
  * @param header the column header as the guideline prints it
  */
-public record Column(NeuronPackage pkg, Optional<Workload> workload, String header) {
+public record Column(NeuronPackage pkg, Optional<UseCase> useCase, String header) {
   public Column {
     Objects.requireNonNull(pkg, "pkg");
-    Objects.requireNonNull(workload, "workload");
+    Objects.requireNonNull(useCase, "useCase");
     Objects.requireNonNull(header, "header");
   }
 }

@@ -145,9 +145,9 @@ public final class KnowledgeBase {
             text(s, "url"));
     List<Target> targets = new ArrayList<>();
     for (JsonNode t : e.get("targets")) {
-      Set<Workload> workloads = EnumSet.noneOf(Workload.class);
+      Set<UseCase> useCases = EnumSet.noneOf(UseCase.class);
       for (JsonNode w : t.get("workloads")) {
-        workloads.add(Workload.fromId(w.asText()).orElseThrow(() -> bad(id, "workload " + w)));
+        useCases.add(UseCase.fromId(w.asText()).orElseThrow(() -> bad(id, "workload " + w)));
       }
       targets.add(
           new Target(
@@ -155,7 +155,7 @@ public final class KnowledgeBase {
               text(t, "name"),
               text(t, "neuronCore"),
               text(t, "table"),
-              workloads));
+              useCases));
     }
     List<FitTable> tables = new ArrayList<>();
     for (JsonNode t : e.get("tables")) {
@@ -212,12 +212,12 @@ public final class KnowledgeBase {
       String pkgId = text(c, "package");
       NeuronPackage pkg = neuronPackage(pkgId).orElseThrow(() -> bad(edition, "package " + pkgId));
       JsonNode w = c.get("workload");
-      Optional<Workload> workload =
+      Optional<UseCase> useCase =
           w == null || w.isNull()
               ? Optional.empty()
               : Optional.of(
-                  Workload.fromId(w.asText()).orElseThrow(() -> bad(edition, "workload " + w)));
-      columns.add(new Column(pkg, workload, text(c, "header")));
+                  UseCase.fromId(w.asText()).orElseThrow(() -> bad(edition, "workload " + w)));
+      columns.add(new Column(pkg, useCase, text(c, "header")));
     }
     List<FitRow> rows = new ArrayList<>();
     for (JsonNode r : t.get("rows")) {

@@ -10,16 +10,16 @@ import java.util.Set;
  * @param name e.g. {@code AWS Inferentia}
  * @param neuronCore {@code v1} or {@code v2}
  * @param tableId the table of the edition that rates it
- * @param workloads the workloads the instance is for; package columns of other workloads do not
+ * @param useCases the use cases the instance is for; package columns of other use cases do not
  *     apply to it (Inferentia2 shares the NeuronCore-v2 table but only serves inference)
  */
 public record Target(
-    String id, String name, String neuronCore, String tableId, Set<Workload> workloads) {
+    String id, String name, String neuronCore, String tableId, Set<UseCase> useCases) {
   public Target {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(neuronCore, "neuronCore");
     Objects.requireNonNull(tableId, "tableId");
-    workloads = Set.copyOf(workloads);
+    useCases = Set.copyOf(useCases);
   }
 }

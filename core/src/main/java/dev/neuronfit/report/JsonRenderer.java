@@ -93,12 +93,12 @@ public final class JsonRenderer {
               g.writeArrayFieldStart("support");
               for (int i = 0; i < table.columns().size(); i++) {
                 Column col = table.columns().get(i);
-                if (col.workload().isPresent() && !t.workloads().contains(col.workload().get())) {
+                if (col.useCase().isPresent() && !t.useCases().contains(col.useCase().get())) {
                   continue;
                 }
                 g.writeStartObject();
                 g.writeStringField("package", col.pkg().id());
-                writeOptional(g, "workload", col.workload().map(w -> w.id()));
+                writeOptional(g, "workload", col.useCase().map(w -> w.id()));
                 g.writeStringField("status", row.support().get(i).id());
                 g.writeStringField("statusLabel", row.support().get(i).label());
                 g.writeStringField("header", col.header());
@@ -363,7 +363,7 @@ public final class JsonRenderer {
     for (SupportEntry s : v.support()) {
       g.writeStartObject();
       g.writeStringField("package", s.column().pkg().id());
-      writeOptional(g, "workload", s.column().workload().map(x -> x.id()));
+      writeOptional(g, "workload", s.column().useCase().map(x -> x.id()));
       g.writeStringField("status", s.status().id());
       g.writeEndObject();
     }

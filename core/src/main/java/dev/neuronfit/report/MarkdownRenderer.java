@@ -248,7 +248,7 @@ public final class MarkdownRenderer {
       List<Integer> cols = new ArrayList<>();
       for (int i = 0; i < table.columns().size(); i++) {
         Column c = table.columns().get(i);
-        if (c.workload().isEmpty() || t.workloads().contains(c.workload().get())) {
+        if (c.useCase().isEmpty() || t.useCases().contains(c.useCase().get())) {
           cols.add(i);
           head.add(c.header().replace("``", "`"));
         }

@@ -295,7 +295,7 @@ public final class TextRenderer {
       List<Integer> cols = new ArrayList<>();
       for (int i = 0; i < table.columns().size(); i++) {
         Column c = table.columns().get(i);
-        if (c.workload().isEmpty() || t.workloads().contains(c.workload().get())) {
+        if (c.useCase().isEmpty() || t.useCases().contains(c.useCase().get())) {
           cols.add(i);
         }
       }
@@ -339,7 +339,7 @@ public final class TextRenderer {
 
   /** e.g. {@code torch-neuronx (inference)} or {@code torch-neuron}. */
   static String packageLabel(Column c) {
-    return c.pkg().id() + c.workload().map(w -> " " + w.id()).orElse("");
+    return c.pkg().id() + c.useCase().map(w -> " " + w.id()).orElse("");
   }
 
   private static void para(StringBuilder sb, String indent, String text) {

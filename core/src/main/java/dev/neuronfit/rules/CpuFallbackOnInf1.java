@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * document places on the CPU, would run on the CPU rather than a NeuronCore-v1. Severity follows
  * the share of counted nodes: {@code warning} from {@link #WARNING_SHARE}, {@code info} below.
  */
-public final class CpuFallbackOnInf1 implements Rule {
+public final class CpuFallbackOnInf1 extends Rule {
   /** neuronfit's threshold, not the guideline's: from a tenth of the graph on, say it loudly. */
   static final double WARNING_SHARE = 0.10;
 
@@ -25,21 +25,18 @@ public final class CpuFallbackOnInf1 implements Rule {
       Set.of("Shape", "Size", "ConstantOfShape", "Expand", "Range", "NonZero");
   private static final Set<String> CONTROL_FLOW = Set.of("If", "Loop", "Scan");
 
-  static final RuleInfo INFO =
-      new RuleInfo(
-          "cpu-fallback-on-inf1",
-          "Operators that are not on the Neuron operator list for inf1 would run on the CPU",
-          Severity.WARNING,
-          List.of("inf1"),
-          List.of(),
-          List.of(),
-          "Neuron supported operator lists (release-notes/neuron-cc-ops) and the R-CNN section"
-              + " [rcnn_limitations_inf1]",
-          "0.1.0");
-
-  @Override
-  public RuleInfo info() {
-    return INFO;
+  public CpuFallbackOnInf1() {
+    super(
+        new RuleInfo(
+            "cpu-fallback-on-inf1",
+            "Operators that are not on the Neuron operator list for inf1 would run on the CPU",
+            Severity.WARNING,
+            List.of("inf1"),
+            List.of(),
+            List.of(),
+            List.of(GuidelineSections.RCNN_INF1),
+            List.of("Neuron supported operator lists (release-notes/neuron-cc-ops)"),
+            "0.1.0"));
   }
 
   @Override
@@ -67,34 +64,37 @@ public final class CpuFallbackOnInf1 implements Rule {
             .map(m -> " For a model exported from PyTorch, check the PyTorch model with " + m + ".")
             .orElse("");
     return List.of(
-        new Finding(
-            INFO.id(),
-            share >= WARNING_SHARE ? Severity.WARNING : Severity.INFO,
-            Optional.of("inf1"),
-            String.format(
-                Locale.ROOT,
-                "%d of %d counted nodes (%.1f%%) would run on the CPU on inf1: %s.",
-                c.cpuNodes(),
-                c.countedNodes(),
-                share * 100,
-                reason(c)),
-            ops
-                + (c.inCpuSubgraphs() > 0
-                    ? "; "
-                        + c.inCpuSubgraphs()
-                        + " more nodes inside If/Loop/Scan bodies on the CPU"
-                    : "")
-                + "; checked against the "
-                + c.list().label()
-                + ", "
-                + c.list().ops().size()
-                + " operators",
-            "Only the operators on the compiler's list run on a NeuronCore-v1; the framework"
-                + " integrations leave the rest of the graph to the CPU, and each switch between"
-                + " CPU and NeuronCore costs a transfer. Control flow and dynamic shapes are not"
-                + " compiled, and RoI Align always runs on the CPU on inf1.",
-            advice(c) + origin + " The list is " + c.list().status() + ".",
-            c.list().source() + " (as of " + c.list().asOf() + ")"));
+        finding(ctx)
+            .severity(share >= WARNING_SHARE ? Severity.WARNING : Severity.INFO)
+            .target("inf1")
+            .message(
+                String.format(
+                    Locale.ROOT,
+                    "%d of %d counted nodes (%.1f%%) would run on the CPU on inf1: %s.",
+                    c.cpuNodes(),
+                    c.countedNodes(),
+                    share * 100,
+                    reason(c)))
+            .observed(
+                ops
+                    + (c.inCpuSubgraphs() > 0
+                        ? "; "
+                            + c.inCpuSubgraphs()
+                            + " more nodes inside If/Loop/Scan bodies on the CPU"
+                        : "")
+                    + "; checked against the "
+                    + c.list().label()
+                    + ", "
+                    + c.list().ops().size()
+                    + " operators")
+            .guideline(
+                "Only the operators on the compiler's list run on a NeuronCore-v1; the framework"
+                    + " integrations leave the rest of the graph to the CPU, and each switch between"
+                    + " CPU and NeuronCore costs a transfer. Control flow and dynamic shapes are not"
+                    + " compiled, and RoI Align always runs on the CPU on inf1.")
+            .advice(advice(c) + origin + " The list is " + c.list().status() + ".")
+            .source(c.list().source() + " (as of " + c.list().asOf() + ")")
+            .build());
   }
 
   private static String advice(ListCoverage c) {

@@ -8,7 +8,6 @@ import dev.neuronfit.estimate.Workload;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * No instance size of a target holds the model: its weights plus the KV cache at the requested
@@ -16,28 +15,27 @@ import java.util.Optional;
  * the largest tensor-parallel degree the runtime supports. Reads the sizing the report shows (see
  * {@link dev.neuronfit.estimate.Roofline}), so the finding and the sizing table always agree.
  */
-public final class NoInstanceHoldsModel implements Rule {
-  static final RuleInfo INFO =
-      new RuleInfo(
-          "no-instance-holds-model",
-          "No instance size of the target holds the weights and KV cache",
-          Severity.ERROR,
-          List.of("inf1", "inf2", "trn1"),
-          List.of(),
-          List.of(),
-          "AWS Neuron documentation, Generative LLM inference with Neuron (memory footprint and"
-              + " tensor-parallel degrees); Neuron hardware pages (instance sizes);"
-              + " neuron-sdk-facts §4.2",
-          "0.2.0");
-
+public final class NoInstanceHoldsModel extends Rule {
   private static final String GUIDELINE =
       "The weights and the KV cache must fit in the device memory of the NeuronCores the model is"
           + " spread over, and the Neuron runtime spreads a model only over the tensor-parallel"
           + " degrees it supports (Inf2: 2, 4, 8, 12, 24; Trn1: 2, 8, 32).";
 
-  @Override
-  public RuleInfo info() {
-    return INFO;
+  public NoInstanceHoldsModel() {
+    super(
+        new RuleInfo(
+            "no-instance-holds-model",
+            "No instance size of the target holds the weights and KV cache",
+            Severity.ERROR,
+            List.of("inf1", "inf2", "trn1"),
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of(
+                "AWS Neuron documentation, Generative LLM inference with Neuron (memory footprint and"
+                    + " tensor-parallel degrees); Neuron hardware pages (instance sizes);"
+                    + " neuron-sdk-facts §4.2"),
+            "0.2.0"));
   }
 
   @Override
@@ -55,20 +53,19 @@ public final class NoInstanceHoldsModel implements Rule {
       String target = e.getKey();
       boolean cache = w.kvCacheBytes() > 0;
       out.add(
-          new Finding(
-              INFO.id(),
-              Severity.ERROR,
-              Optional.of(target),
-              "No "
-                  + target
-                  + " instance holds this model: it needs "
-                  + bytes(s.deviceMemoryBytesNeeded())
-                  + " of device memory"
-                  + (cache ? " for its weights and KV cache." : " for its weights."),
-              observed(w, s),
-              GUIDELINE,
-              advice(w, ctx.estimates()),
-              INFO.source()));
+          finding(ctx)
+              .target(target)
+              .message(
+                  "No "
+                      + target
+                      + " instance holds this model: it needs "
+                      + bytes(s.deviceMemoryBytesNeeded())
+                      + " of device memory"
+                      + (cache ? " for its weights and KV cache." : " for its weights."))
+              .observed(observed(w, s))
+              .guideline(GUIDELINE)
+              .advice(advice(w, ctx.estimates()))
+              .build());
     }
     return out;
   }

@@ -4,7 +4,6 @@ import dev.neuronfit.model.Hazard;
 import dev.neuronfit.model.ModelFormat;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * A pickle in the model names globals that {@code torch.load} would import and call. Reads the
@@ -14,26 +13,25 @@ import java.util.Optional;
  * archive, whose pickles {@code torch.jit.load} reads with its own unpickler that refuses foreign
  * globals, a code-running global is a warning: the file is suspect, but loading it does not run it.
  */
-public final class PickleRunsCode implements Rule {
-  static final RuleInfo INFO =
-      new RuleInfo(
-          "pickle-runs-code",
-          "Loading the file with torch.load would import and call code the file names",
-          Severity.ERROR,
-          List.of(),
-          List.of(),
-          List.of(),
-          "PyTorch documentation, torch.load (weights_only); Python documentation, pickle",
-          "0.2.0");
-
+public final class PickleRunsCode extends Rule {
   private static final String GUIDELINE =
       "torch.load unpickles with Python's pickle, which imports every global a pickle names and"
           + " calls it with arguments from the file; torch.load(..., weights_only=True) accepts only"
           + " tensors, storages and plain containers, and refuses the rest.";
 
-  @Override
-  public RuleInfo info() {
-    return INFO;
+  public PickleRunsCode() {
+    super(
+        new RuleInfo(
+            "pickle-runs-code",
+            "Loading the file with torch.load would import and call code the file names",
+            Severity.ERROR,
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of(
+                "PyTorch documentation, torch.load (weights_only); Python documentation, pickle"),
+            "0.2.0"));
   }
 
   @Override
@@ -44,7 +42,8 @@ public final class PickleRunsCode implements Rule {
     List<Finding> out = new ArrayList<>();
     if (!code.isEmpty()) {
       out.add(
-          finding(
+          hazards(
+              ctx,
               script ? Severity.WARNING : Severity.ERROR,
               script
                   ? "A pickle in this TorchScript archive names "
@@ -63,7 +62,8 @@ public final class PickleRunsCode implements Rule {
     }
     if (!imports.isEmpty()) {
       out.add(
-          finding(
+          hazards(
+              ctx,
               Severity.WARNING,
               "Loading this file with torch.load imports and builds "
                   + names(imports)
@@ -80,21 +80,20 @@ public final class PickleRunsCode implements Rule {
     return ctx.profile().hazards().stream().filter(h -> h.kind().equals(kind)).toList();
   }
 
-  private static Finding finding(Severity s, String message, List<Hazard> hs, String advice) {
+  private Finding hazards(
+      RuleContext ctx, Severity s, String message, List<Hazard> hs, String advice) {
     List<String> seen = new ArrayList<>();
     for (Hazard h : hs.subList(0, Math.min(3, hs.size()))) {
       seen.add(h.detail() + " (" + h.place() + ")");
     }
     String more = hs.size() > 3 ? "; and " + (hs.size() - 3) + " more" : "";
-    return new Finding(
-        INFO.id(),
-        s,
-        Optional.empty(),
-        message,
-        String.join("; ", seen) + more,
-        GUIDELINE,
-        advice,
-        INFO.source());
+    return finding(ctx)
+        .severity(s)
+        .message(message)
+        .observed(String.join("; ", seen) + more)
+        .guideline(GUIDELINE)
+        .advice(advice)
+        .build();
   }
 
   private static String names(List<Hazard> hs) {

@@ -1,7 +1,6 @@
 package dev.neuronfit.rules;
 
 import dev.neuronfit.classify.ResNetBackbone;
-import dev.neuronfit.kb.Section;
 import dev.neuronfit.model.Family;
 import java.util.List;
 import java.util.Optional;
@@ -10,21 +9,19 @@ import java.util.Optional;
  * R-CNNs on inf1 gain most from a large ResNet backbone (ResNet-50, ResNet-101), because more of
  * the compute is then accelerated. Reports the backbone depth read from the tensor names.
  */
-public final class RcnnBackboneSize implements Rule {
-  static final RuleInfo INFO =
-      new RuleInfo(
-          "rcnn-backbone-size",
-          "R-CNNs with a large ResNet backbone gain most on inf1",
-          Severity.WARNING,
-          List.of("inf1"),
-          List.of("torch-neuron"),
-          List.of(Family.R_CNN),
-          "Region-based CNN (R-CNN) models › Inferentia [rcnn_limitations_inf1]",
-          "0.1.0");
-
-  @Override
-  public RuleInfo info() {
-    return INFO;
+public final class RcnnBackboneSize extends Rule {
+  public RcnnBackboneSize() {
+    super(
+        new RuleInfo(
+            "rcnn-backbone-size",
+            "R-CNNs with a large ResNet backbone gain most on inf1",
+            Severity.WARNING,
+            List.of("inf1"),
+            List.of("torch-neuron"),
+            List.of(Family.R_CNN),
+            List.of(GuidelineSections.RCNN_INF1),
+            List.of(),
+            "0.1.0"));
   }
 
   @Override
@@ -46,25 +43,24 @@ public final class RcnnBackboneSize implements Rule {
             + (b.bottleneck() ? "bottleneck" : "basic")
             + " blocks)";
     return List.of(
-        new Finding(
-            INFO.id(),
-            b.isLarge() ? Severity.INFO : Severity.WARNING,
-            Optional.of("inf1"),
-            b.isLarge()
-                ? "The ResNet-"
-                    + b.depth()
-                    + " backbone is the kind the guideline says gains most on inf1."
-                : "The ResNet-"
-                    + b.depth()
-                    + " backbone is small: less of the R-CNN's compute is accelerated on inf1, so expect a smaller gain.",
-            observed,
-            "R-CNNs with a large ResNet backbone (such as ResNet-50 or ResNet-101) see the greatest improvement on Inferentia, because a larger part of their compute is accelerated.",
-            b.isLarge()
-                ? "Compile the backbone (with the RPN head) for NeuronCore-v1 first; it carries most of the compute."
-                : "Measure before committing to inf1: with a small backbone the CPU-side RoI heads weigh more in the total latency.",
-            ctx.cite(
-                new Section(
-                    "Region-based CNN (R-CNN) models › Inferentia",
-                    Optional.of("rcnn_limitations_inf1")))));
+        finding(ctx)
+            .severity(b.isLarge() ? Severity.INFO : Severity.WARNING)
+            .target("inf1")
+            .message(
+                b.isLarge()
+                    ? "The ResNet-"
+                        + b.depth()
+                        + " backbone is the kind the guideline says gains most on inf1."
+                    : "The ResNet-"
+                        + b.depth()
+                        + " backbone is small: less of the R-CNN's compute is accelerated on inf1, so expect a smaller gain.")
+            .observed(observed)
+            .guideline(
+                "R-CNNs with a large ResNet backbone (such as ResNet-50 or ResNet-101) see the greatest improvement on Inferentia, because a larger part of their compute is accelerated.")
+            .advice(
+                b.isLarge()
+                    ? "Compile the backbone (with the RPN head) for NeuronCore-v1 first; it carries most of the compute."
+                    : "Measure before committing to inf1: with a small backbone the CPU-side RoI heads weigh more in the total latency.")
+            .build());
   }
 }

@@ -1,12 +1,14 @@
 package dev.neuronfit.rules;
 
+import dev.neuronfit.kb.Section;
 import dev.neuronfit.model.Family;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * What a rule checks, fixed for the life of the rule.
+ * What a rule checks, fixed for the life of the rule. Immutable; no component is null.
  *
  * @param id stable kebab-case id; never renamed or reused
  * @param title one line
@@ -14,8 +16,11 @@ import java.util.regex.Pattern;
  * @param targets the targets it concerns
  * @param packages the Neuron packages it concerns (empty when it is about the hardware)
  * @param families the families it concerns (empty for all)
- * @param source the guideline section (with its RST label where there is one) it implements
+ * @param sections the sections of the guideline page it implements, cited in the report's edition
+ *     (see {@link GuidelineSections}); empty when it rests on other documents only
+ * @param documents the other documents it rests on, each cited in full
  * @param since the neuronfit version that added it
+ * @throws IllegalArgumentException if the id is not kebab-case or the rule cites nothing
  */
 public record RuleInfo(
     String id,
@@ -24,7 +29,8 @@ public record RuleInfo(
     List<String> targets,
     List<String> packages,
     List<Family> families,
-    String source,
+    List<Section> sections,
+    List<String> documents,
     String since) {
   private static final Pattern KEBAB = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
@@ -38,7 +44,17 @@ public record RuleInfo(
     targets = List.copyOf(targets);
     packages = List.copyOf(packages);
     families = List.copyOf(families);
-    Objects.requireNonNull(source, "source");
+    sections = List.copyOf(sections);
+    documents = List.copyOf(documents);
+    if (sections.isEmpty() && documents.isEmpty()) {
+      throw new IllegalArgumentException("rule " + id + " cites no section and no document");
+    }
     Objects.requireNonNull(since, "since");
+  }
+
+  /** The sections (with their RST labels) and documents it rests on, in one line. */
+  public String source() {
+    return String.join(
+        "; ", Stream.concat(sections.stream().map(Section::cite), documents.stream()).toList());
   }
 }

@@ -10,15 +10,15 @@ public final class RuleRegistry {
       sorted(
           List.of(
               new CpuFallbackOnInf1(),
-              new Detectron2NotTraceable(),
+              new DecoderOnInf1(),
               new FamilyUnknown(),
               new NoInstanceHoldsModel(),
               new PickleRunsCode(),
               new RcnnBackboneSize(),
-              new RoiAlignOnCpuOnInf1(),
-              new Seq2SeqWrappingOnInf1(),
-              new TokenByTokenDecodingOnInf1(),
-              new WeightsOverProtobufLimit()));
+              new RcnnDetectron2NotTraceable(),
+              new RcnnRoiAlignCpu(),
+              new Seq2seqWrappingOnInf1(),
+              new WeightsOver2gb()));
 
   private RuleRegistry() {}
 

@@ -35,7 +35,7 @@ public final class Verdicts {
       List<SupportEntry> support = new ArrayList<>();
       for (int i = 0; i < table.columns().size(); i++) {
         Column col = table.columns().get(i);
-        if (col.workload().isPresent() && !target.workloads().contains(col.workload().get())) {
+        if (col.useCase().isPresent() && !target.useCases().contains(col.useCase().get())) {
           continue;
         }
         if (selection.framework().isPresent()

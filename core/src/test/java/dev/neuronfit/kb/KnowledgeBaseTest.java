@@ -57,7 +57,7 @@ class KnowledgeBaseTest {
   void inferentia2GetsOnlyTheInferenceColumnsOfTheSharedTable() {
     Edition e = kb.edition("2.11.0").orElseThrow();
     Target inf2 = e.target("inf2").orElseThrow();
-    assertThat(inf2.workloads()).containsExactly(Workload.INFERENCE);
+    assertThat(inf2.useCases()).containsExactly(UseCase.INFERENCE);
     assertThat(e.table(inf2)).isSameAs(e.table(e.target("trn1").orElseThrow()));
   }
 

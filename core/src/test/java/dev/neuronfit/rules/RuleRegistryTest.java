@@ -14,13 +14,14 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class RuleRegistryTest {
   private static final Pattern KEBAB = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
   private static final Pattern RULE_CLASS =
-      Pattern.compile("\\bfinal\\s+class\\s+(\\w+)\\s+implements\\s+Rule\\b");
+      Pattern.compile("\\bfinal\\s+class\\s+(\\w+)\\s+extends\\s+Rule\\b");
 
   private static List<String> ids() {
     return RuleRegistry.rules().stream().map(r -> r.info().id()).toList();
@@ -42,6 +43,32 @@ class RuleRegistryTest {
     for (Rule r : RuleRegistry.rules()) {
       String name = r.getClass().getName() + "Test";
       assertThat(loadable(name)).as("test class %s", name).isTrue();
+    }
+  }
+
+  @Test
+  void everyRuleClassIsNamedAfterItsIdInUpperCamelCase() {
+    for (Rule r : RuleRegistry.rules()) {
+      String id = r.info().id();
+      String expected =
+          Stream.of(id.split("-"))
+              .map(part -> Character.toUpperCase(part.charAt(0)) + part.substring(1))
+              .collect(Collectors.joining());
+      assertThat(r.getClass().getSimpleName()).as(id).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void everyRuleSectionInTheRulesDocNamesItsClass() throws IOException {
+    String doc =
+        Files.readString(TestFiles.repoRoot().resolve("docs/rules.md"), StandardCharsets.UTF_8);
+    for (Rule r : RuleRegistry.rules()) {
+      String id = r.info().id();
+      int at = doc.indexOf("\n## " + id + "\n");
+      assertThat(at).as("section ## %s in docs/rules.md", id).isNotNegative();
+      int next = doc.indexOf("\n## ", at + 1);
+      String section = next < 0 ? doc.substring(at) : doc.substring(at, next);
+      assertThat(section).as(id).contains("- Class: `" + r.getClass().getSimpleName() + "`");
     }
   }
 

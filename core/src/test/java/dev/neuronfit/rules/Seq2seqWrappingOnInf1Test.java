@@ -8,8 +8,8 @@ import dev.neuronfit.model.Family;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class Seq2SeqWrappingOnInf1Test {
-  private final Rule rule = new Seq2SeqWrappingOnInf1();
+class Seq2seqWrappingOnInf1Test {
+  private final Rule rule = new Seq2seqWrappingOnInf1();
 
   private List<Finding> seq2seq(String config) {
     return rule.check(model().family(Family.TRANSFORMER_ENCODER_DECODER).config(config).context());

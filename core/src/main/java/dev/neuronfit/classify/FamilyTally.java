@@ -6,8 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A mutable accumulator used while one classifier works; turned into a {@link Classification}. */
-final class Verdict {
+/**
+ * The family calls, evidence and other matches one classifier gathers as it works: mutable, used by
+ * one thread, turned into a {@link Classification} at the end. (The guideline's fit verdicts are
+ * {@link dev.neuronfit.verdict.Verdict}, a different thing.)
+ */
+final class FamilyTally {
   private Family family = Family.UNKNOWN;
   private double confidence;
   private final List<Evidence> evidence = new ArrayList<>();

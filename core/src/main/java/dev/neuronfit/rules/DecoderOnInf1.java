@@ -11,23 +11,21 @@ import java.util.Optional;
  * memory-bound, so the guideline expects good results only with a short maximum decoder length such
  * as 128. Compares the model's own position limit and configured generation length with that.
  */
-public final class TokenByTokenDecodingOnInf1 implements Rule {
+public final class DecoderOnInf1 extends Rule {
   static final int GUIDELINE_LENGTH = 128;
 
-  static final RuleInfo INFO =
-      new RuleInfo(
-          "decoder-on-inf1",
-          "Token-by-token decoding is memory-bound on NeuronCore-v1; best with a short decoder length (e.g. 128)",
-          Severity.WARNING,
-          List.of("inf1"),
-          List.of(),
-          List.of(Family.TRANSFORMER_DECODER, Family.TRANSFORMER_ENCODER_DECODER),
-          "Decoder models, or autoregressive models with Transformers › Inferentia; Encoder-decoder models › Inferentia",
-          "0.1.0");
-
-  @Override
-  public RuleInfo info() {
-    return INFO;
+  public DecoderOnInf1() {
+    super(
+        new RuleInfo(
+            "decoder-on-inf1",
+            "Token-by-token decoding is memory-bound on NeuronCore-v1; best with a short decoder length (e.g. 128)",
+            Severity.WARNING,
+            List.of("inf1"),
+            List.of(),
+            List.of(Family.TRANSFORMER_DECODER, Family.TRANSFORMER_ENCODER_DECODER),
+            List.of(GuidelineSections.DECODER_INF1, GuidelineSections.ENCODER_DECODER_INF1),
+            List.of(),
+            "0.1.0"));
   }
 
   @Override
@@ -64,26 +62,24 @@ public final class TokenByTokenDecodingOnInf1 implements Rule {
             .orElse(
                 "Each generated token is a memory-bound decoder pass on inf1, and the config does not state the decoder's length limit.");
     Section section =
-        new Section(
-            (ctx.family() == Family.TRANSFORMER_DECODER
-                    ? "Decoder models, or autoregressive models with Transformers"
-                    : "Encoder-decoder models, or sequence-to-sequence models with Transformers")
-                + " › Inferentia",
-            Optional.empty());
+        ctx.family() == Family.TRANSFORMER_DECODER
+            ? GuidelineSections.DECODER_INF1
+            : GuidelineSections.ENCODER_DECODER_INF1;
     return List.of(
-        new Finding(
-            INFO.id(),
-            severity,
-            Optional.of("inf1"),
-            message,
-            observed,
-            "The decoder runs once per output token and goes back to device memory each time, so these models are not a good fit for NeuronCore-v1 and do best only when the maximum decoder sequence length is short (128 in the guideline's example).",
-            longer
-                ? "Prefer trn1 or inf2 (NeuronCore-v2). On inf1, compile the decoder for the shortest output your task allows, ideally "
-                    + GUIDELINE_LENGTH
-                    + " tokens or fewer."
-                : "If you must use inf1, keep the compiled decoder length at this size; NeuronCore-v2 remains the better fit.",
-            ctx.cite(section)));
+        finding(ctx, section)
+            .severity(severity)
+            .target("inf1")
+            .message(message)
+            .observed(observed)
+            .guideline(
+                "The decoder runs once per output token and goes back to device memory each time, so these models are not a good fit for NeuronCore-v1 and do best only when the maximum decoder sequence length is short (128 in the guideline's example).")
+            .advice(
+                longer
+                    ? "Prefer trn1 or inf2 (NeuronCore-v2). On inf1, compile the decoder for the shortest output your task allows, ideally "
+                        + GUIDELINE_LENGTH
+                        + " tokens or fewer."
+                    : "If you must use inf1, keep the compiled decoder length at this size; NeuronCore-v2 remains the better fit.")
+            .build());
   }
 
   private static String ratio(long length) {

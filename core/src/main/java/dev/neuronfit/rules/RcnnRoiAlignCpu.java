@@ -1,7 +1,6 @@
 package dev.neuronfit.rules;
 
 import dev.neuronfit.coverage.OperatorCoverage;
-import dev.neuronfit.kb.Section;
 import dev.neuronfit.model.Family;
 import dev.neuronfit.model.HfConfig.KeyValue;
 import dev.neuronfit.model.OpNode;
@@ -16,19 +15,8 @@ import java.util.stream.Collectors;
  * best. Reports the RoiAlign nodes of a graph model, the RoI heads found and, when the config
  * states it, the detections per image. Fires for R-CNNs and for any graph with RoiAlign nodes.
  */
-public final class RoiAlignOnCpuOnInf1 implements Rule {
+public final class RcnnRoiAlignCpu extends Rule {
   static final int GUIDELINE_BOXES = 100;
-
-  static final RuleInfo INFO =
-      new RuleInfo(
-          "rcnn-roi-align-cpu",
-          "RoI Align runs on the CPU on NeuronCore-v1; R-CNNs predicting under 100 boxes do best",
-          Severity.WARNING,
-          List.of("inf1"),
-          List.of("torch-neuron"),
-          List.of(Family.R_CNN),
-          "Region-based CNN (R-CNN) models › Inferentia [rcnn_limitations_inf1]",
-          "0.1.0");
 
   private static final String[] DETECTION_KEYS = {
     "box_detections_per_img",
@@ -38,9 +26,18 @@ public final class RoiAlignOnCpuOnInf1 implements Rule {
     "test_detections_per_img"
   };
 
-  @Override
-  public RuleInfo info() {
-    return INFO;
+  public RcnnRoiAlignCpu() {
+    super(
+        new RuleInfo(
+            "rcnn-roi-align-cpu",
+            "RoI Align runs on the CPU on NeuronCore-v1; R-CNNs predicting under 100 boxes do best",
+            Severity.WARNING,
+            List.of("inf1"),
+            List.of("torch-neuron"),
+            List.of(Family.R_CNN),
+            List.of(GuidelineSections.RCNN_INF1),
+            List.of(),
+            "0.1.0"));
   }
 
   @Override
@@ -87,36 +84,35 @@ public final class RoiAlignOnCpuOnInf1 implements Rule {
                 .map(b -> "; up to " + b.value() + " detections per image (" + b.key() + ")")
                 .orElse("; detections per image not stated");
     return List.of(
-        new Finding(
-            INFO.id(),
-            many ? Severity.WARNING : Severity.INFO,
-            Optional.of("inf1"),
-            boxes
-                .map(
-                    b ->
-                        b.value() >= GUIDELINE_BOXES
-                            ? "The model keeps up to "
-                                + b.value()
-                                + " boxes per image; RoI Align runs on the CPU on inf1 and the guideline expects the best results under "
-                                + GUIDELINE_BOXES
-                                + "."
-                            : "The model keeps at most "
-                                + b.value()
-                                + " boxes per image, under the guideline's "
-                                + GUIDELINE_BOXES
-                                + "; RoI Align still runs on the CPU on inf1.")
-                .orElse(
-                    "RoI Align runs on the CPU on inf1; the guideline expects the best results when fewer than "
-                        + GUIDELINE_BOXES
-                        + " boxes are predicted."),
-            observed,
-            "RoI Align cannot run efficiently on NeuronCore-v1 and is placed on the CPU at compile time; R-CNNs that predict fewer than 100 boxes perform best.",
-            "Lower the detections kept per image below "
-                + GUIDELINE_BOXES
-                + " if the task allows, and give the CPU threads for RoI Align (the R-CNN application note rebuilds torchvision's roi_align with OpenMP).",
-            ctx.cite(
-                new Section(
-                    "Region-based CNN (R-CNN) models › Inferentia",
-                    Optional.of("rcnn_limitations_inf1")))));
+        finding(ctx)
+            .severity(many ? Severity.WARNING : Severity.INFO)
+            .target("inf1")
+            .message(
+                boxes
+                    .map(
+                        b ->
+                            b.value() >= GUIDELINE_BOXES
+                                ? "The model keeps up to "
+                                    + b.value()
+                                    + " boxes per image; RoI Align runs on the CPU on inf1 and the guideline expects the best results under "
+                                    + GUIDELINE_BOXES
+                                    + "."
+                                : "The model keeps at most "
+                                    + b.value()
+                                    + " boxes per image, under the guideline's "
+                                    + GUIDELINE_BOXES
+                                    + "; RoI Align still runs on the CPU on inf1.")
+                    .orElse(
+                        "RoI Align runs on the CPU on inf1; the guideline expects the best results when fewer than "
+                            + GUIDELINE_BOXES
+                            + " boxes are predicted."))
+            .observed(observed)
+            .guideline(
+                "RoI Align cannot run efficiently on NeuronCore-v1 and is placed on the CPU at compile time; R-CNNs that predict fewer than 100 boxes perform best.")
+            .advice(
+                "Lower the detections kept per image below "
+                    + GUIDELINE_BOXES
+                    + " if the task allows, and give the CPU threads for RoI Align (the R-CNN application note rebuilds torchvision's roi_align with OpenMP).")
+            .build());
   }
 }

@@ -7,8 +7,8 @@ import dev.neuronfit.model.Family;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class Detectron2NotTraceableTest {
-  private final Rule rule = new Detectron2NotTraceable();
+class RcnnDetectron2NotTraceableTest {
+  private final Rule rule = new RcnnDetectron2NotTraceable();
 
   private List<Finding> rcnn(String... names) {
     return rule.check(model().family(Family.R_CNN).tensors(names).context());

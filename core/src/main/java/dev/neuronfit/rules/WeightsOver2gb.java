@@ -11,21 +11,19 @@ import java.util.Optional;
  * Weights over the 2 GB protobuf limit of torch-neuron and tensorflow-neuron (TF 1.x) on inf1. The
  * limit and the workarounds come from the edition's known issue {@code large-models-2gb}.
  */
-public final class WeightsOverProtobufLimit implements Rule {
-  static final RuleInfo INFO =
-      new RuleInfo(
-          "weights-over-2gb",
-          "Weights exceed the 2 GB protobuf limit of torch-neuron and tensorflow-neuron (TF 1.x)",
-          Severity.ERROR,
-          List.of("inf1"),
-          List.of("torch-neuron", "tensorflow-neuron-tf1"),
-          List.of(),
-          "Known Issues on Inferentia (NeuronCore v1) › Support of large models [2gb_protobuf_issue]",
-          "0.1.0");
-
-  @Override
-  public RuleInfo info() {
-    return INFO;
+public final class WeightsOver2gb extends Rule {
+  public WeightsOver2gb() {
+    super(
+        new RuleInfo(
+            "weights-over-2gb",
+            "Weights exceed the 2 GB protobuf limit of torch-neuron and tensorflow-neuron (TF 1.x)",
+            Severity.ERROR,
+            List.of("inf1"),
+            List.of("torch-neuron", "tensorflow-neuron-tf1"),
+            List.of(),
+            List.of(GuidelineSections.LARGE_MODELS_INF1),
+            List.of(),
+            "0.1.0"));
   }
 
   @Override
@@ -54,24 +52,25 @@ public final class WeightsOverProtobufLimit implements Rule {
         .filter(t -> ctx.target(t).isPresent())
         .map(
             t ->
-                new Finding(
-                    INFO.id(),
-                    Severity.ERROR,
-                    Optional.of(t),
-                    "Weights of "
-                        + bytesExact(bytes)
-                        + " exceed the 2 GB protobuf limit of torch-neuron and tensorflow-neuron (TF 1.x) on "
-                        + t
-                        + ".",
-                    (ctx.weights().estimated() ? "estimated " : "")
-                        + "weights "
-                        + bytesExact(bytes)
-                        + " ("
-                        + ctx.weights().basis()
-                        + ")",
-                    issue.get().summary() + " Limit: " + bytesExact(limit) + ".",
-                    workaround,
-                    ctx.cite(issue.get().section())))
+                finding(ctx)
+                    .target(t)
+                    .message(
+                        "Weights of "
+                            + bytesExact(bytes)
+                            + " exceed the 2 GB protobuf limit of torch-neuron and tensorflow-neuron (TF 1.x) on "
+                            + t
+                            + ".")
+                    .observed(
+                        (ctx.weights().estimated() ? "estimated " : "")
+                            + "weights "
+                            + bytesExact(bytes)
+                            + " ("
+                            + ctx.weights().basis()
+                            + ")")
+                    .guideline(issue.get().summary() + " Limit: " + bytesExact(limit) + ".")
+                    .advice(workaround)
+                    .source(ctx.cite(issue.get().section()))
+                    .build())
         .toList();
   }
 }

@@ -1,6 +1,5 @@
 package dev.neuronfit.rules;
 
-import dev.neuronfit.kb.Section;
 import dev.neuronfit.model.Family;
 import dev.neuronfit.model.HfConfig;
 import dev.neuronfit.model.HfConfig.KeyValue;
@@ -11,21 +10,19 @@ import java.util.Optional;
  * Sequence-to-sequence models are not supported on inf1 out of the box; they can run when the
  * encoder and the decoder are wrapped and traced separately, as the Neuron MarianMT tutorial does.
  */
-public final class Seq2SeqWrappingOnInf1 implements Rule {
-  static final RuleInfo INFO =
-      new RuleInfo(
-          "seq2seq-wrapping-on-inf1",
-          "Sequence-to-sequence models need the encoder and decoder wrapped separately on inf1",
-          Severity.WARNING,
-          List.of("inf1"),
-          List.of("torch-neuron"),
-          List.of(Family.TRANSFORMER_ENCODER_DECODER),
-          "Encoder-decoder models, or sequence-to-sequence models with Transformers › Inferentia",
-          "0.1.0");
-
-  @Override
-  public RuleInfo info() {
-    return INFO;
+public final class Seq2seqWrappingOnInf1 extends Rule {
+  public Seq2seqWrappingOnInf1() {
+    super(
+        new RuleInfo(
+            "seq2seq-wrapping-on-inf1",
+            "Sequence-to-sequence models need the encoder and decoder wrapped separately on inf1",
+            Severity.WARNING,
+            List.of("inf1"),
+            List.of("torch-neuron"),
+            List.of(Family.TRANSFORMER_ENCODER_DECODER),
+            List.of(GuidelineSections.ENCODER_DECODER_INF1),
+            List.of(),
+            "0.1.0"));
   }
 
   @Override
@@ -55,22 +52,19 @@ public final class Seq2SeqWrappingOnInf1 implements Rule {
                     .orElse("see evidence")
                 + ")";
     boolean marian = c.flatMap(x -> x.string("model_type")).filter("marian"::equals).isPresent();
-    Section section =
-        new Section(
-            "Encoder-decoder models, or sequence-to-sequence models with Transformers › Inferentia",
-            Optional.empty());
     return List.of(
-        new Finding(
-            INFO.id(),
-            Severity.WARNING,
-            Optional.of("inf1"),
-            "No Neuron package compiles this sequence-to-sequence model for inf1 as one piece.",
-            observed,
-            "Sequence-to-sequence models are not supported on Inferentia out of the box; they can be run by defining wrappers around the encoder and the decoder.",
-            (marian
-                    ? "This is a Marian model, the architecture of the Neuron MarianMT tutorial: follow it. "
-                    : "")
-                + "Trace the encoder once and the decoder step as separate wrapped modules with fixed shapes, and drive the generation loop from Python; or use trn1/inf2.",
-            ctx.cite(section)));
+        finding(ctx)
+            .target("inf1")
+            .message(
+                "No Neuron package compiles this sequence-to-sequence model for inf1 as one piece.")
+            .observed(observed)
+            .guideline(
+                "Sequence-to-sequence models are not supported on Inferentia out of the box; they can be run by defining wrappers around the encoder and the decoder.")
+            .advice(
+                (marian
+                        ? "This is a Marian model, the architecture of the Neuron MarianMT tutorial: follow it. "
+                        : "")
+                    + "Trace the encoder once and the decoder step as separate wrapped modules with fixed shapes, and drive the generation loop from Python; or use trn1/inf2.")
+            .build());
   }
 }

@@ -7,13 +7,13 @@ import dev.neuronfit.model.Family;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class TokenByTokenDecodingOnInf1Test {
+class DecoderOnInf1Test {
   private static final String DECODER_SECTION =
       "Decoder models, or autoregressive models with Transformers › Inferentia";
   private static final String SEQ2SEQ_SECTION =
       "Encoder-decoder models, or sequence-to-sequence models with Transformers › Inferentia";
 
-  private final Rule rule = new TokenByTokenDecodingOnInf1();
+  private final Rule rule = new DecoderOnInf1();
 
   private List<Finding> decoder(String config) {
     return rule.check(model().family(Family.TRANSFORMER_DECODER).config(config).context());

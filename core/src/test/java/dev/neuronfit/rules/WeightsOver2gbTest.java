@@ -12,9 +12,20 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-class WeightsOverProtobufLimitTest {
+class WeightsOver2gbTest {
   private static final long LIMIT = 2_147_483_648L;
-  private final Rule rule = new WeightsOverProtobufLimit();
+  private final Rule rule = new WeightsOver2gb();
+
+  @Test
+  void citesTheSectionOfTheKnownIssueItsMetadataNamesInEveryEdition() {
+    for (String edition : List.of("2.5.0", "2.9.0", "2.11.0")) {
+      assertThat(
+              RuleFixtures.edition(edition).knownIssue("large-models-2gb").orElseThrow().section())
+          .as(edition)
+          .isEqualTo(GuidelineSections.LARGE_MODELS_INF1)
+          .isEqualTo(rule.info().sections().get(0));
+    }
+  }
 
   @Test
   void firesWhenWeightsExceedTheLimitOnInf1() {

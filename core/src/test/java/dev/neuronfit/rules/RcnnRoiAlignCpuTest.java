@@ -9,7 +9,7 @@ import dev.neuronfit.model.Family;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class RoiAlignOnCpuOnInf1Test {
+class RcnnRoiAlignCpuTest {
   private static final String[] TORCHVISION_HEADS = {
     "backbone.body.layer1.0.conv1.weight",
     "rpn.head.conv.0.0.weight",
@@ -18,7 +18,7 @@ class RoiAlignOnCpuOnInf1Test {
     "roi_heads.box_predictor.cls_score.weight"
   };
 
-  private final Rule rule = new RoiAlignOnCpuOnInf1();
+  private final Rule rule = new RcnnRoiAlignCpu();
 
   private List<Finding> rcnn(String config) {
     return rule.check(
