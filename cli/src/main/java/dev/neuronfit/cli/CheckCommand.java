@@ -68,7 +68,7 @@ final class CheckCommand implements Callable<Integer> {
       converter = Converters.FailOnValue.class)
   FailOn failOn;
 
-  @Mixin EstimateOptions estimateOptions;
+  @Mixin FitOptions estimateOptions;
 
   @Mixin CommonOptions common;
 

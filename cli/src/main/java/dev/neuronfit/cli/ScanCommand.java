@@ -107,7 +107,7 @@ final class ScanCommand implements Callable<Integer> {
       converter = Converters.FrameworkValue.class)
   Framework framework;
 
-  @Mixin EstimateOptions estimateOptions;
+  @Mixin FitOptions estimateOptions;
 
   @Option(
       names = {"-q", "--quiet"},

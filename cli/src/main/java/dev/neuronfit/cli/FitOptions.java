@@ -18,7 +18,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** The input the workload estimates are made for, and the hardware figures they use. */
-final class EstimateOptions {
+final class FitOptions {
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
 
