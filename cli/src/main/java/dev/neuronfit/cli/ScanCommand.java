@@ -1,14 +1,11 @@
 package dev.neuronfit.cli;
 
 import dev.neuronfit.Inspector;
-import dev.neuronfit.estimate.WorkloadOptions;
 import dev.neuronfit.io.ModelLocator;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.kb.Edition;
-import dev.neuronfit.kb.Hardware;
 import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.kb.Target;
-import dev.neuronfit.model.Framework;
 import dev.neuronfit.report.ScanCsvRenderer;
 import dev.neuronfit.report.ScanHtmlRenderer;
 import dev.neuronfit.report.ScanJsonRenderer;
@@ -18,7 +15,6 @@ import dev.neuronfit.report.ScanSummary;
 import dev.neuronfit.report.ScanTextRenderer;
 import dev.neuronfit.report.Style;
 import dev.neuronfit.scan.Scanner;
-import dev.neuronfit.verdict.Selection;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -98,16 +94,7 @@ final class ScanCommand implements Callable<Integer> {
       converter = Converters.FailOnValue.class)
   FailOn failOn;
 
-  @Mixin EditionOptions editionOptions;
-
-  @Option(
-      names = "--framework",
-      paramLabel = "F",
-      description = "Only packages for this framework: pytorch or tensorflow.",
-      converter = Converters.FrameworkValue.class)
-  Framework framework;
-
-  @Mixin EstimateOptions estimateOptions;
+  @Mixin FitOptions fitOptions;
 
   @Option(
       names = {"-q", "--quiet"},
@@ -123,12 +110,7 @@ final class ScanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     KnowledgeBase kb = KnowledgeBase.load();
-    Hardware hardware = estimateOptions.hardware(kb);
-    Edition edition =
-        editionOptions.resolve(
-            kb, estimateOptions.hardwareFile == null ? List.of() : hardware.targetIds());
-    WorkloadOptions workload = estimateOptions.workload();
-    Selection selection = new Selection(editionOptions.targets, Optional.ofNullable(framework));
+    FitOptions.Chosen fit = fitOptions.resolve(kb);
     Optional<FailOn> threshold = Optional.ofNullable(failOn);
     int threads = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
     if (threads < 1 || threads > MAX_JOBS) {
@@ -145,8 +127,13 @@ final class ScanCommand implements Callable<Integer> {
     ModelLocator locator = ModelLocator.forScan(limits);
     Scanner scanner =
         new Scanner(
-            locator, m -> inspector.inspect(m, edition, selection, workload, hardware), threads);
-    List<Target> targets = editionOptions.selectedTargets(edition);
+            locator,
+            m ->
+                inspector.inspect(
+                    m, fit.edition(), fit.selection(), fit.workload(), fit.hardware()),
+            threads);
+    Edition edition = fit.edition();
+    List<Target> targets = fit.targets();
     PrintWriter err = spec.commandLine().getErr();
 
     Run run;

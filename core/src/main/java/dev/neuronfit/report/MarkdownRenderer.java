@@ -26,8 +26,9 @@ import java.util.stream.Collectors;
  * Renders reports and the matrix as GitHub-flavoured Markdown, for pull requests and wikis. Text
  * from model files is escaped so it cannot break the tables or inject markup.
  */
-public final class MarkdownRenderer {
+public final class MarkdownRenderer implements ReportRenderer {
 
+  @Override
   public void reports(List<Report> reports, Writer out) {
     StringBuilder sb = new StringBuilder();
     if (reports.size() > 1) {

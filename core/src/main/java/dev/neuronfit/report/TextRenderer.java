@@ -32,7 +32,7 @@ import java.util.stream.Collectors;
  * Renders reports for a person at a terminal: the verdict first, then the model, support per
  * target, findings, evidence and guidance, in aligned columns wrapped to a fixed width.
  */
-public final class TextRenderer {
+public final class TextRenderer implements ReportRenderer {
   private static final int WIDTH = 100;
   private static final String IND = "  ";
 
@@ -42,6 +42,7 @@ public final class TextRenderer {
     this.style = style;
   }
 
+  @Override
   public void reports(List<Report> reports, Writer out) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < reports.size(); i++) {
