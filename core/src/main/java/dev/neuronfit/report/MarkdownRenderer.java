@@ -273,7 +273,8 @@ public final class MarkdownRenderer {
   }
 
   /** Escapes Markdown and HTML syntax in text that may come from a model file. */
-  static String esc(String s) {
+  static String esc(String text) {
+    String s = Safe.escapeControls(text);
     StringBuilder b = new StringBuilder(s.length());
     for (char c : s.toCharArray()) {
       switch (c) {
@@ -289,7 +290,8 @@ public final class MarkdownRenderer {
   }
 
   /** Inline code that may hold any text: backticks and pipes cannot break out of it. */
-  static String code(String s) {
+  static String code(String text) {
+    String s = Safe.escapeControls(text);
     return "`" + s.replace("`", "'").replace("|", "\\|").replace("\n", " ") + "`";
   }
 
