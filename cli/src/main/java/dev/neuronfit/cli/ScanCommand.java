@@ -17,6 +17,7 @@ import dev.neuronfit.report.Style;
 import dev.neuronfit.scan.Scanner;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,6 +147,14 @@ final class ScanCommand implements Callable<Integer> {
         try (ScanOutput file = ScanOutput.open(output)) {
           run = scan(scanner, file.writer(), edition, targets, threshold, err, bar);
           file.commit();
+        } catch (ScanOutput.Failed e) {
+          return outputFailed(e, bar, err);
+        } catch (UncheckedIOException e) {
+          // a renderer's write failed: the file's writer told why
+          if (e.getCause() instanceof ScanOutput.Failed f) {
+            return outputFailed(f, bar, err);
+          }
+          throw e;
         }
       }
     }
@@ -165,6 +174,12 @@ final class ScanCommand implements Callable<Integer> {
   }
 
   private record Run(ScanSummary summary, boolean failed, boolean badPath) {}
+
+  /** --output could not be written: one line naming it, as a usage error. */
+  private int outputFailed(ScanOutput.Failed e, ScanProgress bar, PrintWriter err) {
+    bar.above(() -> Errors.report(err, e, common.verbose));
+    return ExitCodes.USAGE;
+  }
 
   private Run scan(
       Scanner scanner,
@@ -253,6 +268,37 @@ final class ScanCommand implements Callable<Integer> {
     }
     if (Files.isDirectory(output)) {
       throw new ParameterException(spec.commandLine(), "--output " + output + " is a folder");
+    }
+    Path written = realPlace(output);
+    for (Path p : paths) {
+      Path input;
+      try {
+        input = p.toRealPath();
+      } catch (IOException e) {
+        continue; // the scan reports a path it cannot search
+      }
+      if (written.startsWith(input)) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--output "
+                + output
+                + (written.equals(input) ? " is " : " is inside ")
+                + "the scanned path "
+                + p
+                + ": write the scan elsewhere, so that it never replaces a model or part of one");
+      }
+    }
+  }
+
+  /** Where FILE would be written, links resolved (its folder exists: checked before). */
+  private Path realPlace(Path file) {
+    try {
+      return Files.exists(file)
+          ? file.toRealPath()
+          : file.toAbsolutePath().getParent().toRealPath().resolve(file.getFileName());
+    } catch (IOException e) {
+      throw new ParameterException(
+          spec.commandLine(), "--output " + file + ": " + Errors.describe(e));
     }
   }
 }

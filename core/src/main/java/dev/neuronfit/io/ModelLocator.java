@@ -227,7 +227,15 @@ public final class ModelLocator {
 
   private void search(Path dir, int depth, Visitor v, Links links)
       throws IOException, InterruptedException {
-    if (isHfFolder(dir)) {
+    boolean hf;
+    try {
+      hf = isHfFolder(dir);
+    } catch (IOException e) {
+      // a folder that cannot be listed (mode 000) is reported like any unreadable folder
+      v.unreadable(dir, e);
+      return;
+    }
+    if (hf) {
       v.model(new Located(dir, new HfReader(), name(dir)));
       return;
     }

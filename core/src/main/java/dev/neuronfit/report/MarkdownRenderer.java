@@ -274,7 +274,8 @@ public final class MarkdownRenderer implements ReportRenderer {
   }
 
   /** Escapes Markdown and HTML syntax in text that may come from a model file. */
-  static String esc(String s) {
+  static String esc(String text) {
+    String s = Safe.escapeControls(text);
     StringBuilder b = new StringBuilder(s.length());
     for (char c : s.toCharArray()) {
       switch (c) {
@@ -290,7 +291,8 @@ public final class MarkdownRenderer implements ReportRenderer {
   }
 
   /** Inline code that may hold any text: backticks and pipes cannot break out of it. */
-  static String code(String s) {
+  static String code(String text) {
+    String s = Safe.escapeControls(text);
     return "`" + s.replace("`", "'").replace("|", "\\|").replace("\n", " ") + "`";
   }
 

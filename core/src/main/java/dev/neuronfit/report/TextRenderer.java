@@ -59,12 +59,16 @@ public final class TextRenderer implements ReportRenderer {
   }
 
   private void report(Report r, StringBuilder sb) {
-    sb.append(style.apply(Style.Span.HEADING, r.model().path())).append('\n');
+    sb.append(style.apply(Style.Span.HEADING, Safe.escapeControls(r.model().path()))).append('\n');
     sb.append(IND).append(verdictLine(r)).append('\n');
-    sb.append(IND).append(style.apply(Style.Span.DIM, modelLine(r))).append('\n');
+    sb.append(IND)
+        .append(style.apply(Style.Span.DIM, Safe.escapeControls(modelLine(r))))
+        .append('\n');
     if (r.model().graph().isPresent()) {
       GraphSummary g = r.model().graph().get();
-      sb.append(IND).append(style.apply(Style.Span.DIM, g.line())).append('\n');
+      sb.append(IND)
+          .append(style.apply(Style.Span.DIM, Safe.escapeControls(g.line())))
+          .append('\n');
       String io =
           "inputs "
               + g.inputs().stream().map(GraphSummary::describe).collect(Collectors.joining(", "))
@@ -136,6 +140,7 @@ public final class TextRenderer implements ReportRenderer {
         r.architecture().evidence().stream().mapToInt(e -> e.source().length()).max().orElse(8) + 2;
     for (Evidence e : r.architecture().evidence()) {
       String lead = IND + pad(e.source(), wSrc);
+      // wrap escapes the key and value, which come from the model
       for (String l :
           wrap(e.key() + " = " + e.value() + "  → " + e.meaning(), WIDTH - lead.length(), "    ")) {
         sb.append(lead).append(l).append('\n');
@@ -241,7 +246,12 @@ public final class TextRenderer implements ReportRenderer {
     List<String> targetIds = reports.get(0).targets().stream().map(v -> v.target().id()).toList();
     int wPath =
         Math.min(
-            48, 2 + reports.stream().mapToInt(r -> r.model().path().length()).max().orElse(10));
+            48,
+            2
+                + reports.stream()
+                    .mapToInt(r -> Safe.escapeControls(r.model().path()).length())
+                    .max()
+                    .orElse(10));
     int wFam =
         2 + reports.stream().mapToInt(r -> r.architecture().family().id().length()).max().orElse(7);
     int wFit =
