@@ -277,15 +277,19 @@ final class ScanCommand implements Callable<Integer> {
       } catch (IOException e) {
         continue; // the scan reports a path it cannot search
       }
-      if (written.startsWith(input)) {
+      // a new file inside a scanned folder replaces nothing (scan . -o scan.csv is common); an
+      // existing one might be a model or part of one, so it is never overwritten
+      if (written.equals(input) || (written.startsWith(input) && Files.exists(written))) {
         throw new ParameterException(
             spec.commandLine(),
             "--output "
                 + output
-                + (written.equals(input) ? " is " : " is inside ")
-                + "the scanned path "
+                + (written.equals(input)
+                    ? " is the scanned path "
+                    : " already exists inside the scanned path ")
                 + p
-                + ": write the scan elsewhere, so that it never replaces a model or part of one");
+                + ": write the scan elsewhere or remove the old file, so that it never replaces a"
+                + " model or part of one");
       }
     }
   }

@@ -161,7 +161,7 @@ class ScanCommandTest {
   }
 
   @Test
-  void outputThatIsAnInputOrInsideOneIsRefused() throws IOException {
+  void outputThatIsAnInputOrAnExistingFileInsideOneIsRefused() throws IOException {
     bert("a");
     Path model = dir.resolve("model.onnx");
     Files.writeString(model, "not really a model");
@@ -176,11 +176,12 @@ class ScanCommandTest {
     assertThat(same.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(same.err()).contains("--output " + model + " is the scanned path " + model);
     assertThat(inside.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(inside.err()).contains("is inside the scanned path " + dir);
-    assertThat(newFileInside.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(inside.err()).contains("already exists inside the scanned path " + dir);
     assertThat(model).hasContent("not really a model");
     assertThat(config).hasContent(before);
-    assertThat(dir.resolve("a/scan.txt")).doesNotExist();
+    // a new file inside the scanned folder replaces nothing: scan . -o scan.txt works
+    assertThat(newFileInside.code()).isEqualTo(ExitCodes.OK);
+    assertThat(dir.resolve("a/scan.txt")).content().contains("transformer-encoder");
   }
 
   @Test
