@@ -100,7 +100,7 @@ public final class KerasReader implements ModelReader {
 
   /**
    * Reads a .keras archive (config.json, metadata.json and model.weights.h5 inside a zip) that
-   * {@link dev.neuronfit.io.zip.ZipModelReader} recognised.
+   * {@link dev.neuronfit.io.ZipModelReader} recognised.
    *
    * @throws ModelFormatException when config.json is missing, malformed or not a Keras model
    *     config, or the weights entry is corrupt
