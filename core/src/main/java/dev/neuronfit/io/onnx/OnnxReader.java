@@ -7,7 +7,9 @@ import static dev.neuronfit.io.pb.ProtoReader.VARINT;
 
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ModelReader;
+import dev.neuronfit.io.Notes;
 import dev.neuronfit.io.ReadLimits;
+import dev.neuronfit.io.TensorTotals;
 import dev.neuronfit.io.pb.ProtoReader;
 import dev.neuronfit.model.AttributeValue;
 import dev.neuronfit.model.ConstantValue;
@@ -79,8 +81,8 @@ public final class OnnxReader implements ModelReader {
         }
         tensors.add(new TensorInfo(t.name(), t.dtype(), t.dims(), t.elements(), bytes, file));
       }
-      checkTotals(path, tensors);
-      List<String> notes = new ArrayList<>(p.notes);
+      TensorTotals.check(path, tensors);
+      Notes notes = new Notes(limits);
       notes.addAll(ext.notes());
       Graph graph =
           new Graph(
@@ -105,23 +107,7 @@ public final class OnnxReader implements ModelReader {
           Optional.empty(),
           Optional.of(graph),
           List.of(),
-          cap(notes, limits.maxNotes()));
-    }
-  }
-
-  /** Each tensor's size fits a long; their sums must too, or the weight summary cannot add them. */
-  private static void checkTotals(Path path, List<TensorInfo> tensors) throws ModelFormatException {
-    long elements = 0;
-    long bytes = 0;
-    for (TensorInfo t : tensors) {
-      elements += t.elements();
-      bytes += t.bytes();
-      if (elements < 0 || bytes < 0) {
-        throw new ModelFormatException(
-            path,
-            "tensor \"" + t.name() + "\"",
-            "the tensors' total size overflows (elements or bytes over 2^63)");
-      }
+          notes.list());
     }
   }
 
@@ -135,15 +121,6 @@ public final class OnnxReader implements ModelReader {
       return Framework.TENSORFLOW;
     }
     return Framework.UNKNOWN;
-  }
-
-  private static List<String> cap(List<String> notes, int max) {
-    if (notes.size() <= max) {
-      return notes;
-    }
-    List<String> out = new ArrayList<>(notes.subList(0, max));
-    out.add((notes.size() - max) + " more notes not shown");
-    return out;
   }
 
   /** Most numbers kept per attribute list; longer lists are dropped whole. */
@@ -173,7 +150,6 @@ public final class OnnxReader implements ModelReader {
     final List<OnnxTensor> weights = new ArrayList<>();
     final Set<String> initializerNames = new HashSet<>();
     final Map<String, ConstantValue> constants = new LinkedHashMap<>();
-    final List<String> notes = new ArrayList<>();
 
     Parse(ProtoReader r, ReadLimits limits) {
       this.r = r;

@@ -1,6 +1,7 @@
 package dev.neuronfit.io.torch;
 
 import dev.neuronfit.io.ModelFormatException;
+import dev.neuronfit.io.Notes;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.pickle.PickleHazards;
 import dev.neuronfit.io.pickle.PickleLimits;
@@ -97,7 +98,8 @@ public final class CheckpointReader {
       List<String> readNotes,
       ReadLimits limits)
       throws ModelFormatException {
-    List<String> notes = new ArrayList<>(readNotes);
+    Notes notes = new Notes(limits);
+    notes.addAll(readNotes);
     notes.addAll(s.notes());
     if (s.unreadable() > 0) {
       notes.add(
@@ -131,18 +133,6 @@ public final class CheckpointReader {
         Optional.empty(),
         Optional.empty(),
         hazards.hazards(),
-        cap(notes, limits.maxNotes()));
-  }
-
-  static List<String> cap(List<String> notes, int max) {
-    if (notes.size() <= max) {
-      return notes;
-    }
-    if (max == 0) {
-      return List.of();
-    }
-    List<String> out = new ArrayList<>(notes.subList(0, max - 1));
-    out.add((notes.size() - out.size()) + " more notes not shown");
-    return out;
+        notes.list());
   }
 }

@@ -1,6 +1,7 @@
 package dev.neuronfit.io.torch;
 
 import dev.neuronfit.io.ModelFormatException;
+import dev.neuronfit.io.Notes;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.pickle.PickleHazards;
 import dev.neuronfit.io.pickle.PickleLimits;
@@ -65,7 +66,7 @@ public final class TorchScriptReader {
       throws IOException {
     PickleLimits pl = PickleLimits.from(limits);
     PickleHazards hazards = new PickleHazards(pl.maxHazards());
-    List<String> notes = new ArrayList<>();
+    Notes notes = new Notes(limits);
     TensorWalk data =
         new TensorWalk(path, "zip entry " + root + "data.pkl", pl, limits.maxTensors());
     if (zip.has(root + "data.pkl")) {
@@ -178,7 +179,7 @@ public final class TorchScriptReader {
         Optional.empty(),
         Optional.of(graph),
         hazards.hazards(),
-        CheckpointReader.cap(notes, limits.maxNotes()));
+        notes.list());
   }
 
   private static PickleValue pickle(
@@ -215,8 +216,7 @@ public final class TorchScriptReader {
     }
   }
 
-  private static void missingStorages(
-      SafeZip zip, String root, List<Named> tensors, List<String> notes) {
+  private static void missingStorages(SafeZip zip, String root, List<Named> tensors, Notes notes) {
     Set<String> missing = new LinkedHashSet<>();
     for (Named n : tensors) {
       String key = n.tensor().storageKey();
