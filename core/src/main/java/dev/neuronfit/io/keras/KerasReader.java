@@ -61,8 +61,9 @@ public final class KerasReader implements ModelReader {
       }
       Map<String, String> meta = new LinkedHashMap<>();
       meta.put("keras_format", "h5");
-      h5.rootString("keras_version", 200).ifPresent(v -> meta.put("keras_version", v));
-      h5.rootString("backend", 200).ifPresent(v -> meta.put("backend", v));
+      h5.rootString("keras_version", ReadLimits.MAX_METADATA_TEXT)
+          .ifPresent(v -> meta.put("keras_version", v));
+      h5.rootString("backend", ReadLimits.MAX_METADATA_TEXT).ifPresent(v -> meta.put("backend", v));
       Optional<String> training = h5.rootString("training_config", max);
       BoundedJson json = new BoundedJson(limits);
       JsonNode root =
@@ -230,7 +231,7 @@ public final class KerasReader implements ModelReader {
 
   private static Optional<String> text(JsonNode n, String key) {
     JsonNode v = n.get(key);
-    return v != null && v.isTextual() && v.asText().length() <= 200
+    return v != null && v.isTextual() && v.asText().length() <= ReadLimits.MAX_METADATA_TEXT
         ? Optional.of(v.asText())
         : Optional.empty();
   }

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -123,15 +124,6 @@ public final class OnnxReader implements ModelReader {
     return Framework.UNKNOWN;
   }
 
-  /** Most numbers kept per attribute list; longer lists are dropped whole. */
-  private static final int MAX_ATTR_VALUES = 4096;
-
-  /**
-   * Node inputs, outputs and attribute values kept per allowed node. Without a total, a file of
-   * empty node inputs (two bytes each) would cost many times its size in heap.
-   */
-  private static final long KEPT_PER_NODE = 16;
-
   /** The state of one parse. */
   private static final class Parse {
     private final ProtoReader r;
@@ -155,7 +147,7 @@ public final class OnnxReader implements ModelReader {
       this.r = r;
       this.limits = limits;
       this.maxString = limits.maxJsonStringChars();
-      this.maxKept = KEPT_PER_NODE * limits.maxGraphNodes();
+      this.maxKept = ReadLimits.KEPT_PER_NODE * limits.maxGraphNodes();
     }
 
     /** Counts values kept from the file against the budget that bounds the heap a graph costs. */
@@ -167,7 +159,7 @@ public final class OnnxReader implements ModelReader {
             "more than "
                 + maxKept
                 + " node inputs, outputs and attribute values ("
-                + KEPT_PER_NODE
+                + ReadLimits.KEPT_PER_NODE
                 + " per allowed node)");
       }
     }
@@ -194,7 +186,7 @@ public final class OnnxReader implements ModelReader {
           case MODEL_METADATA_PROPS -> {
             r.expect(tag, LENGTH_DELIMITED, "metadata_props");
             String[] kv = entry();
-            if (metadata.size() < 1000) {
+            if (metadata.size() < ReadLimits.MAX_METADATA_ENTRIES) {
               metadata.put(kv[0], kv[1]);
             }
           }
@@ -221,7 +213,7 @@ public final class OnnxReader implements ModelReader {
         }
       }
       r.endMessage(token);
-      if (opsets.size() < 1000) {
+      if (opsets.size() < ReadLimits.MAX_METADATA_ENTRIES) {
         opsets.put(domain.equals("ai.onnx") ? "" : domain, version);
       }
     }
@@ -245,13 +237,13 @@ public final class OnnxReader implements ModelReader {
           case GRAPH_SPARSE_INITIALIZER -> sparse(tag);
           case GRAPH_INPUT -> {
             ValueInfo v = valueInfo(tag, "input");
-            if (main && inputs.size() < 10_000) {
+            if (main && inputs.size() < ReadLimits.MAX_GRAPH_PORTS) {
               inputs.add(v);
             }
           }
           case GRAPH_OUTPUT -> {
             ValueInfo v = valueInfo(tag, "output");
-            if (main && outputs.size() < 10_000) {
+            if (main && outputs.size() < ReadLimits.MAX_GRAPH_PORTS) {
               outputs.add(v);
             }
           }
@@ -337,7 +329,7 @@ public final class OnnxReader implements ModelReader {
           case ATTR_S -> {
             r.expect(t, LENGTH_DELIMITED, "attribute s");
             long len = r.readLength();
-            if (len <= 4096) {
+            if (len <= ReadLimits.MAX_ATTRIBUTE_TEXT) {
               value =
                   new AttributeValue.Text(
                       new String(r.readRaw((int) len), java.nio.charset.StandardCharsets.UTF_8));
@@ -346,7 +338,9 @@ public final class OnnxReader implements ModelReader {
             }
           }
           case ATTR_INTS ->
-              dropped |= OnnxTensor.readInts(r, t, ints, MAX_ATTR_VALUES, "attribute ints", true);
+              dropped |=
+                  OnnxTensor.readInts(
+                      r, t, ints, ReadLimits.MAX_ATTRIBUTE_VALUES, "attribute ints", true);
           case ATTR_FLOATS -> dropped |= floats(t, floats);
           case ATTR_T -> {
             r.expect(t, LENGTH_DELIMITED, "attribute t");
@@ -378,17 +372,23 @@ public final class OnnxReader implements ModelReader {
         value = new AttributeValue.Floats(floats);
       }
       // a list cut short would mislead more than a missing attribute
-      if (value != null && !dropped && !name.isEmpty() && attrs.size() < 256) {
+      if (value != null
+          && !dropped
+          && !name.isEmpty()
+          && attrs.size() < ReadLimits.MAX_NODE_ATTRIBUTES) {
         keep(1 + ints.size() + floats.size());
         attrs.put(name, value);
       }
     }
 
-    /** Reads repeated floats, keeping at most {@link #MAX_ATTR_VALUES}; true when some were not. */
+    /**
+     * Reads repeated floats, keeping at most {@link ReadLimits#MAX_ATTRIBUTE_VALUES}; true when
+     * some were not.
+     */
     private boolean floats(int tag, List<Double> out) throws IOException {
       if (ProtoReader.wireType(tag) == FIXED32) {
         float f = Float.intBitsToFloat(r.readFixed32());
-        if (out.size() >= MAX_ATTR_VALUES) {
+        if (out.size() >= ReadLimits.MAX_ATTRIBUTE_VALUES) {
           return true;
         }
         out.add((double) f);
@@ -399,7 +399,7 @@ public final class OnnxReader implements ModelReader {
       if (len % 4 != 0) {
         throw r.error(r.position(), "packed floats of " + len + " bytes is not a multiple of 4");
       }
-      if (out.size() + len / 4 > MAX_ATTR_VALUES) {
+      if (out.size() + len / 4 > ReadLimits.MAX_ATTRIBUTE_VALUES) {
         r.skip(len);
         return true;
       }
@@ -510,8 +510,10 @@ public final class OnnxReader implements ModelReader {
     }
 
     private void listAdd(List<String> list, String value, String what) throws ModelFormatException {
-      if (list.size() >= 10_000) {
-        throw r.error(r.position(), what + ": more than 10,000");
+      if (list.size() >= ReadLimits.MAX_NODE_PORTS) {
+        throw r.error(
+            r.position(),
+            what + String.format(Locale.ROOT, ": more than %,d", ReadLimits.MAX_NODE_PORTS));
       }
       keep(1);
       list.add(value);

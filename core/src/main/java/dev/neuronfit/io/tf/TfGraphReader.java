@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -45,9 +46,6 @@ import java.util.Set;
  * Not thread-safe; one instance per read.
  */
 final class TfGraphReader {
-  /** Node inputs, outputs and attribute values kept per allowed node (bounds the heap). */
-  private static final long KEPT_PER_NODE = 16;
-
   /** The attribute giving, per input, which output of its producer it is; absent when all are 0. */
   static final String PORTS = "_input_ports";
 
@@ -78,7 +76,7 @@ final class TfGraphReader {
     this.limits = limits;
     this.fileName = fileName;
     this.maxString = limits.maxJsonStringChars();
-    this.maxKept = KEPT_PER_NODE * limits.maxGraphNodes();
+    this.maxKept = ReadLimits.KEPT_PER_NODE * limits.maxGraphNodes();
   }
 
   /** Reads a GraphDef that is the whole file (a frozen graph). */
@@ -229,7 +227,7 @@ final class TfGraphReader {
         case FUNCTION_RET -> {
           r.expect(tag, LENGTH_DELIMITED, where + " ret");
           String[] kv = stringEntry(where + " ret");
-          if (ret.size() < 10_000) {
+          if (ret.size() < ReadLimits.MAX_GRAPH_PORTS) {
             ret.put(kv[0], producer(kv[1]));
             retRaw.put(kv[0], kv[1]);
           }
@@ -353,8 +351,12 @@ final class TfGraphReader {
         case NODE_INPUT -> {
           String in = string(tag, "node input");
           if (!in.startsWith("^")) {
-            if (inputs.size() >= 10_000) {
-              throw r.error(r.position(), nodeName(name) + ": more than 10,000 inputs");
+            if (inputs.size() >= ReadLimits.MAX_NODE_PORTS) {
+              throw r.error(
+                  r.position(),
+                  nodeName(name)
+                      + String.format(
+                          Locale.ROOT, ": more than %,d inputs", ReadLimits.MAX_NODE_PORTS));
             }
             keep(1);
             inputs.add(producer(in));
@@ -455,7 +457,7 @@ final class TfGraphReader {
       throws IOException {
     TfAttributes.Attr a = attributes.entry(tensor, where);
     for (Map.Entry<Integer, AttributeValue> e : a.values().entrySet()) {
-      if (a.key().isEmpty() || attrs.size() >= 256) {
+      if (a.key().isEmpty() || attrs.size() >= ReadLimits.MAX_NODE_ATTRIBUTES) {
         break;
       }
       AttributeValue v = e.getValue();
@@ -495,7 +497,7 @@ final class TfGraphReader {
           "more than "
               + maxKept
               + " node inputs, attribute values and constants ("
-              + KEPT_PER_NODE
+              + ReadLimits.KEPT_PER_NODE
               + " per allowed node)");
     }
   }

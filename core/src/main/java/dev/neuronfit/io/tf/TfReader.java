@@ -288,7 +288,9 @@ public final class TfReader implements ModelReader {
   private static List<ValueInfo> placeholders(List<OpNode> nodes) {
     List<ValueInfo> out = new ArrayList<>();
     for (OpNode n : nodes) {
-      if (n.inMainGraph() && n.opType().equals("Placeholder") && out.size() < 10_000) {
+      if (n.inMainGraph()
+          && n.opType().equals("Placeholder")
+          && out.size() < ReadLimits.MAX_GRAPH_PORTS) {
         Optional<DType> dtype =
             n.attribute("dtype").map(AttributeValue::asLong).flatMap(TfTensor::dtypeOf);
         List<Long> shape =

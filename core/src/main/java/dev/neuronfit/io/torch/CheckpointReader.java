@@ -53,7 +53,7 @@ public final class CheckpointReader {
       notes.add(entry + " has " + (data.length - src.position()) + " bytes after its STOP opcode");
     }
     zip.declaredSize(root + "byteorder")
-        .filter(n -> n < 16)
+        .filter(n -> n < ReadLimits.MAX_MARKER_ENTRY_BYTES)
         .ifPresent(n -> byteOrder(zip, root, notes));
     CheckpointLayout.Selection s =
         CheckpointLayout.select(value, path, "zip entry " + entry, pl, limits.maxTensors());
@@ -79,7 +79,10 @@ public final class CheckpointReader {
   private static void byteOrder(SafeZip zip, String root, List<String> notes) {
     try {
       String order =
-          new String(zip.read(root + "byteorder", 16), StandardCharsets.US_ASCII).strip();
+          new String(
+                  zip.read(root + "byteorder", ReadLimits.MAX_MARKER_ENTRY_BYTES),
+                  StandardCharsets.US_ASCII)
+              .strip();
       if (!order.equals("little")) {
         notes.add("the storages are " + order + "-endian (byteorder entry)");
       }

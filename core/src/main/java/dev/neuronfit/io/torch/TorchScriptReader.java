@@ -192,9 +192,13 @@ public final class TorchScriptReader {
 
   private static Optional<String> version(SafeZip zip, String root) {
     for (String name : List.of(root + "version", root + ".data/version")) {
-      if (zip.has(name) && zip.declaredSize(name).orElse(Long.MAX_VALUE) <= 16) {
+      if (zip.has(name)
+          && zip.declaredSize(name).orElse(Long.MAX_VALUE) <= ReadLimits.MAX_MARKER_ENTRY_BYTES) {
         try {
-          String v = new String(zip.read(name, 16), StandardCharsets.US_ASCII).strip();
+          String v =
+              new String(
+                      zip.read(name, ReadLimits.MAX_MARKER_ENTRY_BYTES), StandardCharsets.US_ASCII)
+                  .strip();
           if (v.matches("\\d{1,4}")) {
             return Optional.of(v);
           }
