@@ -10,6 +10,7 @@ import dev.neuronfit.io.ModelReader;
 import dev.neuronfit.io.Notes;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.TensorTotals;
+import dev.neuronfit.io.pb.KeptValues;
 import dev.neuronfit.io.pb.ProtoReader;
 import dev.neuronfit.model.AttributeValue;
 import dev.neuronfit.model.ConstantValue;
@@ -129,8 +130,7 @@ public final class OnnxReader implements ModelReader {
     private final ProtoReader r;
     private final ReadLimits limits;
     private final int maxString;
-    private final long maxKept;
-    private long kept;
+    private final KeptValues kept;
     boolean sawGraph;
     String producerName = "";
     String producerVersion = "";
@@ -147,21 +147,7 @@ public final class OnnxReader implements ModelReader {
       this.r = r;
       this.limits = limits;
       this.maxString = limits.maxJsonStringChars();
-      this.maxKept = ReadLimits.KEPT_PER_NODE * limits.maxGraphNodes();
-    }
-
-    /** Counts values kept from the file against the budget that bounds the heap a graph costs. */
-    private void keep(long n) throws ModelFormatException {
-      kept += n;
-      if (kept > maxKept) {
-        throw r.error(
-            r.position(),
-            "more than "
-                + maxKept
-                + " node inputs, outputs and attribute values ("
-                + ReadLimits.KEPT_PER_NODE
-                + " per allowed node)");
-      }
+      this.kept = new KeptValues(r, limits, "node inputs, outputs and attribute values");
     }
 
     void model() throws IOException {
@@ -376,7 +362,7 @@ public final class OnnxReader implements ModelReader {
           && !dropped
           && !name.isEmpty()
           && attrs.size() < ReadLimits.MAX_NODE_ATTRIBUTES) {
-        keep(1 + ints.size() + floats.size());
+        kept.add(1 + ints.size() + floats.size());
         attrs.put(name, value);
       }
     }
@@ -515,7 +501,7 @@ public final class OnnxReader implements ModelReader {
             r.position(),
             what + String.format(Locale.ROOT, ": more than %,d", ReadLimits.MAX_NODE_PORTS));
       }
-      keep(1);
+      kept.add(1);
       list.add(value);
     }
 
