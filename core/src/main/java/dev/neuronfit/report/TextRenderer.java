@@ -13,6 +13,7 @@ import dev.neuronfit.kb.FitTable;
 import dev.neuronfit.kb.Guidance;
 import dev.neuronfit.kb.Target;
 import dev.neuronfit.model.DType;
+import dev.neuronfit.model.ModelFormat;
 import dev.neuronfit.model.Quantities;
 import dev.neuronfit.model.WeightSummary;
 import dev.neuronfit.rules.Finding;
@@ -35,6 +36,9 @@ import java.util.stream.Collectors;
 public final class TextRenderer {
   private static final int WIDTH = 100;
   private static final String IND = "  ";
+
+  /** Width of the target column of the guidance section. */
+  private static final int GUIDANCE_LABEL = 6;
 
   private final Style style;
 
@@ -156,8 +160,15 @@ public final class TextRenderer {
       sb.append('\n').append(IND).append(style.apply(Style.Span.DIM, "GUIDANCE")).append('\n');
       guidance.forEach(
           (g, targets) -> {
-            String lead = IND + pad(String.join(", ", targets), 6);
-            String indent = " ".repeat(lead.length());
+            String label = String.join(", ", targets);
+            String indent = IND + " ".repeat(GUIDANCE_LABEL);
+            // a label wider than its column (several targets) gets a line of its own, so it
+            // never runs into the text
+            String lead = label.length() < GUIDANCE_LABEL ? IND + pad(label, GUIDANCE_LABEL) : null;
+            if (lead == null) {
+              sb.append(IND).append(label).append('\n');
+              lead = indent;
+            }
             List<String> lines =
                 wrap(g.text() + " (§ " + g.section().cite() + ")", WIDTH - indent.length(), "");
             sb.append(lead).append(lines.get(0)).append('\n');
@@ -224,14 +235,27 @@ public final class TextRenderer {
     parts.add(m.format().id());
     parts.add(m.framework().id());
     String est = w.estimated() ? " (estimated)" : "";
-    w.parameters().ifPresent(p -> parts.add(Quantities.count(p) + " parameters" + est));
-    w.bytes().ifPresent(b -> parts.add(Quantities.bytes(b) + " of weights" + est));
+    boolean fromConfig =
+        w.estimated()
+            && w.parameters().isPresent()
+            && m.estimate().filter(e -> e.parameters() == w.parameters().getAsLong()).isPresent();
+    // both figures from the config (no byte total declared by the files): say so once
+    boolean bothFromConfig = fromConfig && w.bytes().isPresent() && !w.dtypes().isEmpty();
+    String paramEst = bothFromConfig ? "" : fromConfig ? " (estimated from the config)" : est;
+    String bytesEst = bothFromConfig ? ", estimated from the config" : est;
+    w.parameters().ifPresent(p -> parts.add(Quantities.count(p) + " parameters" + paramEst));
+    w.bytes().ifPresent(b -> parts.add(Quantities.bytes(b) + " of weights" + bytesEst));
     if (!w.dtypes().isEmpty()) {
       parts.add(
           w.dtypesSorted().keySet().stream().map(DType::name).collect(Collectors.joining("+")));
     }
     if (w.parameters().isEmpty() && w.bytes().isEmpty()) {
-      parts.add("size unknown: " + w.basis());
+      // a folder read from its config alone: say that the config did not give a size either
+      boolean configOnly = m.format() == ModelFormat.HF && m.estimate().isEmpty();
+      parts.add(
+          "size unknown: "
+              + w.basis()
+              + (configOnly ? " and no size formula for this config" : ""));
     }
     return String.join(" · ", parts);
   }
