@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -68,6 +69,18 @@ final class CheckCommand implements Callable<Integer> {
       converter = Converters.FailOnValue.class)
   FailOn failOn;
 
+  @Option(
+      names = "--brief",
+      description =
+          "Text format: per model only the verdict, the target table and the findings' titles,"
+              + " then the summary (the default for several models on a terminal).")
+  boolean brief;
+
+  @Option(
+      names = "--full",
+      description = "Text format: the whole report of every model, also on a terminal.")
+  boolean full;
+
   @Mixin EstimateOptions estimateOptions;
 
   @Mixin CommonOptions common;
@@ -77,8 +90,16 @@ final class CheckCommand implements Callable<Integer> {
     return estimateOptions.hardwareFile == null ? List.of() : hardware.targetIds();
   }
 
+  /** {@code --brief}, or several models written to a terminal without {@code --full}. */
+  static boolean brief(boolean brief, boolean full, int models, boolean terminal) {
+    return brief || (!full && models > 1 && terminal);
+  }
+
   @Override
   public Integer call() throws Exception {
+    if (brief && full) {
+      throw new ParameterException(spec.commandLine(), "--brief and --full exclude each other");
+    }
     KnowledgeBase kb = KnowledgeBase.load();
     Hardware hardware = estimateOptions.hardware(kb);
     Edition edition = editionOptions.resolve(kb, hardwareFileTargets(hardware));
@@ -113,7 +134,14 @@ final class CheckCommand implements Callable<Integer> {
         case json -> new JsonRenderer().reports(reports, out);
         case md -> new MarkdownRenderer().reports(reports, out);
         case html -> new HtmlRenderer().reports(reports, out);
-        case text -> new TextRenderer(AnsiStyle.forOutput(common.noColor)).reports(reports, out);
+        case text -> {
+          TextRenderer text = new TextRenderer(AnsiStyle.forOutput(common.noColor));
+          if (brief(brief, full, reports.size(), System.console() != null)) {
+            text.brief(reports, out);
+          } else {
+            text.reports(reports, out);
+          }
+        }
       }
     }
     if (badInput) {
