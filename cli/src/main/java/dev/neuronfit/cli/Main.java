@@ -10,7 +10,9 @@ import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
 /** The neuronfit command line. Exit codes are in {@link ExitCodes}. */
 @Command(
@@ -42,10 +44,13 @@ import picocli.CommandLine.ParseResult;
       "4:internal error (a bug: please report it)"
     })
 public final class Main implements Runnable {
+  @Spec CommandSpec spec;
+
   @Override
   public void run() {
+    // the command line that runs, so the message and usage go to its writers with its help
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "a command is required: check, scan or matrix");
+        spec.commandLine(), "a command is required: check, scan or matrix");
   }
 
   public static void main(String[] args) {

@@ -52,7 +52,7 @@ public final class Detectron2NotTraceable implements Rule {
             "This looks like a Detectron2 R-CNN, which torch.jit.trace cannot trace as it is; torch-neuron needs a traced model.",
             "Detectron2 module names, e.g. " + marker.get(),
             "Torch models must be traceable with torch.jit.trace to compile for Inferentia, and most Detectron2-based R-CNNs are not traceable by default.",
-            "Follow the Neuron R-CNN application note: trace and compile the backbone and RPN head as one subgraph at a fixed input size, and keep the RoI heads on the CPU.",
+            "Follow the Neuron R-CNN application note (\"Running R-CNNs on Inf1\", aws-neuron-sdk archive/appnotes/torch-neuron/rcnn-app-note.rst): trace and compile the backbone and RPN head as one subgraph at a fixed input size, and keep the RoI heads on the CPU.",
             ctx.cite(
                 new Section(
                     "Region-based CNN (R-CNN) models › Inferentia",
