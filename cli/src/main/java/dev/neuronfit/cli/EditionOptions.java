@@ -49,7 +49,7 @@ final class EditionOptions {
                         spec.commandLine(),
                         "unknown edition '"
                             + id
-                            + "' (known: "
+                            + "' (use --edition with one of: "
                             + String.join(", ", kb.editionIds())
                             + ")"));
     for (String t : targets) {
@@ -60,7 +60,7 @@ final class EditionOptions {
                 + e.id()
                 + " has no target '"
                 + t
-                + "' (it has: "
+                + "' (use --target with one of: "
                 + String.join(", ", e.targetIds())
                 + ")");
       }

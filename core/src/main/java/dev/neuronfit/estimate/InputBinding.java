@@ -281,7 +281,7 @@ final class InputBinding {
     if (!ignored.isEmpty()) {
       notes.add(
           String.join(", ", ignored)
-              + " not applied: the graph fixes those input dimensions (re-export it with dynamic axes to change them)");
+              + " not applied: the graph fixes those input dimensions (re-export it with dynamic input dimensions to change them, e.g. the dynamic_axes argument of torch.onnx.export in the PyTorch torch.onnx documentation)");
     }
     return new Bound(
         values,

@@ -55,10 +55,10 @@ public final class PickleRunsCode extends Rule {
                       + names(code)
                       + ".",
               code,
-              "Do not load this file with torch.load, pickle or joblib outside an isolated"
-                  + " sandbox. neuronfit read it without unpickling. Ask the source for"
+              "Do not load this file with torch.load(..., weights_only=False) (the default before"
+                  + " PyTorch 2.6), pickle or joblib outside an isolated sandbox. neuronfit read it without unpickling. Ask the source for"
                   + " safetensors, or a state dict that loads with torch.load(path,"
-                  + " weights_only=True)."));
+                  + " weights_only=True) (PyTorch 1.13 and later; the default from PyTorch 2.6)."));
     }
     if (!imports.isEmpty()) {
       out.add(
@@ -71,7 +71,8 @@ public final class PickleRunsCode extends Rule {
               imports,
               "Load it only from a source you trust and with the classes' code installed, or"
                   + " re-save it as a state dict (model.state_dict()) or safetensors and load it"
-                  + " with weights_only=True."));
+                  + " with torch.load(path, weights_only=True) (PyTorch 1.13 and later; the default from"
+                  + " PyTorch 2.6)."));
     }
     return out;
   }
