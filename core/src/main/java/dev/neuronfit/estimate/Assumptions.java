@@ -1,5 +1,7 @@
 package dev.neuronfit.estimate;
 
+import dev.neuronfit.estimate.graph.InputBinding;
+import dev.neuronfit.estimate.graph.TensorValue;
 import dev.neuronfit.model.DType;
 import dev.neuronfit.model.ValueInfo;
 import java.util.ArrayList;
@@ -8,11 +10,11 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /** Sentences and conversions the workload estimators share, so they say the same thing alike. */
-final class Assumptions {
+public final class Assumptions {
   private Assumptions() {}
 
   /** What the estimate assumes of the element type on the device. */
-  static String deviceType(DType dtype, WorkloadOptions opts) {
+  public static String deviceType(DType dtype, WorkloadOptions opts) {
     return "weights and activations are "
         + dtype
         + " on the device"
@@ -26,7 +28,7 @@ final class Assumptions {
    * The clause naming outputs whose size could not be derived and are left out of the bytes moved
    * (up to three), or nothing when there are none.
    */
-  static String unsizedOutputs(List<String> unsized) {
+  public static String unsizedOutputs(List<String> unsized) {
     return unsized.isEmpty()
         ? ""
         : "; outputs of unknown size are not counted ("
@@ -36,7 +38,7 @@ final class Assumptions {
   }
 
   /** An {@link OptionalInt} as the {@code Optional<Integer>} a {@link Workload} holds. */
-  static Optional<Integer> boxed(OptionalInt v) {
+  public static Optional<Integer> boxed(OptionalInt v) {
     return v.isPresent() ? Optional.of(v.getAsInt()) : Optional.empty();
   }
 
@@ -44,7 +46,7 @@ final class Assumptions {
    * Each unknown input dimension that was given a size, as {@code axis 1 of tokens = 128}; with
    * {@code sayUnbound}, also those left unknown, as {@code axis 1 of x left unknown}.
    */
-  static List<String> bindings(
+  public static List<String> bindings(
       List<ValueInfo> inputs, InputBinding.Bound bound, boolean sayUnbound) {
     List<String> out = new ArrayList<>();
     for (ValueInfo in : inputs) {

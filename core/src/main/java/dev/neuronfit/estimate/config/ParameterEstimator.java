@@ -1,0 +1,186 @@
+package dev.neuronfit.estimate.config;
+
+import dev.neuronfit.estimate.Estimate;
+import dev.neuronfit.model.DType;
+import dev.neuronfit.model.HfComponent;
+import dev.neuronfit.model.HfConfig;
+import dev.neuronfit.model.HfMetadata;
+import dev.neuronfit.model.ModelProfile;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Estimates parameters and weight bytes from a Hugging Face configuration when a model folder has
+ * no weight files to read. Each formula reproduces the module layout of one family of transformers
+ * or diffusers implementations (see {@code ParameterEstimatorTest} for the published counts they
+ * are checked against); a model type without a formula gets no estimate rather than a guess.
+ */
+public final class ParameterEstimator {
+  static final Set<String> T5_LAYOUT = Set.of("t5", "mt5", "umt5");
+  static final Set<String> BART_LAYOUT =
+      Set.of(
+          "bart",
+          "mbart",
+          "marian",
+          "pegasus",
+          "m2m_100",
+          "blenderbot",
+          "blenderbot-small",
+          "plbart");
+
+  /** Encoders laid out like BERT: absolute positions, token types, post-LayerNorm layers. */
+  static final Set<String> BERT_LAYOUT =
+      Set.of("bert", "roberta", "xlm-roberta", "camembert", "distilbert", "ernie", "data2vec-text");
+
+  /** Decoders laid out like GPT-2: learned positions, no gated MLP. */
+  static final Set<String> PLAIN_DECODERS =
+      Set.of("gpt2", "gpt_bigcode", "biogpt", "gpt-sw3", "imagegpt");
+
+  /** Decoders laid out like Llama: rotary positions, gated MLPs, grouped KV heads. */
+  static final Set<String> GATED_DECODERS =
+      Set.of(
+          "llama",
+          "mistral",
+          "mixtral",
+          "qwen2",
+          "qwen2_moe",
+          "qwen3",
+          "qwen3_moe",
+          "gemma",
+          "gemma2",
+          "phi3",
+          "olmo",
+          "olmo2",
+          "granite");
+
+  /** Both decoder layouts (see {@link TransformerFormulas#decoder}). */
+  private static final Set<String> DECODER_LAYOUT =
+      Stream.concat(PLAIN_DECODERS.stream(), GATED_DECODERS.stream())
+          .collect(Collectors.toUnmodifiableSet());
+
+  private ParameterEstimator() {}
+
+  /** An estimate for the model, or empty when its architecture has no formula. */
+  public static Optional<Estimate> estimate(ModelProfile profile) {
+    if (profile.hf().isEmpty()) {
+      return Optional.empty();
+    }
+    HfMetadata hf = profile.hf().get();
+    if (hf.pipelineClass().isPresent()) {
+      return pipeline(hf);
+    }
+    if (hf.config().isEmpty()) {
+      return Optional.empty();
+    }
+    HfConfig c = hf.config().get();
+    OptionalLong p = single(c);
+    if (p.isEmpty()) {
+      return Optional.empty();
+    }
+    DTypeChoice dt = dtype(c);
+    return Optional.of(
+        new Estimate(p.getAsLong(), dt.dtype, dt.source, method(c), List.of(), List.of()));
+  }
+
+  private static Optional<Estimate> pipeline(HfMetadata hf) {
+    long total = 0;
+    List<String> parts = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    DTypeChoice dt = null;
+    for (HfComponent comp : hf.components()) {
+      if (comp.config().isEmpty()) {
+        continue; // schedulers, tokenizers and feature extractors have no weights
+      }
+      OptionalLong p = single(comp.config().get());
+      if (p.isPresent()) {
+        total += p.getAsLong();
+        parts.add(comp.name());
+        if (dt == null) {
+          dt = dtype(comp.config().get());
+        }
+      } else {
+        skipped.add(comp.name());
+      }
+    }
+    if (parts.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Estimate(total, dt.dtype, dt.source, "sum of component layouts", parts, skipped));
+  }
+
+  private static OptionalLong single(HfConfig c) {
+    Optional<String> cls = c.string("_class_name");
+    if (cls.isPresent()) {
+      return switch (cls.get()) {
+        case "UNet2DConditionModel" -> DiffusersFormulas.unet2dCondition(c);
+        case "AutoencoderKL" -> DiffusersFormulas.autoencoderKl(c);
+        default -> OptionalLong.empty();
+      };
+    }
+    String type = c.string("model_type").orElse("");
+    Dims d = new Dims(c);
+    String arch = c.strings("architectures").stream().findFirst().orElse("");
+    boolean classifier = arch.endsWith("ForImageClassification");
+    if (T5_LAYOUT.contains(type)) {
+      return TransformerFormulas.t5(d);
+    }
+    if (BART_LAYOUT.contains(type)) {
+      return TransformerFormulas.bartFamily(d, type);
+    }
+    if (BERT_LAYOUT.contains(type)) {
+      String head =
+          arch.endsWith("ForMaskedLM")
+              ? "masked-lm"
+              : type.equals("distilbert") ? "none" : "pooler";
+      return TransformerFormulas.encoder(d, head);
+    }
+    if (DECODER_LAYOUT.contains(type)) {
+      return TransformerFormulas.decoder(d, type);
+    }
+    return switch (type) {
+      case "whisper" -> TransformerFormulas.whisper(d);
+      case "resnet" -> VisionFormulas.resnet(c, classifier);
+      case "convnext" -> VisionFormulas.convnext(c, classifier);
+      case "swin" -> VisionFormulas.swin(c, classifier);
+      case "vit", "deit" ->
+          TransformerFormulas.vit(
+              d, classifier, !classifier && !arch.endsWith("ForMaskedImageModeling"));
+      // CLIP's text tower has no embedding LayerNorm but a final one of the same size
+      case "clip_text_model" -> TransformerFormulas.encoder(d, "none");
+      default -> OptionalLong.empty();
+    };
+  }
+
+  private static String method(HfConfig c) {
+    if (c.has("_class_name")) {
+      return "diffusers " + c.string("_class_name").get() + " layout";
+    }
+    String type = c.string("model_type").orElse("?");
+    if (DECODER_LAYOUT.contains(type)) {
+      return (TransformerFormulas.llamaStyle(c) ? "Llama-style" : "GPT-2-style")
+          + " decoder layout ("
+          + type
+          + ")";
+    }
+    return type + " layout";
+  }
+
+  private record DTypeChoice(DType dtype, String source) {}
+
+  /** The dtype the config declares ({@code torch_dtype} or {@code dtype}), else float32. */
+  private static DTypeChoice dtype(HfConfig c) {
+    for (String key : List.of("torch_dtype", "dtype")) {
+      Optional<DType> d = c.string(key).flatMap(DType::fromTorchName);
+      if (d.isPresent()) {
+        return new DTypeChoice(d.get(), c.file() + " " + key);
+      }
+    }
+    return new DTypeChoice(DType.F32, "default float32 (the config declares no dtype)");
+  }
+}

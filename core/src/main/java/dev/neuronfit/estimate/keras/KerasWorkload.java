@@ -1,0 +1,224 @@
+package dev.neuronfit.estimate.keras;
+
+import dev.neuronfit.estimate.Assumptions;
+import dev.neuronfit.estimate.Phase;
+import dev.neuronfit.estimate.Workload;
+import dev.neuronfit.estimate.WorkloadOptions;
+import dev.neuronfit.estimate.graph.GraphWorkload;
+import dev.neuronfit.estimate.graph.InputBinding;
+import dev.neuronfit.estimate.graph.TensorValue;
+import dev.neuronfit.model.DType;
+import dev.neuronfit.model.Graph;
+import dev.neuronfit.model.ModelFormat;
+import dev.neuronfit.model.ModelProfile;
+import dev.neuronfit.model.Quantities;
+import dev.neuronfit.model.TensorInfo;
+import dev.neuronfit.model.ValueInfo;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The workload of a Keras model (.keras archive or legacy .h5), found from its model config: the
+ * layers the Keras reader kept as graph nodes are walked in order, each layer's output shape worked
+ * out from its settings and its input's shape ({@link KerasPropagation}), from the model's declared
+ * input shapes (InputLayer {@code batch_shape}/{@code batch_input_shape}, a Keras 2 first layer's
+ * {@code batch_input_shape}) and, where those leave a layer's input unknown, the layer's own Keras
+ * 3 {@code build_config.input_shape}. Unknown input dimensions take the requested or default input
+ * ({@link InputBinding}, channels last). Stateless; never returns null and never throws on a
+ * malformed config: what it cannot cost is listed.
+ */
+public final class KerasWorkload {
+  private KerasWorkload() {}
+
+  /**
+   * The workload of one inference, or empty when the profile is not a Keras model, has no layers,
+   * or moves no bytes that could be sized.
+   */
+  public static Optional<Workload> estimate(ModelProfile profile, WorkloadOptions opts) {
+    if (profile.format() != ModelFormat.KERAS || profile.graph().isEmpty()) {
+      return Optional.empty();
+    }
+    Graph graph = profile.graph().get();
+    if (graph.mainNodes().isEmpty()) {
+      return Optional.empty();
+    }
+    DType dtype = opts.dtypeOrDefault();
+    List<ValueInfo> declared = graph.inputs().stream().filter(in -> !in.shape().isEmpty()).toList();
+    InputBinding.Bound bound = InputBinding.bind(declared, opts, true);
+    Map<String, long[]> inputs = new HashMap<>();
+    bound
+        .values()
+        .forEach(
+            (k, v) -> {
+              if (v.rankKnown()) {
+                inputs.put(k, v.dims());
+              }
+            });
+    int batch = batch(declared, bound);
+    KerasPropagation.Result r = KerasPropagation.run(graph.nodes(), inputs, batch);
+
+    long weightBytes = weightBytes(profile, dtype);
+    long inputBytes = 0;
+    for (ValueInfo in : declared) {
+      inputBytes =
+          Quantities.saturatedSum(
+              inputBytes,
+              Math.max(0, GraphWorkload.bytes(bound.values().get(in.name()), in, dtype)));
+    }
+    long outputBytes = 0;
+    List<String> unsized = new ArrayList<>();
+    for (ValueInfo out : graph.outputs()) {
+      long[] s = r.values().get(out.name());
+      long b = -1;
+      long n = s == null ? -1 : KerasShapeOps.elements(s, 0);
+      if (n >= 0) {
+        try {
+          b = dtype.bytesFor(n);
+        } catch (ArithmeticException e) {
+          b = -1;
+        }
+      }
+      if (b < 0) {
+        unsized.add(out.name());
+      }
+      outputBytes = Quantities.saturatedSum(outputBytes, Math.max(0, b));
+    }
+    long moved = Quantities.saturatedSum(weightBytes, inputBytes, outputBytes);
+    if (moved <= 0) {
+      return Optional.empty();
+    }
+    List<String> a = assumptions(profile, declared, bound, batch, r, unsized, dtype, opts);
+    Phase p = new Phase("inference", 2 * r.macs(), moved, batch);
+    return Optional.of(
+        new Workload(
+            batch,
+            Assumptions.boxed(bound.sequenceLength()),
+            Assumptions.boxed(bound.imageSize()),
+            dtype,
+            List.of(p),
+            r.costUnknown(),
+            weightBytes,
+            Quantities.saturatedSum(inputBytes, outputBytes),
+            0,
+            "shape propagation through the Keras model config ("
+                + r.layers()
+                + " layers, "
+                + profile.graph().get().metadata().getOrDefault("model_class", "model")
+                + ")",
+            a));
+  }
+
+  /**
+   * The batch: the first input's leading axis, which a Keras 2 config may fix (a stateful RNN's
+   * {@code batch_input_shape}), or else the bound one.
+   */
+  private static int batch(List<ValueInfo> declared, InputBinding.Bound bound) {
+    for (ValueInfo in : declared) {
+      TensorValue v = bound.values().get(in.name());
+      if (v != null && v.rankKnown() && v.rank() > 0 && v.dim(0) >= 1) {
+        return (int) Math.min(Integer.MAX_VALUE, v.dim(0));
+      }
+    }
+    return Math.max(1, bound.batch());
+  }
+
+  /**
+   * The weights once: the weight datasets the file declares (floating-point ones at the device
+   * type), or, for a config saved without weights, the parameter count estimated from the layer
+   * configs at the device type.
+   */
+  private static long weightBytes(ModelProfile profile, DType dtype) {
+    try {
+      if (!profile.tensors().isEmpty()) {
+        long bytes = 0;
+        for (TensorInfo t : profile.tensors()) {
+          bytes =
+              Quantities.saturatedSum(
+                  bytes,
+                  GraphWorkload.floating(t.dtype()) ? dtype.bytesFor(t.elements()) : t.bytes());
+        }
+        return bytes;
+      }
+      return profile.weights().parameters().isPresent()
+          ? dtype.bytesFor(profile.weights().parameters().getAsLong())
+          : 0;
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static List<String> assumptions(
+      ModelProfile profile,
+      List<ValueInfo> declared,
+      InputBinding.Bound bound,
+      int batch,
+      KerasPropagation.Result r,
+      List<String> unsized,
+      DType dtype,
+      WorkloadOptions opts) {
+    List<String> a = new ArrayList<>();
+    List<String> bindings = Assumptions.bindings(declared, bound, true);
+    if (!bindings.isEmpty()) {
+      a.add(
+          "unknown (None) input dimensions bound by position: "
+              + String.join(", ", bindings.subList(0, Math.min(8, bindings.size())))
+              + (bindings.size() > 8 ? " and " + (bindings.size() - 8) + " more" : ""));
+    }
+    a.addAll(bound.assumptions());
+    Graph graph = profile.graph().get();
+    if (declared.size() < graph.inputs().size()) {
+      a.add(
+          "model inputs without a declared shape are unknown, and so is what depends on them,"
+              + " except where a layer's own build_config gives its input shape (its batch axis"
+              + " then taken as "
+              + batch
+              + ")");
+    }
+    a.add(
+        "multiply-accumulates are counted for Dense (on the last axis), the convolutions (Conv1D"
+            + " to Conv3D, their Transpose forms, DepthwiseConv, SeparableConv), LSTM, GRU and"
+            + " SimpleRNN (gates x units x (input width + units) per step; Bidirectional counts"
+            + " both directions), MultiHeadAttention (query, key, value and output projections,"
+            + " QK^T and AV), Attention and Dot; embeddings, element-wise, normalisation, pooling and"
+            + " layout layers count 0 but pass their shapes on; layers of a nested model are"
+            + " counted as its own");
+    if (!r.macsByClass().isEmpty()) {
+      a.add(
+          "multiply-accumulates by layer class: "
+              + GraphWorkload.breakdown(r.macsByClass(), r.macs()));
+    }
+    if (r.reusedLayers() > 0) {
+      a.add(
+          r.reusedLayers()
+              + " shared layer"
+              + (r.reusedLayers() == 1 ? " is" : "s are")
+              + " called more than once; each call is counted at the shape of the first");
+    }
+    int unknown = r.costUnknown().values().stream().mapToInt(Integer::intValue).sum();
+    if (unknown > 0) {
+      a.add(
+          "the FLOPs leave out "
+              + unknown
+              + " layer"
+              + (unknown == 1 ? "" : "s")
+              + " whose cost could not be derived (listed as cost unknown: a Lambda or custom"
+              + " layer, a class not modelled here, or an input shape that stayed unknown)");
+    }
+    a.add(
+        "bytes moved: the weights once ("
+            + (profile.tensors().isEmpty()
+                ? "the parameters estimated from the layer configs"
+                : "the file's weight datasets, floating-point ones")
+            + " at "
+            + dtype
+            + "), plus the model's inputs and outputs; activations between layers are assumed"
+            + " to stay on chip"
+            + Assumptions.unsizedOutputs(unsized));
+    a.add(Assumptions.deviceType(dtype, opts));
+    a.add("batch " + batch);
+    return a;
+  }
+}
