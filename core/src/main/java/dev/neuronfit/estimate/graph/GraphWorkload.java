@@ -1,7 +1,6 @@
 package dev.neuronfit.estimate.graph;
 
 import dev.neuronfit.estimate.Assumptions;
-import dev.neuronfit.estimate.Phase;
 import dev.neuronfit.estimate.Workload;
 import dev.neuronfit.estimate.WorkloadOptions;
 import dev.neuronfit.model.DType;
@@ -9,12 +8,10 @@ import dev.neuronfit.model.Graph;
 import dev.neuronfit.model.ModelFormat;
 import dev.neuronfit.model.ModelProfile;
 import dev.neuronfit.model.OpNode;
+import dev.neuronfit.model.Quantities;
 import dev.neuronfit.model.TensorInfo;
-import dev.neuronfit.model.ValueInfo;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -48,130 +45,44 @@ public final class GraphWorkload {
 
     long weightBytes = 0;
     for (TensorInfo t : profile.tensors()) {
-      weightBytes += floating(t.dtype()) ? dtype.bytesFor(t.elements()) : t.bytes();
+      weightBytes += GraphTotals.floating(t.dtype()) ? dtype.bytesFor(t.elements()) : t.bytes();
     }
-    long inputBytes = 0;
-    long cacheBytes = 0;
-    for (ValueInfo in : graph.inputs()) {
-      long b = bytes(bound.values().get(in.name()), in, dtype);
-      inputBytes += Math.max(0, b);
-      cacheBytes += InputBinding.isCache(in) ? Math.max(0, b) : 0;
-    }
-    long outputBytes = 0;
+    long inputBytes = GraphTotals.inputBytes(graph.inputs(), bound, dtype, in -> true);
+    long cacheBytes = GraphTotals.inputBytes(graph.inputs(), bound, dtype, InputBinding::isCache);
     List<String> unsized = new ArrayList<>();
-    for (ValueInfo out : graph.outputs()) {
-      long b = bytes(r.values().getOrDefault(out.name(), TensorValue.UNKNOWN), out, dtype);
-      if (b < 0) {
-        b = bytes(declared(out), out, dtype);
-      }
-      if (b < 0) {
-        unsized.add(out.name());
-      }
-      outputBytes += Math.max(0, b);
-    }
-    long moved = weightBytes + inputBytes + outputBytes;
+    long outputBytes = GraphTotals.outputBytes(graph.outputs(), r.values(), dtype, unsized);
+    long moved = Quantities.saturatedSum(weightBytes, inputBytes, outputBytes);
     if (moved <= 0) {
       return Optional.empty();
     }
-    String phase = bound.decode() ? "decode" : "inference";
     List<String> a = new ArrayList<>(bound.assumptions());
-    a.add(
-        "multiply-accumulates are counted for Conv, ConvTranspose, MatMul, Gemm, Einsum,"
-            + " attention and recurrent operators at the shapes propagated from the inputs;"
-            + " element-wise, normalisation, pooling, softmax and shape operators count 0 but pass"
-            + " their shapes on");
+    a.add(Assumptions.ONNX_COUNTED);
     if (!r.macsByOp().isEmpty()) {
-      a.add("multiply-accumulates by operator: " + breakdown(r.macsByOp(), r.macs()));
+      a.add(Assumptions.macsBy("operator", GraphTotals.breakdown(r.macsByOp(), r.macs())));
     }
-    int unknownNodes = r.costUnknown().values().stream().mapToInt(Integer::intValue).sum();
+    int unknownNodes = GraphTotals.unknownNodes(r.costUnknown());
     if (unknownNodes > 0) {
-      a.add(
-          "the FLOPs leave out "
-              + unknownNodes
-              + " node"
-              + (unknownNodes == 1 ? "" : "s")
-              + " whose cost could not be derived (listed as cost unknown: an unknown operator, or"
-              + " input shapes that depend on the data)");
+      a.add(Assumptions.costLeftOut(unknownNodes, "node", Assumptions.ONNX_UNKNOWN_CAUSES));
     }
     if (main.stream().anyMatch(n -> CONTROL_FLOW.contains(n.opType()))) {
-      a.add(
-          "If, Loop and Scan bodies are not counted: a node whose body has matrix products or"
-              + " unknown operators is listed as cost unknown, since the body runs a data-dependent"
-              + " number of times");
+      a.add(Assumptions.ONNX_CONTROL_FLOW);
     }
-    a.add(
-        "bytes moved: the initializers once ("
-            + "floating-point ones at "
-            + dtype
-            + ", integer ones at their stored size), plus the"
-            + " graph's inputs and outputs"
-            + (bound.decode() ? " (the KV cache among them)" : "")
-            + "; activations between operators are assumed to stay on chip"
-            + Assumptions.unsizedOutputs(unsized));
+    a.add(Assumptions.onnxBytesMoved(dtype, bound.decode(), unsized));
     a.add(Assumptions.deviceType(dtype, opts));
-    a.add("batch " + bound.batch());
-    Phase p = new Phase(phase, 2 * r.macs(), moved, Math.max(1, bound.batch()));
+    a.add(Assumptions.batch(bound.batch()));
     return Optional.of(
-        new Workload(
+        GraphTotals.onePass(
+            bound,
             bound.batch(),
-            Assumptions.boxed(bound.sequenceLength()),
-            Assumptions.boxed(bound.imageSize()),
-            dtype,
-            List.of(p),
+            bound.decode() ? "decode" : "inference",
+            r.macs(),
+            moved,
             r.costUnknown(),
+            dtype,
             weightBytes,
-            inputBytes + outputBytes,
+            Quantities.saturatedSum(inputBytes, outputBytes),
             cacheBytes,
             "shape propagation through the ONNX graph (" + main.size() + " nodes)",
             a));
-  }
-
-  public static boolean floating(DType t) {
-    return t.name().startsWith("F") || t == DType.BF16;
-  }
-
-  /** The declared dimensions of a graph output, its symbolic ones unknown. */
-  public static TensorValue declared(ValueInfo v) {
-    long[] d = v.shape().stream().mapToLong(ValueInfo.Dim::value).toArray();
-    return v.shape().isEmpty() ? TensorValue.UNKNOWN : TensorValue.of(d, false);
-  }
-
-  /** Bytes of a graph input or output (floating-point at the device type), -1 when unknown. */
-  public static long bytes(TensorValue v, ValueInfo info, DType device) {
-    long n = v == null ? -1 : v.elements();
-    if (n < 0) {
-      return -1;
-    }
-    DType t = info.elementType().filter(e -> !floating(e) && e != DType.STRING).orElse(device);
-    try {
-      return t.bytesFor(n);
-    } catch (ArithmeticException e) {
-      return -1; // more bytes than a long holds: a hostile shape, not a size
-    }
-  }
-
-  /** e.g. {@code Conv 4.09 G (99.9%), Gemm 2.05 M (0.1%)}, largest first. */
-  public static String breakdown(Map<String, Double> byOp, double total) {
-    List<String> parts = new ArrayList<>();
-    byOp.entrySet().stream()
-        .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-        .forEach(
-            e ->
-                parts.add(
-                    e.getKey()
-                        + " "
-                        + si(e.getValue())
-                        + String.format(Locale.ROOT, " (%.1f%%)", 100 * e.getValue() / total)));
-    return String.join(", ", parts);
-  }
-
-  private static String si(double x) {
-    String[] units = {"", " k", " M", " G", " T", " P"};
-    int i = 0;
-    while (x >= 1000 && i < units.length - 1) {
-      x /= 1000;
-      i++;
-    }
-    return String.format(Locale.ROOT, i == 0 ? "%.0f%s" : "%.3g%s", x, units[i]);
   }
 }

@@ -1,5 +1,6 @@
 package dev.neuronfit.estimate.graph;
 
+import dev.neuronfit.estimate.Assumptions;
 import dev.neuronfit.estimate.WorkloadOptions;
 import dev.neuronfit.model.DType;
 import dev.neuronfit.model.ValueInfo;
@@ -69,6 +70,31 @@ public final class InputBinding {
       OptionalInt sequenceLength,
       OptionalInt imageSize,
       List<String> assumptions) {}
+
+  /**
+   * Each unknown input dimension that was given a size, as {@link Assumptions#boundAxis}; with
+   * {@code sayUnbound}, also those left unknown.
+   */
+  public static List<String> boundAxes(List<ValueInfo> inputs, Bound bound, boolean sayUnbound) {
+    List<String> out = new ArrayList<>();
+    for (ValueInfo in : inputs) {
+      TensorValue v = bound.values().get(in.name());
+      if (v == null || !v.rankKnown() || v.rank() != in.shape().size()) {
+        continue;
+      }
+      for (int i = 0; i < v.rank(); i++) {
+        if (in.shape().get(i).isKnown()) {
+          continue;
+        }
+        if (v.dim(i) >= 0) {
+          out.add(Assumptions.boundAxis(i, in.name(), v.dim(i)));
+        } else if (sayUnbound) {
+          out.add(Assumptions.unboundAxis(i, in.name()));
+        }
+      }
+    }
+    return out;
+  }
 
   private final WorkloadOptions opts;
   private final boolean decode;

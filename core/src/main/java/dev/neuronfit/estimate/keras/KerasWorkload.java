@@ -1,10 +1,9 @@
 package dev.neuronfit.estimate.keras;
 
 import dev.neuronfit.estimate.Assumptions;
-import dev.neuronfit.estimate.Phase;
 import dev.neuronfit.estimate.Workload;
 import dev.neuronfit.estimate.WorkloadOptions;
-import dev.neuronfit.estimate.graph.GraphWorkload;
+import dev.neuronfit.estimate.graph.GraphTotals;
 import dev.neuronfit.estimate.graph.InputBinding;
 import dev.neuronfit.estimate.graph.TensorValue;
 import dev.neuronfit.model.DType;
@@ -61,13 +60,7 @@ public final class KerasWorkload {
     KerasPropagation.Result r = KerasPropagation.run(graph.nodes(), inputs, batch);
 
     long weightBytes = weightBytes(profile, dtype);
-    long inputBytes = 0;
-    for (ValueInfo in : declared) {
-      inputBytes =
-          Quantities.saturatedSum(
-              inputBytes,
-              Math.max(0, GraphWorkload.bytes(bound.values().get(in.name()), in, dtype)));
-    }
+    long inputBytes = GraphTotals.inputBytes(declared, bound, dtype, in -> true);
     long outputBytes = 0;
     List<String> unsized = new ArrayList<>();
     for (ValueInfo out : graph.outputs()) {
@@ -91,15 +84,15 @@ public final class KerasWorkload {
       return Optional.empty();
     }
     List<String> a = assumptions(profile, declared, bound, batch, r, unsized, dtype, opts);
-    Phase p = new Phase("inference", 2 * r.macs(), moved, batch);
     return Optional.of(
-        new Workload(
+        GraphTotals.onePass(
+            bound,
             batch,
-            Assumptions.boxed(bound.sequenceLength()),
-            Assumptions.boxed(bound.imageSize()),
-            dtype,
-            List.of(p),
+            "inference",
+            r.macs(),
+            moved,
             r.costUnknown(),
+            dtype,
             weightBytes,
             Quantities.saturatedSum(inputBytes, outputBytes),
             0,
@@ -138,7 +131,7 @@ public final class KerasWorkload {
           bytes =
               Quantities.saturatedSum(
                   bytes,
-                  GraphWorkload.floating(t.dtype()) ? dtype.bytesFor(t.elements()) : t.bytes());
+                  GraphTotals.floating(t.dtype()) ? dtype.bytesFor(t.elements()) : t.bytes());
         }
         return bytes;
       }
@@ -160,65 +153,29 @@ public final class KerasWorkload {
       DType dtype,
       WorkloadOptions opts) {
     List<String> a = new ArrayList<>();
-    List<String> bindings = Assumptions.bindings(declared, bound, true);
+    List<String> bindings = InputBinding.boundAxes(declared, bound, true);
     if (!bindings.isEmpty()) {
-      a.add(
-          "unknown (None) input dimensions bound by position: "
-              + String.join(", ", bindings.subList(0, Math.min(8, bindings.size())))
-              + (bindings.size() > 8 ? " and " + (bindings.size() - 8) + " more" : ""));
+      a.add(Assumptions.boundByPosition("unknown (None) input dimensions", bindings));
     }
     a.addAll(bound.assumptions());
     Graph graph = profile.graph().get();
     if (declared.size() < graph.inputs().size()) {
-      a.add(
-          "model inputs without a declared shape are unknown, and so is what depends on them,"
-              + " except where a layer's own build_config gives its input shape (its batch axis"
-              + " then taken as "
-              + batch
-              + ")");
+      a.add(Assumptions.kerasUnshapedInputs(batch));
     }
-    a.add(
-        "multiply-accumulates are counted for Dense (on the last axis), the convolutions (Conv1D"
-            + " to Conv3D, their Transpose forms, DepthwiseConv, SeparableConv), LSTM, GRU and"
-            + " SimpleRNN (gates x units x (input width + units) per step; Bidirectional counts"
-            + " both directions), MultiHeadAttention (query, key, value and output projections,"
-            + " QK^T and AV), Attention and Dot; embeddings, element-wise, normalisation, pooling and"
-            + " layout layers count 0 but pass their shapes on; layers of a nested model are"
-            + " counted as its own");
+    a.add(Assumptions.KERAS_COUNTED);
     if (!r.macsByClass().isEmpty()) {
-      a.add(
-          "multiply-accumulates by layer class: "
-              + GraphWorkload.breakdown(r.macsByClass(), r.macs()));
+      a.add(Assumptions.macsBy("layer class", GraphTotals.breakdown(r.macsByClass(), r.macs())));
     }
     if (r.reusedLayers() > 0) {
-      a.add(
-          r.reusedLayers()
-              + " shared layer"
-              + (r.reusedLayers() == 1 ? " is" : "s are")
-              + " called more than once; each call is counted at the shape of the first");
+      a.add(Assumptions.kerasReusedLayers(r.reusedLayers()));
     }
-    int unknown = r.costUnknown().values().stream().mapToInt(Integer::intValue).sum();
+    int unknown = GraphTotals.unknownNodes(r.costUnknown());
     if (unknown > 0) {
-      a.add(
-          "the FLOPs leave out "
-              + unknown
-              + " layer"
-              + (unknown == 1 ? "" : "s")
-              + " whose cost could not be derived (listed as cost unknown: a Lambda or custom"
-              + " layer, a class not modelled here, or an input shape that stayed unknown)");
+      a.add(Assumptions.costLeftOut(unknown, "layer", Assumptions.KERAS_UNKNOWN_CAUSES));
     }
-    a.add(
-        "bytes moved: the weights once ("
-            + (profile.tensors().isEmpty()
-                ? "the parameters estimated from the layer configs"
-                : "the file's weight datasets, floating-point ones")
-            + " at "
-            + dtype
-            + "), plus the model's inputs and outputs; activations between layers are assumed"
-            + " to stay on chip"
-            + Assumptions.unsizedOutputs(unsized));
+    a.add(Assumptions.kerasBytesMoved(!profile.tensors().isEmpty(), dtype, unsized));
     a.add(Assumptions.deviceType(dtype, opts));
-    a.add("batch " + batch);
+    a.add(Assumptions.batch(batch));
     return a;
   }
 }

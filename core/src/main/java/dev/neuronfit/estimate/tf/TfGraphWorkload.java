@@ -1,10 +1,9 @@
 package dev.neuronfit.estimate.tf;
 
 import dev.neuronfit.estimate.Assumptions;
-import dev.neuronfit.estimate.Phase;
 import dev.neuronfit.estimate.Workload;
 import dev.neuronfit.estimate.WorkloadOptions;
-import dev.neuronfit.estimate.graph.GraphWorkload;
+import dev.neuronfit.estimate.graph.GraphTotals;
 import dev.neuronfit.estimate.graph.InputBinding;
 import dev.neuronfit.estimate.graph.TensorValue;
 import dev.neuronfit.model.AttributeValue;
@@ -69,43 +68,23 @@ public final class TfGraphWorkload {
     TfShapePropagation.Result r = TfShapePropagation.run(graph, profile.tensors(), inputs);
 
     long weightBytes = weightBytes(profile, graph, r.constantsRead(), dtype);
-    long inputBytes = 0;
-    for (ValueInfo in : declared) {
-      inputBytes += Math.max(0, GraphWorkload.bytes(bound.values().get(in.name()), in, dtype));
-    }
-    long outputBytes = 0;
+    long inputBytes = GraphTotals.inputBytes(declared, bound, dtype, in -> true);
     List<String> unsized = new ArrayList<>();
-    for (ValueInfo out : graph.outputs()) {
-      long b =
-          GraphWorkload.bytes(
-              r.outputs().getOrDefault(out.name(), TensorValue.UNKNOWN), out, dtype);
-      if (b < 0) {
-        b = GraphWorkload.bytes(GraphWorkload.declared(out), out, dtype);
-      }
-      if (b < 0) {
-        unsized.add(out.name());
-      }
-      outputBytes += Math.max(0, b);
-    }
+    long outputBytes = GraphTotals.outputBytes(graph.outputs(), r.outputs(), dtype, unsized);
     long moved = Quantities.saturatedSum(weightBytes, inputBytes, outputBytes);
     if (moved <= 0) {
       return Optional.empty();
     }
     List<String> a = assumptions(profile, graph, bound, r, unsized, dtype, opts);
-    Phase p =
-        new Phase(
-            bound.decode() ? "decode" : "inference",
-            2 * r.macs(),
-            moved,
-            Math.max(1, bound.batch()));
     return Optional.of(
-        new Workload(
+        GraphTotals.onePass(
+            bound,
             bound.batch(),
-            Assumptions.boxed(bound.sequenceLength()),
-            Assumptions.boxed(bound.imageSize()),
-            dtype,
-            List.of(p),
+            bound.decode() ? "decode" : "inference",
+            r.macs(),
+            moved,
             r.costUnknown(),
+            dtype,
             weightBytes,
             Quantities.saturatedSum(inputBytes, outputBytes),
             0,
@@ -139,7 +118,7 @@ public final class TfGraphWorkload {
       }
       long b;
       try {
-        b = GraphWorkload.floating(t.dtype()) ? dtype.bytesFor(t.elements()) : t.bytes();
+        b = GraphTotals.floating(t.dtype()) ? dtype.bytesFor(t.elements()) : t.bytes();
       } catch (ArithmeticException e) {
         b = Long.MAX_VALUE;
       }
@@ -157,64 +136,32 @@ public final class TfGraphWorkload {
       DType dtype,
       WorkloadOptions opts) {
     List<String> a = new ArrayList<>();
-    List<String> bindings = Assumptions.bindings(graph.inputs(), bound, false);
+    List<String> bindings = InputBinding.boundAxes(graph.inputs(), bound, false);
     if (!bindings.isEmpty()) {
-      a.add(
-          "unknown input dimensions bound by position: "
-              + String.join(", ", bindings.subList(0, Math.min(8, bindings.size())))
-              + (bindings.size() > 8 ? " and " + (bindings.size() - 8) + " more" : ""));
+      a.add(Assumptions.boundByPosition("unknown input dimensions", bindings));
     }
     a.addAll(bound.assumptions());
-    a.add(
-        "multiply-accumulates are counted for Conv2D, Conv3D, DepthwiseConv2dNative,"
-            + " Conv2DBackpropInput, MatMul, BatchMatMul, Einsum, the LSTM and GRU block cells and"
-            + " the cuDNN recurrent ops, at the shapes propagated from the inputs (the graph's own"
-            + " _output_shapes fill in what propagation leaves unknown); element-wise,"
-            + " normalisation, pooling, softmax and shape ops count 0 but pass their shapes on");
+    a.add(Assumptions.TF_COUNTED);
     if (!r.macsByOp().isEmpty()) {
-      a.add("multiply-accumulates by op: " + GraphWorkload.breakdown(r.macsByOp(), r.macs()));
+      a.add(Assumptions.macsBy("op", GraphTotals.breakdown(r.macsByOp(), r.macs())));
     }
     if (profile.format() == ModelFormat.TF_SAVEDMODEL) {
-      a.add(
-          "only what the serving signature runs is counted: the functions its calls reach, each"
-              + " call once with the shapes it is given"
-              + (r.calls() > 0 ? " (" + r.calls() + " calls)" : "")
-              + "; other traces of the same layers and the save and restore functions are not");
+      a.add(Assumptions.tfServingOnly(r.calls()));
     }
-    int unknownNodes = r.costUnknown().values().stream().mapToInt(Integer::intValue).sum();
+    int unknownNodes = GraphTotals.unknownNodes(r.costUnknown());
     if (unknownNodes > 0) {
-      a.add(
-          "the FLOPs leave out "
-              + unknownNodes
-              + " node"
-              + (unknownNodes == 1 ? "" : "s")
-              + " whose cost could not be derived (listed as cost unknown: an unknown op, shapes"
-              + " that depend on the data, or a loop)");
+      a.add(Assumptions.costLeftOut(unknownNodes, "node", Assumptions.TF_UNKNOWN_CAUSES));
     }
     if (graph.nodes().stream().anyMatch(n -> CONTROL_FLOW.contains(n.opType()))
         || r.loopFrameOps() > 0) {
-      a.add(
-          "While, If and Case bodies and the ops inside TF1 loop frames (Enter ... Exit) are not"
-              + " counted: they run a data-dependent number of times, so a loop whose body"
-              + " multiplies is listed as cost unknown");
+      a.add(Assumptions.TF_CONTROL_FLOW);
     }
     if (r.truncated()) {
-      a.add(
-          "function calls nested deeper than "
-              + TfShapePropagation.MAX_DEPTH
-              + " or past "
-              + TfShapePropagation.MAX_WALKED
-              + " walked nodes are listed as cost unknown");
+      a.add(Assumptions.tfTruncated(TfShapePropagation.MAX_DEPTH, TfShapePropagation.MAX_WALKED));
     }
-    a.add(
-        "bytes moved: the variables and the constants the inference reads once (floating-point"
-            + " ones at "
-            + dtype
-            + ", integer ones at their stored size), plus the graph's inputs and outputs;"
-            + " activations between ops are assumed to stay on chip"
-            + Assumptions.unsizedOutputs(unsized));
+    a.add(Assumptions.tfBytesMoved(dtype, unsized));
     a.add(Assumptions.deviceType(dtype, opts));
-    a.add("batch " + bound.batch());
+    a.add(Assumptions.batch(bound.batch()));
     return a;
   }
 }
