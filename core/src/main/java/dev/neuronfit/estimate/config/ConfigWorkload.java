@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -84,9 +83,8 @@ public final class ConfigWorkload {
         opts.imageSize().isPresent()
             ? opts.imageSize().getAsInt() / 8
             : (int) c.integer("sample_size").orElse(64);
-    OptionalDouble macs = UnetWork.step(c, latent, DEFAULT_TEXT_TOKENS);
-    OptionalLong params = DiffusersFormulas.unet2dCondition(c);
-    if (macs.isEmpty() || params.isEmpty()) {
+    Optional<LayoutCount> count = DiffusersLayouts.unet2dCondition(c, latent, DEFAULT_TEXT_TOKENS);
+    if (count.isEmpty() || count.get().parameters().isEmpty()) {
       return Optional.empty();
     }
     long act =
@@ -94,8 +92,8 @@ public final class ConfigWorkload {
             (2.0 * batch * bytes * latent * latent * 8 * c.integers("block_out_channels").get(0));
     return Optional.of(
         Work.single(
-            batch * macs.getAsDouble(),
-            params.getAsLong() * bytes,
+            batch * count.get().macs(),
+            count.get().parameters().getAsLong() * bytes,
             act,
             batch,
             Optional.empty(),
@@ -159,21 +157,21 @@ public final class ConfigWorkload {
       return seq2seq(c, type, opts, weightBytes, bytes, batch, method);
     }
     int image = opts.imageSize().orElse((int) c.integer("image_size").orElse(224));
-    OptionalDouble macs =
+    Optional<LayoutCount> count =
         switch (type) {
-          case "resnet" -> VisionWork.resnet(c, image);
-          case "convnext" -> VisionWork.convnext(c, image);
-          case "swin" -> VisionWork.swin(c, image);
-          default -> OptionalDouble.empty();
+          case "resnet" -> VisionLayouts.resnet(c, image, false);
+          case "convnext" -> VisionLayouts.convnext(c, image, false);
+          case "swin" -> VisionLayouts.swin(c, image, false);
+          default -> Optional.empty();
         };
-    if (macs.isPresent()) {
+    if (count.isPresent()) {
       long channels =
           c.integers("hidden_sizes").stream().findFirst().orElse(c.integer("embed_dim").orElse(64));
       return Optional.of(
           Work.single(
-              batch * macs.getAsDouble(),
+              batch * count.get().macs(),
               weightBytes,
-              VisionWork.cnnActivationBytes(batch, image, channels, bytes),
+              VisionLayouts.cnnActivationBytes(batch, image, channels, bytes),
               batch,
               Optional.empty(),
               Optional.of(image),

@@ -118,8 +118,8 @@ public final class ParameterEstimator {
     Optional<String> cls = c.string("_class_name");
     if (cls.isPresent()) {
       return switch (cls.get()) {
-        case "UNet2DConditionModel" -> DiffusersFormulas.unet2dCondition(c);
-        case "AutoencoderKL" -> DiffusersFormulas.autoencoderKl(c);
+        case "UNet2DConditionModel" -> parameters(DiffusersLayouts.unet2dCondition(c, 0, 0));
+        case "AutoencoderKL" -> DiffusersLayouts.autoencoderKl(c);
         default -> OptionalLong.empty();
       };
     }
@@ -145,9 +145,9 @@ public final class ParameterEstimator {
     }
     return switch (type) {
       case "whisper" -> TransformerFormulas.whisper(d);
-      case "resnet" -> VisionFormulas.resnet(c, classifier);
-      case "convnext" -> VisionFormulas.convnext(c, classifier);
-      case "swin" -> VisionFormulas.swin(c, classifier);
+      case "resnet" -> parameters(VisionLayouts.resnet(c, 0, classifier));
+      case "convnext" -> parameters(VisionLayouts.convnext(c, 0, classifier));
+      case "swin" -> parameters(VisionLayouts.swin(c, 0, classifier));
       case "vit", "deit" ->
           TransformerFormulas.vit(
               d, classifier, !classifier && !arch.endsWith("ForMaskedImageModeling"));
@@ -155,6 +155,14 @@ public final class ParameterEstimator {
       case "clip_text_model" -> TransformerFormulas.encoder(d, "none");
       default -> OptionalLong.empty();
     };
+  }
+
+  /**
+   * The parameters of a layout walk. The walks here run at input size 0: the size changes only the
+   * multiply-accumulates, which the parameter estimate does not use.
+   */
+  private static OptionalLong parameters(Optional<LayoutCount> count) {
+    return count.isPresent() ? count.get().parameters() : OptionalLong.empty();
   }
 
   private static String method(HfConfig c) {

@@ -4,20 +4,24 @@ import dev.neuronfit.model.HfConfig;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Parameter counts of the diffusers UNet2DConditionModel and AutoencoderKL from their configs,
- * walking the blocks in the order diffusers builds them (ResNet blocks, spatial transformers, down-
- * and up-samplers, skip connections into the up path).
+ * The diffusers UNet2DConditionModel and AutoencoderKL walked from their configs in the order
+ * diffusers builds the blocks (ResNet blocks, spatial transformers, down- and up-samplers, skip
+ * connections into the up path). The UNet walk yields its parameters and the multiply-accumulates
+ * of one denoising step together: self-attention over the latent positions, cross-attention to the
+ * text tokens, and the resampling convolutions; norms and activations do no multiply-accumulates
+ * here.
  */
-final class DiffusersFormulas {
-  private DiffusersFormulas() {}
+final class DiffusersLayouts {
+  private DiffusersLayouts() {}
 
   /**
    * A ResNet block: two GroupNorm + 3x3 conv pairs, a time projection, a 1x1 shortcut if needed.
    */
-  private static long resnet(long in, long out, long temb) {
+  private static long resnetParameters(long in, long out, long temb) {
     long p = 2 * in + 9 * in * out + out + 2 * out + 9 * out * out + out;
     if (temb > 0) {
       p += temb * out + out;
@@ -28,8 +32,12 @@ final class DiffusersFormulas {
     return p;
   }
 
+  private static double resnetMacs(double res, long in, long out) {
+    return res * res * (9.0 * in * out + 9.0 * out * out + (in != out ? (double) in * out : 0));
+  }
+
   /** A spatial transformer: GroupNorm, projections in and out, self- and cross-attention, GEGLU. */
-  private static long transformer(long ch, long cross, long layers) {
+  private static long transformerParameters(long ch, long cross, long layers) {
     long block =
         6 * ch // three LayerNorms
             + 4 * ch * ch
@@ -42,17 +50,35 @@ final class DiffusersFormulas {
     return 2 * ch + (ch * ch + ch) + layers * block + (ch * ch + ch);
   }
 
+  private static double transformerMacs(
+      double res, long ch, long cross, long textTokens, long layers) {
+    double n = res * res;
+    double block =
+        4 * n * ch * ch
+            + 2 * n * n * ch // self-attention: Q, K, V, output; scores and values
+            + 2 * n * ch * ch
+            + 2.0 * textTokens * cross * ch
+            + 2 * n * textTokens * ch // cross-attention
+            + 12 * n * ch * ch; // GEGLU feed-forward (C to 8C, then 4C to C)
+    return 2 * n * ch * ch + layers * block;
+  }
+
   private static List<Long> reversed(List<Long> list) {
     List<Long> r = new ArrayList<>(list);
     Collections.reverse(r);
     return r;
   }
 
-  private static long downsample(long ch) {
+  /** A 3x3 convolution keeping the channels: a downsampler, or an upsampler after its resize. */
+  private static long resampleParameters(long ch) {
     return 9 * ch * ch + ch;
   }
 
-  static OptionalLong unet2dCondition(HfConfig c) {
+  /**
+   * @param latent latent side (the config's sample_size unless overridden)
+   * @param textTokens length of the conditioning sequence (77 for CLIP text encoders)
+   */
+  static Optional<LayoutCount> unet2dCondition(HfConfig c, int latent, long textTokens) {
     List<Long> channels = c.integers("block_out_channels");
     List<String> down = c.strings("down_block_types");
     List<String> up = c.strings("up_block_types");
@@ -61,7 +87,7 @@ final class DiffusersFormulas {
         || down.size() != channels.size()
         || up.size() != channels.size()
         || crossOpt.isEmpty()) {
-      return OptionalLong.empty();
+      return Optional.empty();
     }
     long cross = crossOpt.getAsLong();
     long layersPerBlock = c.integer("layers_per_block").orElse(2);
@@ -72,23 +98,31 @@ final class DiffusersFormulas {
     long temb = 4 * c0;
     int n = channels.size();
     long total = 9 * inCh * c0 + c0 + (c0 * temb + temb) + (temb * temb + temb);
+    double res = latent;
+    double macs = res * res * inCh * c0 * 9;
     long output = c0;
     for (int i = 0; i < n; i++) {
       long input = output;
       output = channels.get(i);
       boolean attn = down.get(i).startsWith("CrossAttn");
       for (int j = 0; j < layersPerBlock; j++) {
-        total += resnet(j == 0 ? input : output, output, temb);
+        total += resnetParameters(j == 0 ? input : output, output, temb);
+        macs += resnetMacs(res, j == 0 ? input : output, output);
         if (attn) {
-          total += transformer(output, cross, tLayers);
+          total += transformerParameters(output, cross, tLayers);
+          macs += transformerMacs(res, output, cross, textTokens, tLayers);
         }
       }
       if (i < n - 1) {
-        total += downsample(output);
+        total += resampleParameters(output);
+        res /= 2;
+        macs += res * res * 9.0 * output * output;
       }
     }
     long last = channels.get(n - 1);
-    total += 2 * resnet(last, last, temb) + transformer(last, cross, tLayers);
+    total += 2 * resnetParameters(last, last, temb) + transformerParameters(last, cross, tLayers);
+    macs +=
+        2 * resnetMacs(res, last, last) + transformerMacs(res, last, cross, textTokens, tLayers);
     List<Long> reversed = reversed(channels);
     output = reversed.get(0);
     for (int i = 0; i < n; i++) {
@@ -99,17 +133,21 @@ final class DiffusersFormulas {
       for (int j = 0; j <= layersPerBlock; j++) {
         long skip = j == layersPerBlock ? input : output;
         long resIn = j == 0 ? prev : output;
-        total += resnet(resIn + skip, output, temb);
+        total += resnetParameters(resIn + skip, output, temb);
+        macs += resnetMacs(res, resIn + skip, output);
         if (attn) {
-          total += transformer(output, cross, tLayers);
+          total += transformerParameters(output, cross, tLayers);
+          macs += transformerMacs(res, output, cross, textTokens, tLayers);
         }
       }
       if (i < n - 1) {
-        total += downsample(output); // the upsampler's 3x3 convolution has the same size
+        total += resampleParameters(output);
+        res *= 2;
+        macs += res * res * 9.0 * output * output;
       }
     }
     total += 2 * c0 + 9 * c0 * outCh + outCh;
-    return OptionalLong.of(total);
+    return Optional.of(LayoutCount.of(total, macs + res * res * 9.0 * c0 * outCh));
   }
 
   /** The KL autoencoder (VAE) of latent diffusion: encoder, decoder and the two 1x1 quant convs. */
@@ -126,16 +164,16 @@ final class DiffusersFormulas {
     long c0 = channels.get(0);
     long last = channels.get(n - 1);
     long attention = 2 * last + 4 * (last * last + last);
-    long mid = 2 * resnet(last, last, 0) + attention;
+    long mid = 2 * resnetParameters(last, last, 0) + attention;
     long encoder = 9 * inCh * c0 + c0;
     long ch = c0;
     for (int i = 0; i < n; i++) {
       long out = channels.get(i);
       for (int j = 0; j < layers; j++) {
-        encoder += resnet(j == 0 ? ch : out, out, 0);
+        encoder += resnetParameters(j == 0 ? ch : out, out, 0);
       }
       if (i < n - 1) {
-        encoder += downsample(out);
+        encoder += resampleParameters(out);
       }
       ch = out;
     }
@@ -146,10 +184,10 @@ final class DiffusersFormulas {
     for (int i = 0; i < n; i++) {
       long out = reversed.get(i);
       for (int j = 0; j <= layers; j++) {
-        decoder += resnet(j == 0 ? ch : out, out, 0);
+        decoder += resnetParameters(j == 0 ? ch : out, out, 0);
       }
       if (i < n - 1) {
-        decoder += downsample(out);
+        decoder += resampleParameters(out);
       }
       ch = out;
     }
