@@ -196,4 +196,64 @@ public final class Assumptions {
         + " to stay on chip"
         + unsizedOutputs(unsized);
   }
+
+  // ---- Hugging Face config layouts
+
+  public static String unetStep(int latent, int textTokens) {
+    return "one denoising step of the unet on a "
+        + latent
+        + "x"
+        + latent
+        + " latent ("
+        + latent * 8
+        + " px images) with "
+        + textTokens
+        + " text tokens; a generation runs the step once per scheduler step (and twice with"
+        + " classifier-free guidance) plus the text encoder and VAE decoder once";
+  }
+
+  public static final String UNET_WEIGHTS = "weights counted for the unet only";
+
+  public static String images(int image) {
+    return image + "x" + image + " images";
+  }
+
+  public static String vitTokens(int image, int tokens) {
+    return images(image) + ", " + tokens + " tokens (patches and the class token)";
+  }
+
+  public static String encoderAttention(int seq) {
+    return "attention over all "
+        + seq
+        + " tokens of each sequence; task heads other than language-model heads are not counted";
+  }
+
+  public static List<String> decoderPhases(int seq) {
+    return List.of(
+        "prefill processes the "
+            + seq
+            + "-token prompt and produces the first token; the language-model head runs for the"
+            + " last position only",
+        "decode is one generated token at a context of "
+            + seq
+            + " tokens (the longest), reading all weights and the whole KV cache once",
+        "the KV cache holds keys and values for " + seq + " tokens of every sequence in the batch");
+  }
+
+  public static List<String> encoderDecoderPhases(int src, int tgt) {
+    return List.of(
+        "prefill encodes "
+            + src
+            + " source tokens and projects the cross-attention keys and values once",
+        "decode is one decoder step at a target context of "
+            + tgt
+            + " tokens, attending to "
+            + src
+            + " encoder outputs",
+        "the KV cache holds self-attention entries for "
+            + tgt
+            + " target tokens and cross-attention entries for "
+            + src
+            + " source tokens");
+  }
 }

@@ -99,17 +99,7 @@ public final class ConfigWorkload {
             Optional.empty(),
             Optional.of(latent * 8),
             "one denoising step of the unet (UNet2DConditionModel layout)",
-            List.of(
-                "one denoising step of the unet on a "
-                    + latent
-                    + "x"
-                    + latent
-                    + " latent ("
-                    + latent * 8
-                    + " px images) with "
-                    + DEFAULT_TEXT_TOKENS
-                    + " text tokens; a generation runs the step once per scheduler step (and twice with classifier-free guidance) plus the text encoder and VAE decoder once",
-                "weights counted for the unet only")));
+            List.of(Assumptions.unetStep(latent, DEFAULT_TEXT_TOKENS), Assumptions.UNET_WEIGHTS)));
   }
 
   private static Optional<Work> single(
@@ -176,7 +166,7 @@ public final class ConfigWorkload {
               Optional.empty(),
               Optional.of(image),
               method,
-              List.of(image + "x" + image + " images")));
+              List.of(Assumptions.images(image))));
     }
     if (type.equals("vit") || type.equals("deit")) {
       long patch = c.integer("patch_size").orElse(16);
@@ -194,13 +184,7 @@ public final class ConfigWorkload {
                         bytes,
                         method,
                         Optional.of(image),
-                        List.of(
-                            image
-                                + "x"
-                                + image
-                                + " images, "
-                                + tokens
-                                + " tokens (patches and the class token)"));
+                        List.of(Assumptions.vitTokens(image, tokens)));
                 double patchMacs = batch * (double) (tokens - 1) * ch * patch * patch * s.hidden();
                 Phase p = w.phases().get(0);
                 return new Work(

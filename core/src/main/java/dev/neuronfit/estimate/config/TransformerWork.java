@@ -1,5 +1,6 @@
 package dev.neuronfit.estimate.config;
 
+import dev.neuronfit.estimate.Assumptions;
 import dev.neuronfit.estimate.Phase;
 import dev.neuronfit.model.HfConfig;
 import java.util.List;
@@ -65,10 +66,7 @@ final class TransformerWork {
             * (seq * (double) s.projectionMacs() + 2.0 * seq * seq * s.heads * s.headDim);
     long act = activationBytes(s, batch, seq, bytes);
     List<String> a = new java.util.ArrayList<>(extra);
-    a.add(
-        "attention over all "
-            + seq
-            + " tokens of each sequence; task heads other than language-model heads are not counted");
+    a.add(Assumptions.encoderAttention(seq));
     return Work.single(
         macs,
         weightBytes,
@@ -110,16 +108,7 @@ final class TransformerWork {
         Optional.of(seq),
         Optional.empty(),
         method,
-        List.of(
-            "prefill processes the "
-                + seq
-                + "-token prompt and produces the first token; the language-model head runs for the last position only",
-            "decode is one generated token at a context of "
-                + seq
-                + " tokens (the longest), reading all weights and the whole KV cache once",
-            "the KV cache holds keys and values for "
-                + seq
-                + " tokens of every sequence in the batch"));
+        Assumptions.decoderPhases(seq));
   }
 
   /**
@@ -172,20 +161,7 @@ final class TransformerWork {
         Optional.of(src),
         Optional.empty(),
         method,
-        List.of(
-            "prefill encodes "
-                + src
-                + " source tokens and projects the cross-attention keys and values once",
-            "decode is one decoder step at a target context of "
-                + tgt
-                + " tokens, attending to "
-                + src
-                + " encoder outputs",
-            "the KV cache holds self-attention entries for "
-                + tgt
-                + " target tokens and cross-attention entries for "
-                + src
-                + " source tokens"));
+        Assumptions.encoderDecoderPhases(src, tgt));
   }
 
   /**
