@@ -14,20 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * The workload of a Hugging Face model computed from its config.json, for the architectures whose
  * layout neuronfit knows (the same ones {@link ParameterEstimator} covers).
  */
 public final class ConfigWorkload {
-  /** The layouts are {@link ParameterEstimator}'s; CLIP's text encoder also runs as an encoder. */
-  private static final Set<String> ENCODERS =
-      Stream.concat(ParameterEstimator.BERT_LAYOUT.stream(), Stream.of("clip_text_model"))
-          .collect(Collectors.toUnmodifiableSet());
-
   /** CLIP text encoders condition Stable Diffusion: 77 tokens. */
   private static final int DEFAULT_TEXT_TOKENS = 77;
 
@@ -105,46 +97,10 @@ public final class ConfigWorkload {
   private static Optional<Work> single(
       HfConfig c, long weightBytes, WorkloadOptions opts, int bytes, int batch) {
     String type = c.string("model_type").orElse("");
-    Dims d = new Dims(c);
     String method = type + " layout from " + c.file();
-    if (ENCODERS.contains(type)) {
-      int seq =
-          opts.sequenceLength()
-              .orElse(TransformerWork.positions(c, "max_position_embeddings").orElse(512));
-      return TransformerWork.shape(d, false, 0)
-          .map(
-              s ->
-                  TransformerWork.encoder(
-                      s, batch, seq, weightBytes, bytes, method, Optional.empty(), List.of()));
-    }
-    if (ParameterEstimator.GATED_DECODERS.contains(type)
-        || ParameterEstimator.PLAIN_DECODERS.contains(type)) {
-      int seq =
-          opts.sequenceLength()
-              .orElse(
-                  TransformerWork.positions(c, "n_positions", "max_position_embeddings", "n_ctx")
-                      .orElse(2048));
-      long active = d.first("num_experts_per_tok", "num_experts_per_token").orElse(0);
-      boolean gated = ParameterEstimator.GATED_DECODERS.contains(type);
-      OptionalLong vocab = d.vocab();
-      if (vocab.isEmpty()) {
-        return Optional.empty();
-      }
-      return TransformerWork.shape(
-              d,
-              gated,
-              gated && d.first("num_local_experts", "num_experts").isPresent()
-                  ? Math.max(1, active)
-                  : 0)
-          .map(
-              s ->
-                  TransformerWork.decoder(
-                      s, vocab.getAsLong(), batch, seq, weightBytes, bytes, method));
-    }
-    if (ParameterEstimator.T5_LAYOUT.contains(type)
-        || ParameterEstimator.BART_LAYOUT.contains(type)
-        || type.equals("whisper")) {
-      return seq2seq(c, type, opts, weightBytes, bytes, batch, method);
+    Optional<TransformerLayouts.Layout> layout = TransformerLayouts.walk(c);
+    if (layout.isPresent()) {
+      return transformer(layout.get(), c, type, opts, weightBytes, bytes, batch, method);
     }
     int image = opts.imageSize().orElse((int) c.integer("image_size").orElse(224));
     Optional<LayoutCount> count =
@@ -154,54 +110,109 @@ public final class ConfigWorkload {
           case "swin" -> VisionLayouts.swin(c, image, false);
           default -> Optional.empty();
         };
-    if (count.isPresent()) {
-      long channels =
-          c.integers("hidden_sizes").stream().findFirst().orElse(c.integer("embed_dim").orElse(64));
-      return Optional.of(
-          Work.single(
-              batch * count.get().macs(),
-              weightBytes,
-              VisionLayouts.cnnActivationBytes(batch, image, channels, bytes),
-              batch,
-              Optional.empty(),
-              Optional.of(image),
-              method,
-              List.of(Assumptions.images(image))));
+    if (count.isEmpty()) {
+      return Optional.empty();
     }
-    if (type.equals("vit") || type.equals("deit")) {
-      long patch = c.integer("patch_size").orElse(16);
-      long ch = c.integer("num_channels").orElse(3);
-      int tokens = (int) ((image / patch) * (image / patch) + 1);
-      return TransformerWork.shape(d, false, 0)
-          .map(
-              s -> {
-                Work w =
-                    TransformerWork.encoder(
-                        s,
-                        batch,
-                        tokens,
-                        weightBytes,
-                        bytes,
-                        method,
-                        Optional.of(image),
-                        List.of(Assumptions.vitTokens(image, tokens)));
-                double patchMacs = batch * (double) (tokens - 1) * ch * patch * patch * s.hidden();
-                Phase p = w.phases().get(0);
-                return new Work(
-                    List.of(
-                        new Phase(p.name(), p.flops() + 2 * patchMacs, p.bytesMoved(), p.units())),
-                    w.activationBytes(),
-                    0,
-                    w.sequenceLength(),
-                    w.imageSize(),
-                    w.method(),
-                    w.assumptions());
-              });
+    long channels =
+        c.integers("hidden_sizes").stream().findFirst().orElse(c.integer("embed_dim").orElse(64));
+    return Optional.of(
+        Work.single(
+            batch * count.get().macs(),
+            weightBytes,
+            VisionLayouts.cnnActivationBytes(batch, image, channels, bytes),
+            batch,
+            Optional.empty(),
+            Optional.of(image),
+            method,
+            List.of(Assumptions.images(image))));
+  }
+
+  private static Optional<Work> transformer(
+      TransformerLayouts.Layout layout,
+      HfConfig c,
+      String type,
+      WorkloadOptions opts,
+      long weightBytes,
+      int bytes,
+      int batch,
+      String method) {
+    Dims d = new Dims(c);
+    switch (layout.kind()) {
+      case ENCODER -> {
+        int seq =
+            opts.sequenceLength()
+                .orElse(TransformerPhases.positions(c, "max_position_embeddings").orElse(512));
+        return layout
+            .encoder()
+            .get()
+            .map(
+                s ->
+                    TransformerPhases.encoder(
+                        s, batch, seq, weightBytes, bytes, method, Optional.empty(), List.of()));
+      }
+      case DECODER -> {
+        int seq =
+            opts.sequenceLength()
+                .orElse(
+                    TransformerPhases.positions(
+                            c, "n_positions", "max_position_embeddings", "n_ctx")
+                        .orElse(2048));
+        OptionalLong vocab = d.vocab();
+        if (vocab.isEmpty()) {
+          return Optional.empty();
+        }
+        return layout
+            .decoder()
+            .get()
+            .map(
+                s ->
+                    TransformerPhases.decoder(
+                        s, vocab.getAsLong(), batch, seq, weightBytes, bytes, method));
+      }
+      case ENCODER_DECODER -> {
+        return seq2seq(layout, c, type, opts, weightBytes, bytes, batch, method);
+      }
+      case VISION_ENCODER -> {
+        int image = opts.imageSize().orElse((int) c.integer("image_size").orElse(224));
+        long patch = c.integer("patch_size").orElse(16);
+        long ch = c.integer("num_channels").orElse(3);
+        int tokens = (int) ((image / patch) * (image / patch) + 1);
+        return layout
+            .encoder()
+            .get()
+            .map(
+                s -> {
+                  Work w =
+                      TransformerPhases.encoder(
+                          s,
+                          batch,
+                          tokens,
+                          weightBytes,
+                          bytes,
+                          method,
+                          Optional.of(image),
+                          List.of(Assumptions.vitTokens(image, tokens)));
+                  double patchMacs =
+                      batch * (double) (tokens - 1) * ch * patch * patch * s.hidden();
+                  Phase p = w.phases().get(0);
+                  return new Work(
+                      List.of(
+                          new Phase(
+                              p.name(), p.flops() + 2 * patchMacs, p.bytesMoved(), p.units())),
+                      w.activationBytes(),
+                      0,
+                      w.sequenceLength(),
+                      w.imageSize(),
+                      w.method(),
+                      w.assumptions());
+                });
+      }
+      default -> throw new IllegalStateException("unhandled layout " + layout.kind());
     }
-    return Optional.empty();
   }
 
   private static Optional<Work> seq2seq(
+      TransformerLayouts.Layout layout,
       HfConfig c,
       String type,
       WorkloadOptions opts,
@@ -214,56 +225,28 @@ public final class ConfigWorkload {
     if (vocab.isEmpty()) {
       return Optional.empty();
     }
-    if (ParameterEstimator.T5_LAYOUT.contains(type)) {
-      long h = c.integer("d_model").orElse(512);
-      long heads = c.integer("num_heads").orElse(8);
-      long dkv = c.integer("d_kv").orElse(h / heads);
-      long ff = c.integer("d_ff").orElse(4 * h);
-      int mats = c.string("feed_forward_proj").orElse("relu").startsWith("gated") ? 3 : 2;
-      long le = c.integer("num_layers").orElse(6);
-      var enc = new TransformerWork.LayerShape(h, heads, heads, dkv, ff, mats, le);
-      var dec =
-          new TransformerWork.LayerShape(
-              h, heads, heads, dkv, ff, mats, c.integer("num_decoder_layers").orElse(le));
+    TransformerLayouts.LayerShape enc = layout.encoder().get().orElseThrow();
+    TransformerLayouts.LayerShape dec = layout.decoder().get().orElseThrow();
+    if (TransformerLayouts.T5_LAYOUT.contains(type)) {
       int src = opts.sequenceLength().orElse((int) c.integer("n_positions").orElse(512));
       return Optional.of(
-          TransformerWork.encoderDecoder(
+          TransformerPhases.encoderDecoder(
               enc, dec, vocab.getAsLong(), batch, src, src, 0, weightBytes, bytes, method));
     }
-    long h = c.integer("d_model").orElse(512);
-    long eh = c.integer("encoder_attention_heads").orElse(8);
-    long dh = c.integer("decoder_attention_heads").orElse(eh);
-    var enc =
-        new TransformerWork.LayerShape(
-            h,
-            eh,
-            eh,
-            h / eh,
-            c.integer("encoder_ffn_dim").orElse(4 * h),
-            2,
-            c.integer("encoder_layers").orElse(6));
-    var dec =
-        new TransformerWork.LayerShape(
-            h,
-            dh,
-            dh,
-            h / dh,
-            c.integer("decoder_ffn_dim").orElse(4 * h),
-            2,
-            c.integer("decoder_layers").orElse(6));
     if (type.equals("whisper")) {
+      long h = enc.hidden();
       int src = (int) c.integer("max_source_positions").orElse(1500);
       int tgt = opts.sequenceLength().orElse((int) c.integer("max_target_positions").orElse(448));
       long mel = c.integer("num_mel_bins").orElse(80);
       long convs =
           2L * src * mel * h * 3 + (long) src * h * h * 3; // two conv layers over the mel frames
       return Optional.of(
-          TransformerWork.encoderDecoder(
+          TransformerPhases.encoderDecoder(
               enc, dec, vocab.getAsLong(), batch, src, tgt, convs, weightBytes, bytes, method));
     }
     int src = opts.sequenceLength().orElse((int) c.integer("max_position_embeddings").orElse(1024));
     return Optional.of(
-        TransformerWork.encoderDecoder(
+        TransformerPhases.encoderDecoder(
             enc, dec, vocab.getAsLong(), batch, src, src, 0, weightBytes, bytes, method));
   }
 }

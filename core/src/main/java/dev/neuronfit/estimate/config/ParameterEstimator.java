@@ -10,9 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Estimates parameters and weight bytes from a Hugging Face configuration when a model folder has
@@ -21,48 +18,6 @@ import java.util.stream.Stream;
  * are checked against); a model type without a formula gets no estimate rather than a guess.
  */
 public final class ParameterEstimator {
-  static final Set<String> T5_LAYOUT = Set.of("t5", "mt5", "umt5");
-  static final Set<String> BART_LAYOUT =
-      Set.of(
-          "bart",
-          "mbart",
-          "marian",
-          "pegasus",
-          "m2m_100",
-          "blenderbot",
-          "blenderbot-small",
-          "plbart");
-
-  /** Encoders laid out like BERT: absolute positions, token types, post-LayerNorm layers. */
-  static final Set<String> BERT_LAYOUT =
-      Set.of("bert", "roberta", "xlm-roberta", "camembert", "distilbert", "ernie", "data2vec-text");
-
-  /** Decoders laid out like GPT-2: learned positions, no gated MLP. */
-  static final Set<String> PLAIN_DECODERS =
-      Set.of("gpt2", "gpt_bigcode", "biogpt", "gpt-sw3", "imagegpt");
-
-  /** Decoders laid out like Llama: rotary positions, gated MLPs, grouped KV heads. */
-  static final Set<String> GATED_DECODERS =
-      Set.of(
-          "llama",
-          "mistral",
-          "mixtral",
-          "qwen2",
-          "qwen2_moe",
-          "qwen3",
-          "qwen3_moe",
-          "gemma",
-          "gemma2",
-          "phi3",
-          "olmo",
-          "olmo2",
-          "granite");
-
-  /** Both decoder layouts (see {@link TransformerFormulas#decoder}). */
-  private static final Set<String> DECODER_LAYOUT =
-      Stream.concat(PLAIN_DECODERS.stream(), GATED_DECODERS.stream())
-          .collect(Collectors.toUnmodifiableSet());
-
   private ParameterEstimator() {}
 
   /** An estimate for the model, or empty when its architecture has no formula. */
@@ -123,36 +78,19 @@ public final class ParameterEstimator {
         default -> OptionalLong.empty();
       };
     }
-    String type = c.string("model_type").orElse("");
-    Dims d = new Dims(c);
-    String arch = c.strings("architectures").stream().findFirst().orElse("");
-    boolean classifier = arch.endsWith("ForImageClassification");
-    if (T5_LAYOUT.contains(type)) {
-      return TransformerFormulas.t5(d);
+    Optional<TransformerLayouts.Layout> transformer = TransformerLayouts.walk(c);
+    if (transformer.isPresent()) {
+      return transformer.get().parameters();
     }
-    if (BART_LAYOUT.contains(type)) {
-      return TransformerFormulas.bartFamily(d, type);
-    }
-    if (BERT_LAYOUT.contains(type)) {
-      String head =
-          arch.endsWith("ForMaskedLM")
-              ? "masked-lm"
-              : type.equals("distilbert") ? "none" : "pooler";
-      return TransformerFormulas.encoder(d, head);
-    }
-    if (DECODER_LAYOUT.contains(type)) {
-      return TransformerFormulas.decoder(d, type);
-    }
-    return switch (type) {
-      case "whisper" -> TransformerFormulas.whisper(d);
+    boolean classifier =
+        c.strings("architectures").stream()
+            .findFirst()
+            .orElse("")
+            .endsWith("ForImageClassification");
+    return switch (c.string("model_type").orElse("")) {
       case "resnet" -> parameters(VisionLayouts.resnet(c, 0, classifier));
       case "convnext" -> parameters(VisionLayouts.convnext(c, 0, classifier));
       case "swin" -> parameters(VisionLayouts.swin(c, 0, classifier));
-      case "vit", "deit" ->
-          TransformerFormulas.vit(
-              d, classifier, !classifier && !arch.endsWith("ForMaskedImageModeling"));
-      // CLIP's text tower has no embedding LayerNorm but a final one of the same size
-      case "clip_text_model" -> TransformerFormulas.encoder(d, "none");
       default -> OptionalLong.empty();
     };
   }
@@ -170,8 +108,8 @@ public final class ParameterEstimator {
       return "diffusers " + c.string("_class_name").get() + " layout";
     }
     String type = c.string("model_type").orElse("?");
-    if (DECODER_LAYOUT.contains(type)) {
-      return (TransformerFormulas.llamaStyle(c) ? "Llama-style" : "GPT-2-style")
+    if (TransformerLayouts.DECODER_LAYOUT.contains(type)) {
+      return (TransformerLayouts.llamaStyle(c) ? "Llama-style" : "GPT-2-style")
           + " decoder layout ("
           + type
           + ")";

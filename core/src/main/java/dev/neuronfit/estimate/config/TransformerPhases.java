@@ -3,56 +3,22 @@ package dev.neuronfit.estimate.config;
 import dev.neuronfit.estimate.Assumptions;
 import dev.neuronfit.estimate.Phase;
 import dev.neuronfit.model.HfConfig;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Multiply-accumulates of transformer models from their configs: matrix products of the projections
- * and MLPs per token, plus the attention score and value products per pair of tokens.
- * Normalisation, softmax and activation functions are not counted (a few percent at most).
+ * The phases of a transformer at a sequence length, from the layer shapes {@link
+ * TransformerLayouts} walks: matrix products of the projections and MLPs per token, plus the
+ * attention score and value products per pair of tokens. Normalisation, softmax and activation
+ * functions are not counted (a few percent at most).
  */
-final class TransformerWork {
-  private TransformerWork() {}
-
-  /** Per-token MACs of one layer's projections and MLP (attention pairs not included). */
-  record LayerShape(
-      long hidden,
-      long heads,
-      long kvHeads,
-      long headDim,
-      long intermediate,
-      int mlpMatrices,
-      long layers) {
-    long projectionMacs() {
-      long attn =
-          hidden * heads * headDim + 2 * hidden * kvHeads * headDim + heads * headDim * hidden;
-      return attn + mlpMatrices * hidden * intermediate;
-    }
-
-    /** Bytes of the K and V entries one token adds to one layer's cache. */
-    long kvBytesPerToken(int bytes) {
-      return 2 * kvHeads * headDim * bytes;
-    }
-  }
-
-  static Optional<LayerShape> shape(Dims d, boolean gated, long activeExperts) {
-    if (d.hidden().isEmpty() || d.layers().isEmpty() || d.heads().isEmpty()) {
-      return Optional.empty();
-    }
-    long h = d.hidden().getAsLong();
-    long nh = d.heads().getAsLong();
-    long i = d.intermediate(h);
-    if (activeExperts > 0) {
-      i = d.first("moe_intermediate_size").orElse(i) * activeExperts;
-    }
-    return Optional.of(
-        new LayerShape(
-            h, nh, d.kvHeads(nh), d.headDim(h, nh), i, gated ? 3 : 2, d.layers().getAsLong()));
-  }
+final class TransformerPhases {
+  private TransformerPhases() {}
 
   /** An encoder (BERT, ViT): one pass over {@code seq} tokens per item. */
   static Work encoder(
-      LayerShape s,
+      TransformerLayouts.LayerShape s,
       int batch,
       int seq,
       long weightBytes,
@@ -62,10 +28,10 @@ final class TransformerWork {
       List<String> extra) {
     double macs =
         batch
-            * (double) s.layers
-            * (seq * (double) s.projectionMacs() + 2.0 * seq * seq * s.heads * s.headDim);
+            * (double) s.layers()
+            * (seq * (double) s.projectionMacs() + 2.0 * seq * seq * s.heads() * s.headDim());
     long act = activationBytes(s, batch, seq, bytes);
-    List<String> a = new java.util.ArrayList<>(extra);
+    List<String> a = new ArrayList<>(extra);
     a.add(Assumptions.encoderAttention(seq));
     return Work.single(
         macs,
@@ -83,18 +49,24 @@ final class TransformerWork {
    * seq} tokens (the longest the sequence length allows), each with the language-model head.
    */
   static Work decoder(
-      LayerShape s, long vocab, int batch, int seq, long weightBytes, int bytes, String method) {
-    double attnPairs = 2.0 * s.heads * s.headDim;
+      TransformerLayouts.LayerShape s,
+      long vocab,
+      int batch,
+      int seq,
+      long weightBytes,
+      int bytes,
+      String method) {
+    double attnPairs = 2.0 * s.heads() * s.headDim();
     double prefill =
         batch
-            * ((double) s.layers
+            * ((double) s.layers()
                     * (seq * (double) s.projectionMacs() + seq * (double) seq * attnPairs)
-                + s.hidden * (double) vocab);
+                + s.hidden() * (double) vocab);
     double decode =
         batch
-            * ((double) s.layers * (s.projectionMacs() + seq * attnPairs)
-                + s.hidden * (double) vocab);
-    long kv = batch * s.layers * seq * s.kvBytesPerToken(bytes);
+            * ((double) s.layers() * (s.projectionMacs() + seq * attnPairs)
+                + s.hidden() * (double) vocab);
+    long kv = batch * s.layers() * seq * s.kvBytesPerToken(bytes);
     long act = activationBytes(s, batch, seq, bytes);
     long decodeAct = activationBytes(s, batch, 1, bytes);
     List<Phase> phases =
@@ -117,8 +89,8 @@ final class TransformerWork {
    * tgt} tokens attending to the {@code src} encoder outputs.
    */
   static Work encoderDecoder(
-      LayerShape enc,
-      LayerShape dec,
+      TransformerLayouts.LayerShape enc,
+      TransformerLayouts.LayerShape dec,
       long vocab,
       int batch,
       int src,
@@ -129,22 +101,23 @@ final class TransformerWork {
       String method) {
     double encMacs =
         batch
-            * (enc.layers
+            * (enc.layers()
                     * (src * (double) enc.projectionMacs()
-                        + 2.0 * src * src * enc.heads * enc.headDim)
+                        + 2.0 * src * src * enc.heads() * enc.headDim())
                 + extraEncoderMacs);
     // cross-attention: K and V of the encoder output, projected once per decoder layer
-    double crossKv = batch * (double) dec.layers * src * 2.0 * dec.hidden * dec.heads * dec.headDim;
+    double crossKv =
+        batch * (double) dec.layers() * src * 2.0 * dec.hidden() * dec.heads() * dec.headDim();
     // one decoder step: self-attention and MLP projections, cross-attention Q and output, scores
     double step =
         batch
-            * ((double) dec.layers
+            * ((double) dec.layers()
                     * (dec.projectionMacs()
-                        + 2.0 * dec.hidden * dec.heads * dec.headDim
-                        + 2.0 * tgt * dec.heads * dec.headDim
-                        + 2.0 * src * dec.heads * dec.headDim)
-                + dec.hidden * (double) vocab);
-    long kv = batch * dec.layers * (tgt + src) * dec.kvBytesPerToken(bytes);
+                        + 2.0 * dec.hidden() * dec.heads() * dec.headDim()
+                        + 2.0 * tgt * dec.heads() * dec.headDim()
+                        + 2.0 * src * dec.heads() * dec.headDim())
+                + dec.hidden() * (double) vocab);
+    long kv = batch * dec.layers() * (tgt + src) * dec.kvBytesPerToken(bytes);
     long act = activationBytes(enc, batch, src, bytes);
     List<Phase> phases =
         List.of(
@@ -169,8 +142,8 @@ final class TransformerWork {
    * once. Intermediates inside a layer (Q, K, V, attention probabilities, the MLP's wide tensors)
    * are assumed to stay in on-chip memory, as fused kernels keep them; an unfused run moves more.
    */
-  static long activationBytes(LayerShape s, int batch, int seq, int bytes) {
-    return (long) (2.0 * batch * s.layers * seq * s.hidden * bytes);
+  static long activationBytes(TransformerLayouts.LayerShape s, int batch, int seq, int bytes) {
+    return (long) (2.0 * batch * s.layers() * seq * s.hidden() * bytes);
   }
 
   /** The configured sequence length, or the model's position limit. */
