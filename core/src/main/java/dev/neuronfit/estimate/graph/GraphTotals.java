@@ -113,20 +113,28 @@ public final class GraphTotals {
   }
 
   /**
-   * The workload of one pass: a single phase of {@code 2 * macs} FLOPs over {@code batch} items,
-   * moving {@code moved} bytes.
+   * The bytes one pass moves: the weights once, the graph's inputs and outputs; the KV cache is
+   * among the inputs (0 when the graph takes none).
+   */
+  public record Bytes(long weights, long inputs, long outputs, long kvCache) {
+    /** Everything read or written once, saturating at {@code Long.MAX_VALUE}. */
+    public long moved() {
+      return Quantities.saturatedSum(weights, inputs, outputs);
+    }
+  }
+
+  /**
+   * The workload of one pass: a single phase of {@code 2 * macs} FLOPs over {@code batch} items (at
+   * least one), moving {@code bytes.moved()}.
    */
   public static Workload onePass(
       InputBinding.Bound bound,
       int batch,
       String phase,
       double macs,
-      long moved,
       Map<String, Integer> costUnknown,
       DType dtype,
-      long weightBytes,
-      long activationBytes,
-      long kvCacheBytes,
+      Bytes bytes,
       String method,
       List<String> assumptions) {
     return new Workload(
@@ -134,11 +142,11 @@ public final class GraphTotals {
         boxed(bound.sequenceLength()),
         boxed(bound.imageSize()),
         dtype,
-        List.of(new Phase(phase, 2 * macs, moved, Math.max(1, batch))),
+        List.of(new Phase(phase, 2 * macs, bytes.moved(), Math.max(1, batch))),
         costUnknown,
-        weightBytes,
-        activationBytes,
-        kvCacheBytes,
+        bytes.weights(),
+        Quantities.saturatedSum(bytes.inputs(), bytes.outputs()),
+        bytes.kvCache(),
         method,
         assumptions);
   }

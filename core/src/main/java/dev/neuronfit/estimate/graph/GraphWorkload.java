@@ -8,7 +8,6 @@ import dev.neuronfit.model.Graph;
 import dev.neuronfit.model.ModelFormat;
 import dev.neuronfit.model.ModelProfile;
 import dev.neuronfit.model.OpNode;
-import dev.neuronfit.model.Quantities;
 import dev.neuronfit.model.TensorInfo;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,8 +50,9 @@ public final class GraphWorkload {
     long cacheBytes = GraphTotals.inputBytes(graph.inputs(), bound, dtype, InputBinding::isCache);
     List<String> unsized = new ArrayList<>();
     long outputBytes = GraphTotals.outputBytes(graph.outputs(), r.values(), dtype, unsized);
-    long moved = Quantities.saturatedSum(weightBytes, inputBytes, outputBytes);
-    if (moved <= 0) {
+    GraphTotals.Bytes bytes =
+        new GraphTotals.Bytes(weightBytes, inputBytes, outputBytes, cacheBytes);
+    if (bytes.moved() <= 0) {
       return Optional.empty();
     }
     List<String> a = new ArrayList<>(bound.assumptions());
@@ -76,12 +76,9 @@ public final class GraphWorkload {
             bound.batch(),
             bound.decode() ? "decode" : "inference",
             r.macs(),
-            moved,
             r.costUnknown(),
             dtype,
-            weightBytes,
-            Quantities.saturatedSum(inputBytes, outputBytes),
-            cacheBytes,
+            bytes,
             "shape propagation through the ONNX graph (" + main.size() + " nodes)",
             a));
   }

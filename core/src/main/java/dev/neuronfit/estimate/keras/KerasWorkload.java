@@ -79,8 +79,8 @@ public final class KerasWorkload {
       }
       outputBytes = Quantities.saturatedSum(outputBytes, Math.max(0, b));
     }
-    long moved = Quantities.saturatedSum(weightBytes, inputBytes, outputBytes);
-    if (moved <= 0) {
+    GraphTotals.Bytes bytes = new GraphTotals.Bytes(weightBytes, inputBytes, outputBytes, 0);
+    if (bytes.moved() <= 0) {
       return Optional.empty();
     }
     List<String> a = assumptions(profile, declared, bound, batch, r, unsized, dtype, opts);
@@ -90,12 +90,9 @@ public final class KerasWorkload {
             batch,
             "inference",
             r.macs(),
-            moved,
             r.costUnknown(),
             dtype,
-            weightBytes,
-            Quantities.saturatedSum(inputBytes, outputBytes),
-            0,
+            bytes,
             "shape propagation through the Keras model config ("
                 + r.layers()
                 + " layers, "

@@ -71,8 +71,8 @@ public final class TfGraphWorkload {
     long inputBytes = GraphTotals.inputBytes(declared, bound, dtype, in -> true);
     List<String> unsized = new ArrayList<>();
     long outputBytes = GraphTotals.outputBytes(graph.outputs(), r.outputs(), dtype, unsized);
-    long moved = Quantities.saturatedSum(weightBytes, inputBytes, outputBytes);
-    if (moved <= 0) {
+    GraphTotals.Bytes bytes = new GraphTotals.Bytes(weightBytes, inputBytes, outputBytes, 0);
+    if (bytes.moved() <= 0) {
       return Optional.empty();
     }
     List<String> a = assumptions(profile, graph, bound, r, unsized, dtype, opts);
@@ -82,12 +82,9 @@ public final class TfGraphWorkload {
             bound.batch(),
             bound.decode() ? "decode" : "inference",
             r.macs(),
-            moved,
             r.costUnknown(),
             dtype,
-            weightBytes,
-            Quantities.saturatedSum(inputBytes, outputBytes),
-            0,
+            bytes,
             "shape propagation through the TensorFlow graph ("
                 + path.size()
                 + " nodes on the serving path"
