@@ -88,6 +88,47 @@ public final class Assumptions {
         + ")";
   }
 
+  // ---- input binding (every graph estimator)
+
+  public static String symbolsBound(List<String> bindings) {
+    return "symbolic input dimensions bound by their names and positions: "
+        + String.join(", ", bindings);
+  }
+
+  public static String defaultSequence(int tokens) {
+    return "the graph's sequence length is symbolic; neuronfit assumes "
+        + tokens
+        + " tokens (change with --seq-len)";
+  }
+
+  public static String defaultImage(int side) {
+    return "the graph's image size is symbolic; neuronfit assumes "
+        + side
+        + "x"
+        + side
+        + " pixels (change with --image-size)";
+  }
+
+  public static String kvCacheStep(long cached) {
+    return "the graph takes a KV cache (past key/value inputs): one decoder step feeding 1 new"
+        + " token per sequence with "
+        + cached
+        + " cached positions";
+  }
+
+  /** The dimensions left unknown (the first five and a count of the rest). */
+  public static String leftUnknown(List<String> dimensions) {
+    return "input dimensions left unknown (their names and positions say nothing): "
+        + String.join(", ", dimensions.subList(0, Math.min(5, dimensions.size())))
+        + (dimensions.size() > 5 ? " and " + (dimensions.size() - 5) + " more" : "");
+  }
+
+  public static String optionsNotApplied(List<String> options) {
+    return String.join(", ", options)
+        + " not applied: the graph fixes those input dimensions (re-export it with dynamic axes to"
+        + " change them)";
+  }
+
   // ---- ONNX graphs
 
   public static final String ONNX_COUNTED =

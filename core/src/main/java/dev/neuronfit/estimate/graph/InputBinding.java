@@ -264,36 +264,19 @@ public final class InputBinding {
     if (!symbols.isEmpty()) {
       List<String> parts = new ArrayList<>();
       symbols.forEach((k, v) -> parts.add(k + " = " + v));
-      notes.add(
-          "symbolic input dimensions bound by their names and positions: "
-              + String.join(", ", parts));
+      notes.add(Assumptions.symbolsBound(parts));
     }
     if (usedSequence && opts.sequenceLength().isEmpty()) {
-      notes.add(
-          "the graph's sequence length is symbolic; neuronfit assumes "
-              + DEFAULT_SEQUENCE
-              + " tokens (change with --seq-len)");
+      notes.add(Assumptions.defaultSequence(DEFAULT_SEQUENCE));
     }
     if (usedImage && opts.imageSize().isEmpty()) {
-      notes.add(
-          "the graph's image size is symbolic; neuronfit assumes "
-              + DEFAULT_IMAGE
-              + "x"
-              + DEFAULT_IMAGE
-              + " pixels (change with --image-size)");
+      notes.add(Assumptions.defaultImage(DEFAULT_IMAGE));
     }
     if (decode) {
-      notes.add(
-          "the graph takes a KV cache (past key/value inputs): one decoder step feeding 1 new"
-              + " token per sequence with "
-              + (context() - 1)
-              + " cached positions");
+      notes.add(Assumptions.kvCacheStep(context() - 1));
     }
     if (!unbound.isEmpty()) {
-      notes.add(
-          "input dimensions left unknown (their names and positions say nothing): "
-              + String.join(", ", unbound.subList(0, Math.min(5, unbound.size())))
-              + (unbound.size() > 5 ? " and " + (unbound.size() - 5) + " more" : ""));
+      notes.add(Assumptions.leftUnknown(unbound));
     }
     List<String> ignored = new ArrayList<>();
     if (opts.batch().isPresent() && !usedBatch) {
@@ -306,9 +289,7 @@ public final class InputBinding {
       ignored.add("--image-size");
     }
     if (!ignored.isEmpty()) {
-      notes.add(
-          String.join(", ", ignored)
-              + " not applied: the graph fixes those input dimensions (re-export it with dynamic axes to change them)");
+      notes.add(Assumptions.optionsNotApplied(ignored));
     }
     return new Bound(
         values,
