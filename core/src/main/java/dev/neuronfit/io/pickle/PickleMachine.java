@@ -14,7 +14,9 @@ import dev.neuronfit.io.pickle.PickleValue.Reduce;
 import dev.neuronfit.io.pickle.PickleValue.Str;
 import dev.neuronfit.io.pickle.PickleValue.Tuple;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +41,9 @@ public final class PickleMachine {
   private static final int MAX_INT_DIGITS = 4300;
 
   private static final int MAX_LINE = 65_536;
+
+  /** Opcodes a head must run through, to its end, to be taken for a pickle without a STOP. */
+  private static final int PROBE_OPS = 3;
 
   /** How deep {@code torch.storage._load_from_bytes} pickles inside pickles are scanned. */
   private static final int MAX_NESTING = 2;
@@ -71,6 +76,30 @@ public final class PickleMachine {
     this.hazards = hazards;
     this.torchScript = ts;
     this.nesting = nesting;
+  }
+
+  /**
+   * True when the first {@code n} bytes of a file read as the start of a pickle: they run to a STOP
+   * or to their end without an error. Protocols 0 and 1 have no header, so this is how a pickle
+   * that {@code torch.load} would unpickle is told from other files.
+   */
+  public static boolean startsLikePickle(byte[] head, int n) {
+    if (n < 2) {
+      return false;
+    }
+    PickleLimits limits = PickleLimits.from(dev.neuronfit.io.ReadLimits.DEFAULT);
+    PickleSource src = PickleSource.of(Arrays.copyOf(head, n), Path.of("head"), "head", n);
+    PickleMachine m = new PickleMachine(src, limits, new PickleHazards(1), false);
+    try {
+      m.read();
+      return true;
+    } catch (ModelFormatException e) {
+      // ran out of bytes, not into an error, after enough opcodes to tell it from text: a line
+      // of text reads as one opcode with its argument, a GLOBAL as one with two
+      return src.ranOut() && (m.ops >= PROBE_OPS || m.ops >= 2 && head[0] == Opcode.GLOBAL.code());
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** The highest protocol a PROTO opcode declared so far (0 when none did). */
@@ -351,7 +380,16 @@ public final class PickleMachine {
       }
       case BUILD -> build(pop(), top());
       case PERSID -> push(new PersistentId(new Str(in.line(MAX_LINE))));
-      case BINPERSID -> push(new PersistentId(pop()));
+      case BINPERSID -> {
+        PickleValue id = pop();
+        for (Global g : PickleCalls.globalsIn(id)) {
+          if (PickleGlobals.level(g.module(), g.name(), torchScript) != Level.DATA) {
+            hazards.code(
+                g.qualified(), "in a persistent id, whose attributes torch reads", where());
+          }
+        }
+        push(new PersistentId(id));
+      }
       default -> throw new IllegalStateException(op + " is not an object opcode");
     }
   }
@@ -362,7 +400,11 @@ public final class PickleMachine {
     return g;
   }
 
-  /** Applies a callable to arguments symbolically. */
+  /**
+   * Applies a callable to arguments symbolically. A global that is not allowed becomes code-running
+   * when it is called with arguments (unless it only builds data), and so does every such global
+   * handed to the call, which may call it in turn.
+   */
   private PickleValue call(PickleValue callable, PickleValue args, Reduce.Kind kind)
       throws IOException {
     if (!(callable instanceof Global) && !(callable instanceof Reduce)) {
@@ -372,68 +414,38 @@ public final class PickleMachine {
       throw error(kind + " arguments must be a tuple, got " + kind(args));
     }
     if (!(callable instanceof Global g)) {
+      handedTo("a call", t, null);
       return new Reduce(callable, args, kind);
     }
-    Level level = PickleGlobals.level(g.module(), g.name(), torchScript);
-    if (level != Level.DATA) {
-      hazards.used(g.qualified(), "called with " + PickleHazards.describe(args));
-      return new Reduce(g, args, kind);
+    handedTo(g.qualified(), t, g);
+    boolean data = PickleGlobals.buildsData(g.module(), g.name());
+    if (PickleGlobals.level(g.module(), g.name(), torchScript) != Level.DATA) {
+      String use = "called with " + PickleHazards.describe(args);
+      if (kind != Reduce.Kind.NEWOBJ && !t.items().isEmpty() && !data) {
+        hazards.code(g.qualified(), use, where());
+      } else {
+        hazards.used(g.qualified(), use);
+      }
+    } else {
+      data = true;
     }
-    List<PickleValue> a = t.items();
-    PickleValue first = a.isEmpty() ? Nil.NONE : a.get(0);
-    switch (g.qualified()) {
-      case "collections.OrderedDict",
-          "collections.Counter",
-          "builtins.dict",
-          "__builtin__.dict" -> {
-        return dict(first);
+    if (g.is("torch.storage._load_from_bytes")) {
+      scanNested(t.items().isEmpty() ? Nil.NONE : t.items().get(0));
+    }
+    return data ? PickleCalls.apply(g, t, kind, this::error) : new Reduce(g, args, kind);
+  }
+
+  private void handedTo(String callee, Tuple args, Global g) {
+    List<PickleValue> a = args.items();
+    for (int i = 0; i < a.size(); i++) {
+      if (g != null && PickleCalls.isClassArgument(g, i)) {
+        continue;
       }
-      case "collections.defaultdict" -> {
-        return new PDict();
-      }
-      case "builtins.set", "__builtin__.set", "builtins.frozenset", "__builtin__.frozenset" -> {
-        PList s = new PList(true);
-        s.items().addAll(items(first));
-        return s;
-      }
-      case "builtins.list", "__builtin__.list" -> {
-        PList l = new PList(false);
-        l.items().addAll(items(first));
-        return l;
-      }
-      case "builtins.tuple", "__builtin__.tuple", "torch.Size" -> {
-        return new Tuple(items(first));
-      }
-      case "torch.jit._pickle.build_intlist",
-          "torch.jit._pickle.build_doublelist",
-          "torch.jit._pickle.build_boollist",
-          "torch.jit._pickle.build_tensorlist",
-          "torch.jit._pickle.restore_type_tag" -> {
-        return first;
-      }
-      case "_codecs.encode", "codecs.encode" -> {
-        return first instanceof Str s
-            ? new Bytes(s.value().length(), Optional.of(PickleText.latin1(s.value())))
-            : new Bytes(0, Optional.of(new byte[0]));
-      }
-      case "torch.device" -> {
-        return new Str(
-            a.size() > 1 && a.get(1) instanceof Int i
-                ? PickleText.plain(first) + ":" + i.value()
-                : PickleText.plain(first));
-      }
-      case "copyreg._reconstructor",
-          "copy_reg._reconstructor",
-          "copyreg.__newobj__",
-          "copy_reg.__newobj__" -> {
-        return new Reduce(first, new Tuple(a.isEmpty() ? a : a.subList(1, a.size())), kind);
-      }
-      case "torch.storage._load_from_bytes" -> {
-        scanNested(first);
-        return new Reduce(g, args, kind);
-      }
-      default -> {
-        return new Reduce(g, args, kind);
+      for (Global passed : PickleCalls.globalsIn(a.get(i))) {
+        if (PickleGlobals.level(passed.module(), passed.name(), torchScript) != Level.DATA
+            && !PickleGlobals.buildsData(passed.module(), passed.name())) {
+          hazards.code(passed.qualified(), "handed to " + callee + ", which may call it", where());
+        }
       }
     }
   }
@@ -455,35 +467,14 @@ public final class PickleMachine {
             in.place() + ", nested pickle at byte " + opAt,
             bytes.data().get().length);
     PickleMachine m = new PickleMachine(nested, limits, hazards, false, nesting + 1);
-    for (int i = 0; i < 5 && !nested.atEnd(); i++) {
-      m.read();
-    }
-  }
-
-  private PDict dict(PickleValue from) throws ModelFormatException {
-    PDict d = new PDict();
-    if (from instanceof PDict src) {
-      src.entries().forEach(e -> d.put(e.getKey(), e.getValue()));
-    } else {
-      for (PickleValue pair : items(from)) {
-        if (pair instanceof Tuple t && t.size() == 2) {
-          d.put(t.get(0), t.get(1));
-        } else {
-          throw error("a dict built from " + kind(pair) + ", not a key-value pair");
-        }
+    try {
+      for (int i = 0; i < 5 && !nested.atEnd(); i++) {
+        m.read();
       }
+    } catch (ModelFormatException e) {
+      // torch.load also takes zip bytes here; the call itself is already a code-running hazard
+      hazards.code(name, "loads nested bytes neuronfit could not read as pickles", where());
     }
-    return d;
-  }
-
-  private static List<PickleValue> items(PickleValue v) {
-    if (v instanceof Tuple t) {
-      return t.items();
-    }
-    if (v instanceof PList l) {
-      return l.items();
-    }
-    return List.of();
   }
 
   private void build(PickleValue state, PickleValue target) throws ModelFormatException {

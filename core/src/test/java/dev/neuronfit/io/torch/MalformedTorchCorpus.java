@@ -180,9 +180,16 @@ public final class MalformedTorchCorpus {
         StandardCharsets.ISO_8859_1);
   }
 
-  /** A TorchScript archive: a minimal data.pkl plus one given entry. */
+  /**
+   * A TorchScript archive: a minimal data.pkl and constants.pkl (which makes torch.load hand it to
+   * torch.jit.load) plus one given entry.
+   */
   private static void script(Path d, String entry, byte[] content) throws IOException {
-    zip(d, stored("m/data.pkl", bytes("\u0080\u0002}.")), stored("m/" + entry, content));
+    zip(
+        d,
+        stored("m/data.pkl", bytes("\u0080\u0002}.")),
+        stored("m/constants.pkl", bytes("\u0080\u0002).")),
+        stored("m/" + entry, content));
   }
 
   private static void storedZip(Path d, String name, byte[] content) throws IOException {
