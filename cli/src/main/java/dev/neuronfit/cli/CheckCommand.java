@@ -4,6 +4,7 @@ import dev.neuronfit.Inspector;
 import dev.neuronfit.io.ModelLocator;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.kb.KnowledgeBase;
+import dev.neuronfit.report.ReadFailure;
 import dev.neuronfit.report.Report;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -62,14 +63,14 @@ final class CheckCommand implements Callable<Integer> {
     Inspector inspector = new Inspector(kb, ReadLimits.DEFAULT);
     PrintWriter err = spec.commandLine().getErr();
     List<Report> reports = new ArrayList<>();
-    boolean badInput = false;
+    List<ReadFailure> failures = new ArrayList<>();
     for (Path path : paths) {
       List<ModelLocator.Located> models;
       try {
         models = inspector.locate(path);
       } catch (IOException e) {
         Errors.report(err, e, common.verbose);
-        badInput = true;
+        failures.add(new ReadFailure(path.toString(), Errors.oneLine(Errors.describe(e))));
         continue;
       }
       for (ModelLocator.Located m : models) {
@@ -78,15 +79,17 @@ final class CheckCommand implements Callable<Integer> {
               inspector.inspect(m, fit.edition(), fit.selection(), fit.workload(), fit.hardware()));
         } catch (IOException e) {
           Errors.report(err, e, common.verbose);
-          badInput = true;
+          failures.add(new ReadFailure(m.path().toString(), Errors.oneLine(Errors.describe(e))));
         }
       }
     }
     PrintWriter out = spec.commandLine().getOut();
     format
-        .renderer(new Format.Settings(AnsiStyle.forOutput(common.noColor)), reports.size())
+        .renderer(
+            new Format.Settings(AnsiStyle.forOutput(common.noColor), fit.edition(), failures),
+            reports.size())
         .ifPresent(r -> r.reports(reports, out));
-    if (badInput) {
+    if (!failures.isEmpty()) {
       return ExitCodes.BAD_INPUT;
     }
     boolean failed = threshold.isPresent() && reports.stream().anyMatch(threshold.get()::fails);

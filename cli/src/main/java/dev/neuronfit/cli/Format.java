@@ -1,11 +1,17 @@
 package dev.neuronfit.cli;
 
+import dev.neuronfit.Inspector;
+import dev.neuronfit.kb.Edition;
 import dev.neuronfit.report.HtmlRenderer;
 import dev.neuronfit.report.JsonRenderer;
 import dev.neuronfit.report.MarkdownRenderer;
+import dev.neuronfit.report.ReadFailure;
 import dev.neuronfit.report.ReportRenderer;
+import dev.neuronfit.report.SarifRenderer;
 import dev.neuronfit.report.Style;
 import dev.neuronfit.report.TextRenderer;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -17,10 +23,24 @@ enum Format {
   text(NoModels.WRITE_NOTHING, settings -> new TextRenderer(settings.style())),
   json(NoModels.RENDER, settings -> new JsonRenderer()),
   md(NoModels.WRITE_NOTHING, settings -> new MarkdownRenderer()),
-  html(NoModels.WRITE_NOTHING, settings -> new HtmlRenderer());
+  html(NoModels.WRITE_NOTHING, settings -> new HtmlRenderer()),
+  sarif(
+      NoModels.RENDER,
+      settings ->
+          new SarifRenderer(
+              settings.edition(), Inspector.version(), Path.of(""), settings.failures()));
 
-  /** What the command's options say about rendering, whatever the format. */
-  record Settings(Style style) {}
+  /**
+   * What the command's options say about rendering, whatever the format.
+   *
+   * @param edition the edition the models were checked against
+   * @param failures the models and paths that could not be read (SARIF lists them)
+   */
+  record Settings(Style style, Edition edition, List<ReadFailure> failures) {
+    Settings {
+      failures = List.copyOf(failures);
+    }
+  }
 
   /** What is written when no model could be checked. */
   enum NoModels {
