@@ -30,6 +30,7 @@ import picocli.CommandLine.ParseResult;
       CheckCommand.class,
       ScanCommand.class,
       MatrixCommand.class,
+      SchemaCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -44,7 +45,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "a command is required: check, scan or matrix");
+        new CommandLine(this), "a command is required: check, scan, matrix or schema");
   }
 
   public static void main(String[] args) {
