@@ -129,6 +129,6 @@ class SarifOutputTest {
   void matrixRefusesSarif() {
     Run r = MainTest.run("matrix", "--format", "sarif");
     assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(r.err()).contains("SARIF");
+    assertThat(r.err()).contains("'sarif'");
   }
 }

@@ -3,6 +3,7 @@ package dev.neuronfit.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neuronfit.Inspector;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.hf.HfReader;

@@ -41,7 +41,7 @@ class SarifRendererTest {
 
   private static String sarif(List<Report> reports, List<ReadFailure> failures) {
     StringWriter out = new StringWriter();
-    new SarifRenderer(EDITION, "0.1.0", ROOT).reports(reports, failures, out);
+    new SarifRenderer(EDITION, "0.1.0", ROOT, failures).reports(reports, out);
     return out.toString();
   }
 
