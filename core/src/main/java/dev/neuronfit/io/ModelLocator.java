@@ -5,6 +5,7 @@ import dev.neuronfit.io.hf.HfReader;
 import dev.neuronfit.io.keras.KerasReader;
 import dev.neuronfit.io.onnx.OnnxReader;
 import dev.neuronfit.io.tf.TfReader;
+import dev.neuronfit.io.tflite.TfLiteFile;
 import dev.neuronfit.io.torch.PickleCheckpointReader;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -409,12 +410,7 @@ public final class ModelLocator {
       throw unknownContent(file);
     }
     if (kind == ContentSniffer.Kind.TFLITE) {
-      throw new ModelFormatException(
-          file,
-          "",
-          "a TensorFlow Lite model; the Neuron SDK does not compile TFLite, so neuronfit does"
-              + " not read it (run neuronfit check on the TensorFlow or ONNX model it was converted"
-              + " from)");
+      throw TfLiteFile.refusal(file);
     }
     return readerOf(kind)
         .orElseThrow(
