@@ -16,10 +16,10 @@ public enum ModelFormat {
   TF_SAVEDMODEL("tf-savedmodel", "TensorFlow SavedModels"),
   /** A frozen TensorFlow GraphDef (.pb). */
   TF_GRAPHDEF("tf-graphdef", "frozen TensorFlow GraphDefs"),
-  /** A Keras model: a .keras archive or a legacy .h5 file. */
-  KERAS("keras", "Keras .keras and .h5 files"),
   /** A GGUF file of llama.cpp and ggml (header, metadata and tensor infos read). */
-  GGUF("gguf", "GGUF files");
+  GGUF("gguf", "GGUF files"),
+  /** A Keras model: a .keras archive or a legacy .h5 file. */
+  KERAS("keras", "Keras .keras and .h5 files");
 
   private final String id;
   private final String title;
