@@ -11,6 +11,8 @@ import dev.neuronfit.estimate.Workload;
 import dev.neuronfit.estimate.WorkloadOptions;
 import dev.neuronfit.estimate.Workloads;
 import dev.neuronfit.estimate.config.ParameterEstimator;
+import dev.neuronfit.io.GitLfsPointer;
+import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ModelLocator;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.kb.Edition;
@@ -92,7 +94,17 @@ public final class Inspector {
       WorkloadOptions workloadOptions,
       Hardware hardware)
       throws IOException {
-    ModelProfile profile = model.reader().read(model.path(), limits);
+    ModelProfile profile;
+    try {
+      profile = model.reader().read(model.path(), limits);
+    } catch (ModelFormatException e) {
+      // whichever reader met it, a Git LFS pointer in place of a file is named as what it is
+      Optional<GitLfsPointer> pointer = GitLfsPointer.read(e.file());
+      if (pointer.isPresent()) {
+        throw pointer.get().error(e.file());
+      }
+      throw e;
+    }
     return report(profile, edition, selection, workloadOptions, hardware);
   }
 

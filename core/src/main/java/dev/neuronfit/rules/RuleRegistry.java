@@ -12,6 +12,8 @@ public final class RuleRegistry {
               new CpuFallbackOnInf1(),
               new DecoderOnInf1(),
               new FamilyUnknown(),
+              new GgufNotNeuron(),
+              new LfsPointer(),
               new NoInstanceHoldsModel(),
               new PickleRunsCode(),
               new RcnnBackboneSize(),
