@@ -190,6 +190,9 @@ public final class JsonRenderer {
     if (r.operators().isPresent()) {
       operators(r.operators().get(), g);
     }
+    if (r.today().isPresent()) {
+      TodayJson.write(r.today().get(), r.estimates(), g);
+    }
     g.writeEndObject();
   }
 
