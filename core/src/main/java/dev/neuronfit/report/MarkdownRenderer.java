@@ -272,10 +272,7 @@ public final class MarkdownRenderer {
   /** The support-now paths, one table row per target (model text in them is escaped). */
   private static void today(dev.neuronfit.verdict.Today t, Report r, StringBuilder sb) {
     sb.append("### ")
-        .append(
-            esc(
-                TodayText.heading(t).substring(0, 1)
-                    + TodayText.heading(t).substring(1).toLowerCase(java.util.Locale.ROOT)))
+        .append("Today" + esc(TodayText.heading(t).substring("TODAY".length())))
         .append("\n\n");
     row(sb, List.of("target", "core", "today"));
     row(sb, List.of("---", "---", "---"));
