@@ -5,6 +5,7 @@ import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.report.HtmlRenderer;
 import dev.neuronfit.report.JsonRenderer;
 import dev.neuronfit.report.MarkdownRenderer;
+import dev.neuronfit.report.NowMatrix;
 import dev.neuronfit.report.TextRenderer;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -29,6 +30,13 @@ final class MatrixCommand implements Callable<Integer> {
       description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Format format = Format.text;
 
+  @Option(
+      names = "--now",
+      description =
+          "Print the support-now layer instead: software stacks against targets, with each"
+              + " stack's current status (text or md).")
+  boolean now;
+
   @Mixin EditionOptions editionOptions;
 
   @Mixin CommonOptions common;
@@ -38,6 +46,18 @@ final class MatrixCommand implements Callable<Integer> {
     KnowledgeBase kb = KnowledgeBase.load();
     Edition edition = editionOptions.resolve(kb);
     PrintWriter out = spec.commandLine().getOut();
+    if (now) {
+      if (format != Format.text && format != Format.md) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "matrix --now prints text or md, not " + format);
+      }
+      var ids =
+          kb.supportNow().targetIds().stream()
+              .filter(t -> editionOptions.targets.isEmpty() || editionOptions.targets.contains(t))
+              .toList();
+      new NowMatrix(format == Format.md).render(kb.supportNow(), ids, out);
+      return ExitCodes.OK;
+    }
     var targets = editionOptions.selectedTargets(edition);
     switch (format) {
       case json -> new JsonRenderer().matrix(edition, targets, out);
