@@ -1,19 +1,10 @@
 package dev.neuronfit.cli;
 
 import dev.neuronfit.Inspector;
-import dev.neuronfit.estimate.WorkloadOptions;
 import dev.neuronfit.io.ModelLocator;
 import dev.neuronfit.io.ReadLimits;
-import dev.neuronfit.kb.Edition;
-import dev.neuronfit.kb.Hardware;
 import dev.neuronfit.kb.KnowledgeBase;
-import dev.neuronfit.model.Framework;
-import dev.neuronfit.report.HtmlRenderer;
-import dev.neuronfit.report.JsonRenderer;
-import dev.neuronfit.report.MarkdownRenderer;
 import dev.neuronfit.report.Report;
-import dev.neuronfit.report.TextRenderer;
-import dev.neuronfit.verdict.Selection;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -52,15 +43,6 @@ final class CheckCommand implements Callable<Integer> {
       description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Format format = Format.text;
 
-  @Mixin EditionOptions editionOptions;
-
-  @Option(
-      names = "--framework",
-      paramLabel = "F",
-      description = "Only packages for this framework: pytorch or tensorflow.",
-      converter = Converters.FrameworkValue.class)
-  Framework framework;
-
   @Option(
       names = "--fail-on",
       paramLabel = "LEVEL",
@@ -68,23 +50,15 @@ final class CheckCommand implements Callable<Integer> {
       converter = Converters.FailOnValue.class)
   FailOn failOn;
 
-  @Mixin EstimateOptions estimateOptions;
+  @Mixin FitOptions fitOptions;
 
   @Mixin CommonOptions common;
-
-  /** Targets a user's hardware file adds (its built-in targets are the edition's). */
-  private List<String> hardwareFileTargets(Hardware hardware) {
-    return estimateOptions.hardwareFile == null ? List.of() : hardware.targetIds();
-  }
 
   @Override
   public Integer call() throws Exception {
     KnowledgeBase kb = KnowledgeBase.load();
-    Hardware hardware = estimateOptions.hardware(kb);
-    Edition edition = editionOptions.resolve(kb, hardwareFileTargets(hardware));
-    WorkloadOptions workload = estimateOptions.workload();
+    FitOptions.Chosen fit = fitOptions.resolve(kb);
     Optional<FailOn> threshold = Optional.ofNullable(failOn);
-    Selection selection = new Selection(editionOptions.targets, Optional.ofNullable(framework));
     Inspector inspector = new Inspector(kb, ReadLimits.DEFAULT);
     PrintWriter err = spec.commandLine().getErr();
     List<Report> reports = new ArrayList<>();
@@ -100,7 +74,8 @@ final class CheckCommand implements Callable<Integer> {
       }
       for (ModelLocator.Located m : models) {
         try {
-          reports.add(inspector.inspect(m, edition, selection, workload, hardware));
+          reports.add(
+              inspector.inspect(m, fit.edition(), fit.selection(), fit.workload(), fit.hardware()));
         } catch (IOException e) {
           Errors.report(err, e, common.verbose);
           badInput = true;
@@ -108,14 +83,9 @@ final class CheckCommand implements Callable<Integer> {
       }
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (!reports.isEmpty() || format == Format.json) {
-      switch (format) {
-        case json -> new JsonRenderer().reports(reports, out);
-        case md -> new MarkdownRenderer().reports(reports, out);
-        case html -> new HtmlRenderer().reports(reports, out);
-        case text -> new TextRenderer(AnsiStyle.forOutput(common.noColor)).reports(reports, out);
-      }
-    }
+    format
+        .renderer(new Format.Settings(AnsiStyle.forOutput(common.noColor)), reports.size())
+        .ifPresent(r -> r.reports(reports, out));
     if (badInput) {
       return ExitCodes.BAD_INPUT;
     }

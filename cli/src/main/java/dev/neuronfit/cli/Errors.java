@@ -1,5 +1,6 @@
 package dev.neuronfit.cli;
 
+import dev.neuronfit.report.Safe;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -10,23 +11,27 @@ final class Errors {
   private Errors() {}
 
   static void report(PrintWriter err, Throwable e, boolean verbose) {
-    err.println("neuronfit: " + oneLine(describe(e)));
+    // line breaks become blanks, any other control character a visible escape
+    err.println("neuronfit: " + Safe.escapeControls(oneLine(describe(e))));
     if (verbose) {
       e.printStackTrace(err);
     }
     err.flush();
   }
 
-  /** File-system errors name the file and the reason; others give their message. */
+  /**
+   * File-system errors name the file (its control characters escaped, line breaks included) and the
+   * reason; others give their message.
+   */
   static String describe(Throwable e) {
     if (e instanceof NoSuchFileException f) {
-      return f.getFile() + ": no such file or folder";
+      return Safe.escapeControls(f.getFile()) + ": no such file or folder";
     }
     if (e instanceof AccessDeniedException f) {
-      return f.getFile() + ": permission denied";
+      return Safe.escapeControls(f.getFile()) + ": permission denied";
     }
     if (e instanceof FileSystemException f) {
-      return f.getFile()
+      return Safe.escapeControls(f.getFile())
           + ": "
           + (f.getReason() == null ? e.getClass().getSimpleName() : f.getReason());
     }

@@ -1,9 +1,47 @@
 package dev.neuronfit.cli;
 
-/** Output formats of check and matrix. */
+import dev.neuronfit.report.HtmlRenderer;
+import dev.neuronfit.report.JsonRenderer;
+import dev.neuronfit.report.MarkdownRenderer;
+import dev.neuronfit.report.ReportRenderer;
+import dev.neuronfit.report.Style;
+import dev.neuronfit.report.TextRenderer;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Output formats of check, each with the way its renderer is made: a new format is one constant
+ * here. The matrix has its own formats, {@link MatrixFormat}, and scan its own, {@link ScanFormat}.
+ */
 enum Format {
-  text,
-  json,
-  md,
-  html
+  text(NoModels.WRITE_NOTHING, settings -> new TextRenderer(settings.style())),
+  json(NoModels.RENDER, settings -> new JsonRenderer()),
+  md(NoModels.WRITE_NOTHING, settings -> new MarkdownRenderer()),
+  html(NoModels.WRITE_NOTHING, settings -> new HtmlRenderer());
+
+  /** What the command's options say about rendering, whatever the format. */
+  record Settings(Style style) {}
+
+  /** What is written when no model could be checked. */
+  enum NoModels {
+    /** Nothing: the errors on stderr say it all. */
+    WRITE_NOTHING,
+    /** The renderer's output for an empty list, so the output stays a valid document. */
+    RENDER
+  }
+
+  private final NoModels noModels;
+  private final Function<Settings, ReportRenderer> renderer;
+
+  Format(NoModels noModels, Function<Settings, ReportRenderer> renderer) {
+    this.noModels = noModels;
+    this.renderer = renderer;
+  }
+
+  /** The renderer of this format, or empty when there are no reports and nothing is written. */
+  Optional<ReportRenderer> renderer(Settings settings, int reports) {
+    return reports == 0 && noModels == NoModels.WRITE_NOTHING
+        ? Optional.empty()
+        : Optional.of(renderer.apply(settings));
+  }
 }

@@ -2,6 +2,7 @@ package dev.neuronfit.cli;
 
 import dev.neuronfit.Inspector;
 import dev.neuronfit.io.ModelFormatException;
+import dev.neuronfit.report.Safe;
 import java.io.IOException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -89,7 +90,7 @@ public final class Main implements Runnable {
     cmd.getErr()
         .println(
             "neuronfit: internal error: "
-                + e
+                + Safe.escapeControls(Errors.oneLine(String.valueOf(e)))
                 + (verbose ? "" : " (run with --verbose for the stack trace)"));
     if (verbose) {
       e.printStackTrace(cmd.getErr());

@@ -28,7 +28,7 @@ final class MatrixCommand implements Callable<Integer> {
       names = "--format",
       paramLabel = "F",
       description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-  Format format = Format.text;
+  MatrixFormat format = MatrixFormat.text;
 
   @Option(
       names = "--now",

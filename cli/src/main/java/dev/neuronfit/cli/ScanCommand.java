@@ -1,14 +1,11 @@
 package dev.neuronfit.cli;
 
 import dev.neuronfit.Inspector;
-import dev.neuronfit.estimate.WorkloadOptions;
 import dev.neuronfit.io.ModelLocator;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.kb.Edition;
-import dev.neuronfit.kb.Hardware;
 import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.kb.Target;
-import dev.neuronfit.model.Framework;
 import dev.neuronfit.report.ScanCsvRenderer;
 import dev.neuronfit.report.ScanHtmlRenderer;
 import dev.neuronfit.report.ScanJsonRenderer;
@@ -18,9 +15,9 @@ import dev.neuronfit.report.ScanSummary;
 import dev.neuronfit.report.ScanTextRenderer;
 import dev.neuronfit.report.Style;
 import dev.neuronfit.scan.Scanner;
-import dev.neuronfit.verdict.Selection;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,16 +95,7 @@ final class ScanCommand implements Callable<Integer> {
       converter = Converters.FailOnValue.class)
   FailOn failOn;
 
-  @Mixin EditionOptions editionOptions;
-
-  @Option(
-      names = "--framework",
-      paramLabel = "F",
-      description = "Only packages for this framework: pytorch or tensorflow.",
-      converter = Converters.FrameworkValue.class)
-  Framework framework;
-
-  @Mixin EstimateOptions estimateOptions;
+  @Mixin FitOptions fitOptions;
 
   @Option(
       names = {"-q", "--quiet"},
@@ -123,12 +111,7 @@ final class ScanCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     KnowledgeBase kb = KnowledgeBase.load();
-    Hardware hardware = estimateOptions.hardware(kb);
-    Edition edition =
-        editionOptions.resolve(
-            kb, estimateOptions.hardwareFile == null ? List.of() : hardware.targetIds());
-    WorkloadOptions workload = estimateOptions.workload();
-    Selection selection = new Selection(editionOptions.targets, Optional.ofNullable(framework));
+    FitOptions.Chosen fit = fitOptions.resolve(kb);
     Optional<FailOn> threshold = Optional.ofNullable(failOn);
     int threads = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
     if (threads < 1 || threads > MAX_JOBS) {
@@ -145,8 +128,13 @@ final class ScanCommand implements Callable<Integer> {
     ModelLocator locator = ModelLocator.forScan(limits);
     Scanner scanner =
         new Scanner(
-            locator, m -> inspector.inspect(m, edition, selection, workload, hardware), threads);
-    List<Target> targets = editionOptions.selectedTargets(edition);
+            locator,
+            m ->
+                inspector.inspect(
+                    m, fit.edition(), fit.selection(), fit.workload(), fit.hardware()),
+            threads);
+    Edition edition = fit.edition();
+    List<Target> targets = fit.targets();
     PrintWriter err = spec.commandLine().getErr();
 
     Run run;
@@ -159,6 +147,14 @@ final class ScanCommand implements Callable<Integer> {
         try (ScanOutput file = ScanOutput.open(output)) {
           run = scan(scanner, file.writer(), edition, targets, threshold, err, bar);
           file.commit();
+        } catch (ScanOutput.Failed e) {
+          return outputFailed(e, bar, err);
+        } catch (UncheckedIOException e) {
+          // a renderer's write failed: the file's writer told why
+          if (e.getCause() instanceof ScanOutput.Failed f) {
+            return outputFailed(f, bar, err);
+          }
+          throw e;
         }
       }
     }
@@ -178,6 +174,12 @@ final class ScanCommand implements Callable<Integer> {
   }
 
   private record Run(ScanSummary summary, boolean failed, boolean badPath) {}
+
+  /** --output could not be written: one line naming it, as a usage error. */
+  private int outputFailed(ScanOutput.Failed e, ScanProgress bar, PrintWriter err) {
+    bar.above(() -> Errors.report(err, e, common.verbose));
+    return ExitCodes.USAGE;
+  }
 
   private Run scan(
       Scanner scanner,
@@ -266,6 +268,41 @@ final class ScanCommand implements Callable<Integer> {
     }
     if (Files.isDirectory(output)) {
       throw new ParameterException(spec.commandLine(), "--output " + output + " is a folder");
+    }
+    Path written = realPlace(output);
+    for (Path p : paths) {
+      Path input;
+      try {
+        input = p.toRealPath();
+      } catch (IOException e) {
+        continue; // the scan reports a path it cannot search
+      }
+      // a new file inside a scanned folder replaces nothing (scan . -o scan.csv is common); an
+      // existing one might be a model or part of one, so it is never overwritten
+      if (written.equals(input) || (written.startsWith(input) && Files.exists(written))) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--output "
+                + output
+                + (written.equals(input)
+                    ? " is the scanned path "
+                    : " already exists inside the scanned path ")
+                + p
+                + ": write the scan elsewhere or remove the old file, so that it never replaces a"
+                + " model or part of one");
+      }
+    }
+  }
+
+  /** Where FILE would be written, links resolved (its folder exists: checked before). */
+  private Path realPlace(Path file) {
+    try {
+      return Files.exists(file)
+          ? file.toRealPath()
+          : file.toAbsolutePath().getParent().toRealPath().resolve(file.getFileName());
+    } catch (IOException e) {
+      throw new ParameterException(
+          spec.commandLine(), "--output " + file + ": " + Errors.describe(e));
     }
   }
 }

@@ -6,9 +6,12 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -19,18 +22,41 @@ import java.util.concurrent.ThreadLocalRandom;
  * when the scan has finished, so FILE is never left half written and a reader of FILE sees the old
  * scan or the new one. A FILE that exists and is not a regular file ({@code /dev/null}, a pipe) is
  * written directly.
+ *
+ * <p>Every failure to create, write or move the file is a {@link Failed} naming FILE as the user
+ * gave it, never the temporary file.
  */
 final class ScanOutput implements AutoCloseable {
   private final Path target;
   private final Path temp;
-  private final Writer writer;
+  private final Failing writer;
   private final Thread cleanup;
   private boolean committed;
+
+  /** FILE could not be written: the message names it as the user gave it, and the reason. */
+  static final class Failed extends IOException {
+    Failed(Path target, IOException cause) {
+      super("--output " + target + ": " + reason(cause), cause);
+    }
+
+    private static String reason(IOException e) {
+      if (e instanceof AccessDeniedException) {
+        return "permission denied";
+      }
+      if (e instanceof NoSuchFileException) {
+        return "no such file or folder";
+      }
+      if (e instanceof FileSystemException f && f.getReason() != null) {
+        return f.getReason();
+      }
+      return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+  }
 
   private ScanOutput(Path target, Path temp, Writer writer) {
     this.target = target;
     this.temp = temp;
-    this.writer = writer;
+    this.writer = new Failing(writer, target);
     // an interrupted scan (Ctrl-C) leaves no temporary file behind
     this.cleanup = temp == null ? null : new Thread(() -> deleteQuietly(temp));
     if (cleanup != null) {
@@ -58,9 +84,19 @@ final class ScanOutput implements AutoCloseable {
   }
 
   /**
-   * @throws IOException when the temporary file cannot be created
+   * @throws Failed when the file (or the temporary file beside it) cannot be created
    */
-  static ScanOutput open(Path target) throws IOException {
+  static ScanOutput open(Path target) throws Failed {
+    try {
+      return create(target);
+    } catch (Failed e) {
+      throw e;
+    } catch (IOException e) {
+      throw new Failed(target, e);
+    }
+  }
+
+  private static ScanOutput create(Path target) throws IOException {
     if (Files.exists(target) && !Files.isRegularFile(target)) {
       return new ScanOutput(target, null, writer(Files.newOutputStream(target)));
     }
@@ -93,14 +129,18 @@ final class ScanOutput implements AutoCloseable {
   }
 
   /** Closes the file and puts it in place. */
-  void commit() throws IOException {
+  void commit() throws Failed {
     writer.close();
     if (temp != null) {
       try {
-        Files.move(
-            temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        try {
+          Files.move(
+              temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } catch (IOException e) {
+        throw new Failed(target, e);
       }
     }
     committed = true;
@@ -109,7 +149,7 @@ final class ScanOutput implements AutoCloseable {
 
   /** Without {@link #commit}: removes the temporary file and leaves FILE as it was. */
   @Override
-  public void close() throws IOException {
+  public void close() throws Failed {
     if (committed) {
       return;
     }
@@ -117,9 +157,56 @@ final class ScanOutput implements AutoCloseable {
       writer.close();
     } finally {
       if (temp != null) {
-        Files.deleteIfExists(temp);
+        deleteQuietly(temp);
       }
       forgetCleanup();
+    }
+  }
+
+  /** The file's writer, whose failures are {@link Failed}. */
+  private static final class Failing extends Writer {
+    private final Writer out;
+    private final Path target;
+
+    Failing(Writer out, Path target) {
+      this.out = out;
+      this.target = target;
+    }
+
+    @Override
+    public void write(char[] buf, int off, int len) throws Failed {
+      try {
+        out.write(buf, off, len);
+      } catch (IOException e) {
+        throw new Failed(target, e);
+      }
+    }
+
+    @Override
+    public void write(String s, int off, int len) throws Failed {
+      try {
+        out.write(s, off, len);
+      } catch (IOException e) {
+        throw new Failed(target, e);
+      }
+    }
+
+    @Override
+    public void flush() throws Failed {
+      try {
+        out.flush();
+      } catch (IOException e) {
+        throw new Failed(target, e);
+      }
+    }
+
+    @Override
+    public void close() throws Failed {
+      try {
+        out.close();
+      } catch (IOException e) {
+        throw new Failed(target, e);
+      }
     }
   }
 }

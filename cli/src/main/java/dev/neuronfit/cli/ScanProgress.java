@@ -1,6 +1,7 @@
 package dev.neuronfit.cli;
 
 import dev.neuronfit.io.ModelLocator;
+import dev.neuronfit.report.Safe;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -215,7 +216,8 @@ abstract class ScanProgress implements AutoCloseable {
         return;
       }
       int n = model.getNameCount();
-      String shown = n >= 2 ? model.subpath(n - 2, n).toString() : model.toString();
+      String shown =
+          Safe.escapeControls(n >= 2 ? model.subpath(n - 2, n).toString() : model.toString());
       if (shown.length() > maxMessage) {
         shown = "…" + shown.substring(shown.length() - maxMessage + 1);
       }

@@ -161,6 +161,49 @@ class ScanCommandTest {
   }
 
   @Test
+  void outputThatIsAnInputOrAnExistingFileInsideOneIsRefused() throws IOException {
+    bert("a");
+    Path model = dir.resolve("model.onnx");
+    Files.writeString(model, "not really a model");
+    Path config = dir.resolve("a/config.json");
+    String before = Files.readString(config);
+
+    Run same = run("scan", "--format", "csv", "-o", model.toString(), model.toString());
+    Run inside = run("scan", "--format", "json", "-o", config.toString(), dir.toString());
+    Run newFileInside =
+        run("scan", "-o", dir.resolve("a/scan.txt").toString(), dir.resolve("a").toString());
+
+    assertThat(same.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(same.err()).contains("--output " + model + " is the scanned path " + model);
+    assertThat(inside.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(inside.err()).contains("already exists inside the scanned path " + dir);
+    assertThat(model).hasContent("not really a model");
+    assertThat(config).hasContent(before);
+    // a new file inside the scanned folder replaces nothing: scan . -o scan.txt works
+    assertThat(newFileInside.code()).isEqualTo(ExitCodes.OK);
+    assertThat(dir.resolve("a/scan.txt")).content().contains("transformer-encoder");
+  }
+
+  @Test
+  void outputThatCannotBeWrittenIsAUsageErrorNamingIt() throws IOException {
+    bert("a");
+    String model = dir.resolve("a").toString();
+    // /proc takes no new files, even from root; /dev/full fails every write
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self")));
+    Run create = run("scan", "-o", "/proc/neuronfit-scan.json", model);
+    assertThat(create.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(create.err())
+        .startsWith("neuronfit: --output /proc/neuronfit-scan.json: ")
+        .doesNotContain(".tmp")
+        .hasLineCount(1);
+    Path full = Path.of("/dev/full");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(full));
+    Run write = run("scan", "--format", "json", "-o", full.toString(), model);
+    assertThat(write.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(write.err()).isEqualTo("neuronfit: --output /dev/full: No space left on device\n");
+  }
+
+  @Test
   void outputToADeviceIsWrittenDirectly() {
     Path devNull = Path.of("/dev/null");
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(devNull));

@@ -49,7 +49,10 @@ class ScanCorpusTest {
   @Test
   void sharedModels() throws IOException {
     Path models = ROOT.resolveSibling("shared").resolve("models");
-    assumeTrue(Files.isDirectory(models), "../shared/models is not beside the clone");
+    assumeTrue(
+        Files.isDirectory(models),
+        "../shared/models is not beside the clone, so this test did not check that a scan of"
+            + " the whole corpus exits 0 with one row per model in every format");
     scansInEveryFormat(models);
   }
 

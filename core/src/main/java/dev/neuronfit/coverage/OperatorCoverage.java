@@ -42,9 +42,10 @@ public final class OperatorCoverage {
 
   /**
    * TensorFlow ops left out: those Neuron's {@code tf_neuron_check_model.py} leaves out (inputs,
-   * constants, variables, saving and restoring; neuron-sdk-facts §3.5), the arguments and return
-   * values of functions ({@code _Arg}, {@code _Retval}, as TensorFlow materializes a function
-   * body), and function calls, whose bodies are counted instead.
+   * constants, variables, saving and restoring; aws-neuron-sdk, {@code
+   * src/neuron-gatherinfo/tf_neuron_check_model.py}), the arguments and return values of functions
+   * ({@code _Arg}, {@code _Retval}, as TensorFlow materializes a function body), and function
+   * calls, whose bodies are counted instead.
    */
   static final Set<String> TF_NOT_COMPUTATION =
       Set.of(

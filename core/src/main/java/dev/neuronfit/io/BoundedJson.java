@@ -40,7 +40,7 @@ public final class BoundedJson {
                     .maxNestingDepth(limits.maxJsonDepth())
                     .maxStringLength(limits.maxJsonStringChars())
                     .maxNameLength(limits.maxJsonStringChars())
-                    .maxNumberLength(100)
+                    .maxNumberLength(ReadLimits.MAX_JSON_NUMBER_CHARS)
                     .build())
             .build();
   }

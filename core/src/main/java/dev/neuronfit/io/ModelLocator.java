@@ -5,7 +5,6 @@ import dev.neuronfit.io.keras.KerasReader;
 import dev.neuronfit.io.onnx.OnnxReader;
 import dev.neuronfit.io.tf.TfReader;
 import dev.neuronfit.io.torch.PickleCheckpointReader;
-import dev.neuronfit.io.zip.ZipModelReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -227,7 +226,15 @@ public final class ModelLocator {
 
   private void search(Path dir, int depth, Visitor v, Links links)
       throws IOException, InterruptedException {
-    if (isHfFolder(dir)) {
+    boolean hf;
+    try {
+      hf = isHfFolder(dir);
+    } catch (IOException e) {
+      // a folder that cannot be listed (mode 000) is reported like any unreadable folder
+      v.unreadable(dir, e);
+      return;
+    }
+    if (hf) {
       v.model(new Located(dir, new HfReader(), name(dir)));
       return;
     }
@@ -305,6 +312,20 @@ public final class ModelLocator {
           : Optional.empty();
     }
     ContentSniffer.Kind kind = ContentSniffer.sniff(file);
+    Optional<ModelReader> reader = readerOf(kind);
+    // TensorFlow Lite is recognised and deliberately not read: not an error in a search
+    if (reader.isPresent() || kind == ContentSniffer.Kind.TFLITE || !namedLikeAModel(file)) {
+      return reader;
+    }
+    return Optional.of(new Unreadable(unknownContent(file)));
+  }
+
+  /**
+   * The one table of readers: the reader of each kind of file that is a model by itself. A JSON
+   * object is a model only with its folder or when named directly, and TensorFlow Lite is
+   * recognised but not read, so neither has a reader here.
+   */
+  private static Optional<ModelReader> readerOf(ContentSniffer.Kind kind) {
     return switch (kind) {
       case SAFETENSORS -> Optional.of(new HfReader());
       case ONNX -> Optional.of(new OnnxReader());
@@ -312,12 +333,7 @@ public final class ModelLocator {
       case PICKLE -> Optional.of(new PickleCheckpointReader());
       case HDF5 -> Optional.of(new KerasReader());
       case TF_SAVEDMODEL, TF_GRAPHDEF -> Optional.of(new TfReader());
-      // TensorFlow Lite is recognised and deliberately not read: not an error in a search
-      case TFLITE -> Optional.empty();
-      case JSON_OBJECT, UNKNOWN ->
-          namedLikeAModel(file)
-              ? Optional.of(new Unreadable(unknownContent(file)))
-              : Optional.empty();
+      case JSON_OBJECT, TFLITE, UNKNOWN -> Optional.empty();
     };
   }
 
@@ -391,27 +407,26 @@ public final class ModelLocator {
     if (file.getFileName() != null && file.getFileName().toString().equals("saved_model.pb")) {
       return new TfReader();
     }
-    return switch (ContentSniffer.sniff(file)) {
-      case JSON_OBJECT, SAFETENSORS -> new HfReader();
-      case ONNX -> new OnnxReader();
-      case ZIP -> new ZipModelReader();
-      case PICKLE -> new PickleCheckpointReader();
-      case HDF5 -> new KerasReader();
-      case TF_SAVEDMODEL, TF_GRAPHDEF -> new TfReader();
-      case TFLITE ->
-          throw new ModelFormatException(
-              file,
-              "",
-              "a TensorFlow Lite model; the Neuron SDK does not compile TFLite, so neuronfit does"
-                  + " not read it (check the TensorFlow or ONNX model it was converted from)");
-      case UNKNOWN ->
-          throw new ModelFormatException(
-              file,
-              "",
-              "not a format neuronfit reads yet (it reads ONNX, TorchScript, PyTorch checkpoints,"
-                  + " TensorFlow SavedModels and GraphDefs, Keras .keras and .h5, Hugging Face"
-                  + " config.json, model_index.json and .safetensors files, and folders holding"
-                  + " them)");
-    };
+    ContentSniffer.Kind kind = ContentSniffer.sniff(file);
+    if (kind == ContentSniffer.Kind.JSON_OBJECT) {
+      return new HfReader(); // a config.json or model_index.json named directly
+    }
+    if (kind == ContentSniffer.Kind.TFLITE) {
+      throw new ModelFormatException(
+          file,
+          "",
+          "a TensorFlow Lite model; the Neuron SDK does not compile TFLite, so neuronfit does"
+              + " not read it (check the TensorFlow or ONNX model it was converted from)");
+    }
+    return readerOf(kind)
+        .orElseThrow(
+            () ->
+                new ModelFormatException(
+                    file,
+                    "",
+                    "not a format neuronfit reads yet (it reads ONNX, TorchScript, PyTorch"
+                        + " checkpoints, TensorFlow SavedModels and GraphDefs, Keras .keras and"
+                        + " .h5, Hugging Face config.json, model_index.json and .safetensors"
+                        + " files, and folders holding them)"));
   }
 }

@@ -59,6 +59,63 @@ public record ReadLimits(
           256L << 20,
           200);
 
+  // Fixed caps no caller tunes, beside the limits above. A "kept" cap cuts a list (the rest is
+  // skipped); a count over a "refused" cap makes the file a ModelFormatException.
+
+  /** Longest JSON number, in characters (Jackson's own default is 1000). */
+  public static final int MAX_JSON_NUMBER_CHARS = 100;
+
+  /** Most dimensions of one tensor or shape; a longer shape is refused or not kept. */
+  public static final int MAX_RANK = 64;
+
+  /** Most inputs, or outputs, of one graph node; more are refused. */
+  public static final int MAX_NODE_PORTS = 10_000;
+
+  /** Most attributes kept per graph node. */
+  public static final int MAX_NODE_ATTRIBUTES = 256;
+
+  /** Most numbers kept from one list attribute; longer lists are dropped whole. */
+  public static final int MAX_ATTRIBUTE_VALUES = 4096;
+
+  /** Longest string attribute kept, in bytes; longer ones are skipped. */
+  public static final int MAX_ATTRIBUTE_TEXT = 4096;
+
+  /** Most shapes kept from one list-of-shapes attribute (one shape per output of a node). */
+  public static final int MAX_ATTRIBUTE_SHAPES = 64;
+
+  /** Most functions kept from one list-of-functions attribute. */
+  public static final int MAX_ATTRIBUTE_FUNCTIONS = 64;
+
+  /** Node inputs, outputs and attribute values kept per allowed graph node (bounds the heap). */
+  public static final long KEPT_PER_NODE = 16;
+
+  /** Most inputs, or outputs, kept for one graph or function (Placeholders, signature entries). */
+  public static final int MAX_GRAPH_PORTS = 10_000;
+
+  /** Most metadata entries (ONNX metadata_props), and opset imports, kept per model. */
+  public static final int MAX_METADATA_ENTRIES = 1000;
+
+  /** Longest metadata string kept (Keras version, backend, optimizer, loss), in characters. */
+  public static final int MAX_METADATA_TEXT = 200;
+
+  /** Most meta graphs one SavedModel may hold; more are refused. */
+  public static final int MAX_META_GRAPHS = 1000;
+
+  /** Most signatures one SavedModel meta graph may hold; more are refused. */
+  public static final int MAX_SIGNATURES = 1000;
+
+  /** Most tags kept per SavedModel meta graph. */
+  public static final int MAX_META_GRAPH_TAGS = 64;
+
+  /** Longest string read from a SavedModel's meta graph header (tags, versions, keys), in bytes. */
+  public static final int MAX_HEADER_STRING = 1 << 16;
+
+  /** Most data files (shards) a TensorFlow variables index may announce; more are refused. */
+  public static final long MAX_VARIABLE_SHARDS = 100_000;
+
+  /** Largest one-line marker entry of a torch archive read ({@code byteorder}, {@code version}). */
+  public static final int MAX_MARKER_ENTRY_BYTES = 16;
+
   public ReadLimits {
     if (maxJsonFileBytes <= 0
         || maxSafetensorsHeaderBytes <= 0

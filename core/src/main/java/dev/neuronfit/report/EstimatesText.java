@@ -120,14 +120,14 @@ final class EstimatesText {
                     + Workload.FLOPS_CONVENTION
                     + ")"))
         .append('\n');
-    sb.append(ind).append(input(w)).append('\n');
+    sb.append(ind).append(Safe.escapeControls(input(w))).append('\n');
     for (Phase p : w.phases()) {
-      sb.append(ind).append(phase(p)).append('\n');
+      sb.append(ind).append(Safe.escapeControls(phase(p))).append('\n');
     }
     if (!w.costUnknownOps().isEmpty()) {
       sb.append(ind)
           .append("cost unknown: ")
-          .append(new java.util.TreeMap<>(w.costUnknownOps()))
+          .append(Safe.escapeControls(new java.util.TreeMap<>(w.costUnknownOps()).toString()))
           .append('\n');
     }
     for (String a : w.assumptions()) {

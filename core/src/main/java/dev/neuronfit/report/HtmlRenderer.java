@@ -37,13 +37,14 @@ import java.util.stream.Collectors;
  * summary table on top. Every string from a model is escaped by {@link Html#escape}; output is
  * deterministic.
  */
-public final class HtmlRenderer {
+public final class HtmlRenderer implements ReportRenderer {
   /** Graph inputs and outputs listed per model; the rest are counted. */
   static final int VALUE_ROWS = 12;
 
   /** Hazards listed per model; the rest are counted. */
   static final int HAZARD_ROWS = 20;
 
+  @Override
   public void reports(List<Report> reports, Writer out) {
     StringBuilder sb = new StringBuilder(64 * 1024);
     String title =

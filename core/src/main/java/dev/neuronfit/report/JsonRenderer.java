@@ -38,10 +38,11 @@ import java.util.OptionalLong;
  * docs/json-schema.md). Field order is fixed and nothing varies between runs, so output can be
  * diffed and checked into version control.
  */
-public final class JsonRenderer {
+public final class JsonRenderer implements ReportRenderer {
   private static final JsonFactory FACTORY = new JsonFactory();
 
   /** One report as an object, several as an array. */
+  @Override
   public void reports(List<Report> reports, Writer out) {
     write(
         out,

@@ -26,8 +26,9 @@ import java.util.stream.Collectors;
  * Renders reports and the matrix as GitHub-flavoured Markdown, for pull requests and wikis. Text
  * from model files is escaped so it cannot break the tables or inject markup.
  */
-public final class MarkdownRenderer {
+public final class MarkdownRenderer implements ReportRenderer {
 
+  @Override
   public void reports(List<Report> reports, Writer out) {
     StringBuilder sb = new StringBuilder();
     if (reports.size() > 1) {
@@ -291,7 +292,8 @@ public final class MarkdownRenderer {
   }
 
   /** Escapes Markdown and HTML syntax in text that may come from a model file. */
-  static String esc(String s) {
+  static String esc(String text) {
+    String s = Safe.escapeControls(text);
     StringBuilder b = new StringBuilder(s.length());
     for (char c : s.toCharArray()) {
       switch (c) {
@@ -307,7 +309,8 @@ public final class MarkdownRenderer {
   }
 
   /** Inline code that may hold any text: backticks and pipes cannot break out of it. */
-  static String code(String s) {
+  static String code(String text) {
+    String s = Safe.escapeControls(text);
     return "`" + s.replace("`", "'").replace("|", "\\|").replace("\n", " ") + "`";
   }
 

@@ -105,7 +105,8 @@ final class OperatorsText {
     for (OpTally t : cpu.subList(0, Math.min(OP_LINES, cpu.size()))) {
       String lead = IND + pad(t.status() == last ? "" : Text.status(t.status()), 18);
       last = t.status();
-      String line = lead + pad(Text.opCount(t), wOp) + String.join(", ", t.examples());
+      String line =
+          lead + pad(Text.opCount(t), wOp) + Safe.escapeControls(String.join(", ", t.examples()));
       sb.append(line.length() > width ? line.substring(0, width - 1) + "…" : line).append('\n');
     }
     if (cpu.size() > OP_LINES) {

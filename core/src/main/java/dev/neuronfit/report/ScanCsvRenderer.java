@@ -19,6 +19,10 @@ import org.apache.commons.csv.CSVPrinter;
  * breaks quoted, quotes doubled), one header line then one line per model. Values are ids and plain
  * numbers, for spreadsheets and scripts; the columns are listed in docs/json-schema.md. CSV has no
  * place for totals: {@link #end} writes nothing.
+ *
+ * <p>Names and errors come from the models (a Hugging Face cache folder may be named {@code
+ * models--=HYPERLINK(...)--x}): a cell a spreadsheet would take for a formula starts with a single
+ * quote, as OWASP's "CSV Injection" page recommends, so it is shown as text and never evaluated.
  */
 public final class ScanCsvRenderer implements ScanRenderer {
   private final CSVPrinter csv;
@@ -113,9 +117,24 @@ public final class ScanCsvRenderer implements ScanRenderer {
     return v.isPresent() ? Long.toString(v.getAsLong()) : "";
   }
 
+  /**
+   * The cell, with a single quote in front when it starts with a character that makes a spreadsheet
+   * read it as a formula: {@code =}, {@code +}, {@code -}, {@code @}, tab or carriage return (the
+   * list of OWASP's "CSV Injection" page).
+   */
+  static String neutralised(String cell) {
+    if (cell.isEmpty()) {
+      return cell;
+    }
+    return switch (cell.charAt(0)) {
+      case '=', '+', '-', '@', '\t', '\r' -> "'" + cell;
+      default -> cell;
+    };
+  }
+
   private void print(List<String> values) {
     try {
-      csv.printRecord(values);
+      csv.printRecord(values.stream().map(ScanCsvRenderer::neutralised).toList());
       csv.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -88,7 +88,7 @@ public final class ScanTextRenderer implements ScanRenderer {
     widths = measure(held);
     StringBuilder sb = new StringBuilder();
     if (!under.isEmpty()) {
-      sb.append(style.apply(Style.Span.DIM, "under " + under)).append('\n');
+      sb.append(style.apply(Style.Span.DIM, "under " + Safe.escapeControls(under))).append('\n');
     }
     sb.append(header()).append('\n');
     for (ScanRow r : held) {
@@ -124,15 +124,16 @@ public final class ScanTextRenderer implements ScanRenderer {
     return new Widths(name, format, family, cells, params, weights);
   }
 
-  /** The row's name without the folder written above the table. */
+  /** The row's name without the folder written above the table, escaped ({@link Safe}). */
   private String shown(ScanRow row) {
     String name = row.name();
-    return !under.isEmpty()
-            && name.equals(row.path())
-            && name.startsWith(under)
-            && name.length() > under.length()
-        ? name.substring(under.length())
-        : name;
+    return Safe.escapeControls(
+        !under.isEmpty()
+                && name.equals(row.path())
+                && name.startsWith(under)
+                && name.length() > under.length()
+            ? name.substring(under.length())
+            : name);
   }
 
   /**
@@ -209,7 +210,8 @@ public final class ScanTextRenderer implements ScanRenderer {
     } else {
       ScanRow.Unreadable u = (ScanRow.Unreadable) row;
       sb.append(pad("-", widths.format())).append(GAP);
-      sb.append(style.apply(Style.Span.ERROR, "could not be read: ")).append(ScanCells.reason(u));
+      sb.append(style.apply(Style.Span.ERROR, "could not be read: "))
+          .append(Safe.escapeControls(ScanCells.reason(u)));
     }
     return sb.toString().stripTrailing() + "\n";
   }

@@ -78,17 +78,21 @@ final class Text {
 
   /** E.g. {@code Shape 44}, or {@code NonMaxSuppression 2 (torchvision::nms)} with origins. */
   static String opCount(OpTally t) {
-    return t.op()
-        + " "
-        + t.count()
-        + (t.origins().isEmpty() ? "" : " (" + String.join(", ", t.origins()) + ")");
+    return Safe.escapeControls(
+        t.op()
+            + " "
+            + t.count()
+            + (t.origins().isEmpty() ? "" : " (" + String.join(", ", t.origins()) + ")"));
   }
 
-  /** Greedy word wrap to {@code width} columns; continuation lines start with {@code indent}. */
+  /**
+   * Greedy word wrap to {@code width} columns; continuation lines start with {@code indent}. The
+   * text may come from a model: its control characters are escaped ({@link Safe}).
+   */
   static List<String> wrap(String text, int width, String indent) {
     List<String> lines = new ArrayList<>();
     StringBuilder line = new StringBuilder();
-    for (String word : text.split(" ")) {
+    for (String word : Safe.escapeControls(text).split(" ")) {
       if (word.isEmpty()) {
         continue;
       }
@@ -108,7 +112,9 @@ final class Text {
     return lines;
   }
 
-  static String pad(String s, int width) {
+  /** The text, escaped ({@link Safe}), padded with blanks to {@code width}. */
+  static String pad(String text, int width) {
+    String s = Safe.escapeControls(text);
     return s.length() >= width ? s : s + " ".repeat(width - s.length());
   }
 }

@@ -32,7 +32,7 @@ import java.util.stream.Collectors;
  * Renders reports for a person at a terminal: the verdict first, then the model, support per
  * target, findings, evidence and guidance, in aligned columns wrapped to a fixed width.
  */
-public final class TextRenderer {
+public final class TextRenderer implements ReportRenderer {
   private static final int WIDTH = 100;
   private static final String IND = "  ";
 
@@ -42,6 +42,7 @@ public final class TextRenderer {
     this.style = style;
   }
 
+  @Override
   public void reports(List<Report> reports, Writer out) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < reports.size(); i++) {
@@ -58,12 +59,16 @@ public final class TextRenderer {
   }
 
   private void report(Report r, StringBuilder sb) {
-    sb.append(style.apply(Style.Span.HEADING, r.model().path())).append('\n');
+    sb.append(style.apply(Style.Span.HEADING, Safe.escapeControls(r.model().path()))).append('\n');
     sb.append(IND).append(verdictLine(r)).append('\n');
-    sb.append(IND).append(style.apply(Style.Span.DIM, modelLine(r))).append('\n');
+    sb.append(IND)
+        .append(style.apply(Style.Span.DIM, Safe.escapeControls(modelLine(r))))
+        .append('\n');
     if (r.model().graph().isPresent()) {
       GraphSummary g = r.model().graph().get();
-      sb.append(IND).append(style.apply(Style.Span.DIM, g.line())).append('\n');
+      sb.append(IND)
+          .append(style.apply(Style.Span.DIM, Safe.escapeControls(g.line())))
+          .append('\n');
       String io =
           "inputs "
               + g.inputs().stream().map(GraphSummary::describe).collect(Collectors.joining(", "))
@@ -146,6 +151,7 @@ public final class TextRenderer {
         r.architecture().evidence().stream().mapToInt(e -> e.source().length()).max().orElse(8) + 2;
     for (Evidence e : r.architecture().evidence()) {
       String lead = IND + pad(e.source(), wSrc);
+      // wrap escapes the key and value, which come from the model
       for (String l :
           wrap(e.key() + " = " + e.value() + "  → " + e.meaning(), WIDTH - lead.length(), "    ")) {
         sb.append(lead).append(l).append('\n');
@@ -256,7 +262,12 @@ public final class TextRenderer {
     List<String> targetIds = reports.get(0).targets().stream().map(v -> v.target().id()).toList();
     int wPath =
         Math.min(
-            48, 2 + reports.stream().mapToInt(r -> r.model().path().length()).max().orElse(10));
+            48,
+            2
+                + reports.stream()
+                    .mapToInt(r -> Safe.escapeControls(r.model().path()).length())
+                    .max()
+                    .orElse(10));
     int wFam =
         2 + reports.stream().mapToInt(r -> r.architecture().family().id().length()).max().orElse(7);
     int wFit =

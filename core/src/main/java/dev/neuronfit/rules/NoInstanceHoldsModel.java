@@ -33,8 +33,8 @@ public final class NoInstanceHoldsModel extends Rule {
             List.of(),
             List.of(
                 "AWS Neuron documentation, Generative LLM inference with Neuron (memory footprint and"
-                    + " tensor-parallel degrees); Neuron hardware pages (instance sizes);"
-                    + " neuron-sdk-facts §4.2"),
+                    + " tensor-parallel degrees); Neuron hardware pages, instance sizes"
+                    + " (aws-neuron-sdk: about-neuron/arch/neuron-hardware/*.rst)"),
             "0.2.0"));
   }
 

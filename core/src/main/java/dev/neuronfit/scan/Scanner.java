@@ -202,8 +202,9 @@ public final class Scanner {
       return named ? failed(model.name(), model.path().toString(), e) : new Outcome.Skipped(model);
     } catch (IOException e) {
       return failed(model.name(), model.path().toString(), e);
-    } catch (RuntimeException | StackOverflowError e) {
-      // a bug in a reader must not cost the rest of the scan: the row says so
+    } catch (RuntimeException | Error e) {
+      // a bug in a reader, or a file that exhausts the heap or the stack, must not cost the rest
+      // of the scan: the row says so. What the reader allocated is garbage once it has thrown.
       return failed(model.name(), model.path().toString(), e);
     }
   }
@@ -228,6 +229,8 @@ public final class Scanner {
               + (f.getReason() == null ? e.getClass().getSimpleName() : f.getReason());
     } else if (e instanceof IOException) {
       text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    } else if (e instanceof OutOfMemoryError) {
+      text = "ran out of memory reading it (" + e.getMessage() + ")";
     } else {
       text = "internal error (a bug in neuronfit, please report it): " + e;
     }
@@ -238,7 +241,7 @@ public final class Scanner {
     try {
       return f.get();
     } catch (ExecutionException e) {
-      // checkOne catches everything but errors such as OutOfMemoryError
+      // checkOne catches every exception and error: this is a bug in the scan itself
       throw rethrown(e.getCause());
     }
   }

@@ -42,12 +42,17 @@ final class SharedCorpus {
     }
   }
 
-  /** The models folder; the calling test is skipped when ../shared or its manifest is absent. */
-  static Path modelsOrSkip() {
-    Optional<Path> shared = TestFiles.shared();
-    assumeTrue(shared.isPresent(), "../shared is not beside the clone");
-    Path models = shared.get().resolve("models");
-    assumeTrue(Files.exists(models.resolve("MANIFEST.tsv")), "no MANIFEST.tsv");
+  /**
+   * The models folder; the calling test is skipped when ../shared or its manifest is absent, with a
+   * message saying what it would have checked.
+   *
+   * @param wouldCheck what the test checks with the corpus
+   */
+  static Path modelsOrSkip(String wouldCheck) {
+    Path models = TestFiles.sharedOrSkip(wouldCheck).resolve("models");
+    assumeTrue(
+        Files.exists(models.resolve("MANIFEST.tsv")),
+        () -> "../shared/models has no MANIFEST.tsv, so this test did not check " + wouldCheck);
     return models;
   }
 

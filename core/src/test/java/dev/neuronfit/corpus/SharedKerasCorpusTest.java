@@ -33,7 +33,9 @@ class SharedKerasCorpusTest {
 
   @Test
   void familiesOfTheKerasFilesAgreeWithTheLabels() throws IOException {
-    Path models = SharedCorpus.modelsOrSkip();
+    Path models =
+        SharedCorpus.modelsOrSkip(
+            "the families of the Keras files (.h5, .keras) against their labels");
     Classifier classifier = new Classifier(KnowledgeBase.load()::catalogue);
     List<Outcome> outcomes = new ArrayList<>();
     for (Row row : SharedCorpus.rows(models, f -> f.startsWith("keras"))) {

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
 class SharedKerasWorkloadCorpusTest {
   @Test
   void everyKerasModelGetsAnEstimateOrNoneWithoutFailing() throws IOException {
-    Path models = SharedCorpus.modelsOrSkip();
+    Path models =
+        SharedCorpus.modelsOrSkip(
+            "that every Keras model gets a workload estimate or none without failing, and the FLOPs of two models counted by hand");
     Map<String, Optional<Workload>> results = new TreeMap<>();
     for (SharedCorpus.Row row : SharedCorpus.rows(models, f -> f.startsWith("keras"))) {
       // read as the CLI reads them: an .h5 by KerasReader, a .keras archive through the zip reader

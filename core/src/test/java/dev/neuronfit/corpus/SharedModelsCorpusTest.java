@@ -32,7 +32,8 @@ class SharedModelsCorpusTest {
 
   @Test
   void familiesOfTheHuggingFaceFilesAgreeWithTheLabels() throws IOException {
-    Path models = SharedCorpus.modelsOrSkip();
+    Path models =
+        SharedCorpus.modelsOrSkip("the families of the Hugging Face files against their labels");
     Inspector inspector = new Inspector(KnowledgeBase.load(), ReadLimits.DEFAULT);
     List<Outcome> outcomes = new ArrayList<>();
     for (Row row : SharedCorpus.rows(models, SharedModelsCorpusTest::readsThisFormat)) {

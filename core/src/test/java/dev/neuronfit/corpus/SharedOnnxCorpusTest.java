@@ -28,7 +28,7 @@ class SharedOnnxCorpusTest {
 
   @Test
   void familiesOfTheOnnxFilesAgreeWithTheLabels() throws IOException {
-    Path models = SharedCorpus.modelsOrSkip();
+    Path models = SharedCorpus.modelsOrSkip("the families of the ONNX files against their labels");
     Classifier classifier = new Classifier(KnowledgeBase.load()::catalogue);
     List<Outcome> outcomes = new ArrayList<>();
     for (Row row : SharedCorpus.rows(models, f -> f.equals("onnx"))) {

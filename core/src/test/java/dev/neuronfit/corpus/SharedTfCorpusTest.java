@@ -38,7 +38,9 @@ class SharedTfCorpusTest {
 
   @Test
   void familiesOfTheTensorFlowModelsAgreeWithTheLabels() throws IOException {
-    Path models = SharedCorpus.modelsOrSkip();
+    Path models =
+        SharedCorpus.modelsOrSkip(
+            "that every TensorFlow model is found and its family agrees with its label");
     KnowledgeBase kb = KnowledgeBase.load();
     Classifier classifier = new Classifier(kb::catalogue);
     List<Outcome> outcomes = new ArrayList<>();

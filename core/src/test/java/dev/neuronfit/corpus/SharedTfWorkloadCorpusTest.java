@@ -25,7 +25,9 @@ import org.junit.jupiter.api.Test;
 class SharedTfWorkloadCorpusTest {
   @Test
   void everyTensorFlowModelGetsAnEstimateOrNoneWithoutFailing() throws IOException {
-    Path models = SharedCorpus.modelsOrSkip();
+    Path models =
+        SharedCorpus.modelsOrSkip(
+            "that every TensorFlow model gets a workload estimate or none without failing, and the FLOPs of two models counted by hand");
     Map<String, Optional<Workload>> results = new TreeMap<>();
     for (SharedCorpus.Row row :
         SharedCorpus.rows(

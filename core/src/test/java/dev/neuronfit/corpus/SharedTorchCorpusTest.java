@@ -31,7 +31,8 @@ class SharedTorchCorpusTest {
 
   @Test
   void familiesOfThePyTorchFilesAgreeWithTheLabels() throws IOException {
-    Path models = SharedCorpus.modelsOrSkip();
+    Path models =
+        SharedCorpus.modelsOrSkip("the families of the PyTorch files against their labels");
     Classifier classifier = new Classifier(KnowledgeBase.load()::catalogue);
     List<Outcome> outcomes = new ArrayList<>();
     Map<Row, String> readAs = new HashMap<>();

@@ -33,9 +33,14 @@ class SeedMatrixTest {
   @Test
   void everyCellOfEdition250MatchesTheSeedPage() throws IOException {
     Optional<Path> shared = TestFiles.shared();
-    assumeTrue(shared.isPresent(), "../shared is not beside the clone");
+    assumeTrue(
+        shared.isPresent(),
+        TestFiles.skipMessage("every cell of edition 2.5.0 against the seed RST page"));
     Path seed = shared.get().resolve("seed/model-architecture-fit.rst");
-    assumeTrue(Files.exists(seed), "seed page missing");
+    assumeTrue(
+        Files.exists(seed),
+        "../shared/seed has no model-architecture-fit.rst, so this test did not check every cell"
+            + " of edition 2.5.0 against it");
     List<RstTable> tables = parseListTables(Files.readAllLines(seed));
     assertThat(tables)
         .extracting(RstTable::title)

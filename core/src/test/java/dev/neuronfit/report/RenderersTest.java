@@ -16,9 +16,12 @@ import dev.neuronfit.testing.TestFiles;
 import dev.neuronfit.verdict.Selection;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Golden-file tests of the three renderers, plus checks of the JSON contract. */
 class RenderersTest {
@@ -203,6 +206,57 @@ class RenderersTest {
     assertThat(MarkdownRenderer.esc("<script>|x|`y`*z*"))
         .isEqualTo("&lt;script&gt;\\|x\\|\\`y\\`\\*z\\*");
     assertThat(MarkdownRenderer.code("a`|b")).isEqualTo("`a'\\|b`");
+  }
+
+  /** A name made to attack a terminal: clear the screen, return, a fake line, CSI, reversed. */
+  static final String HOSTILE = "x\u001b[2J\r\nFAKE good fit\u009b31m\u202eevil";
+
+  /** What no text or Markdown output may hold: controls other than its own line breaks. */
+  static void assertNoControlsAndNoFakeLines(String out) {
+    assertThat(out.chars().filter(c -> c != '\n' && Safe.isControl((char) c)).toArray())
+        .as("control characters in %s", out)
+        .isEmpty();
+    assertThat(out.lines().map(String::strip)).noneMatch(l -> l.startsWith("FAKE"));
+    assertThat(out).contains("\\x1b[2J\\r\\nFAKE");
+  }
+
+  @Test
+  void textAndMarkdownEscapeControlCharactersInNamesAndConfigStrings(@TempDir Path dir)
+      throws IOException {
+    String config = Files.readString(TestFiles.examples().resolve("gpt2/config.json"));
+    Files.writeString(
+        dir.resolve("config.json"),
+        config.replace(
+            "\"GPT2LMHeadModel\"",
+            new ObjectMapper().writeValueAsString("GPT2LMHeadModel" + HOSTILE)));
+    ModelProfile p = new HfReader().read(dir, ReadLimits.DEFAULT);
+    List<String> notes = new java.util.ArrayList<>(p.notes());
+    notes.add("about " + HOSTILE);
+    ModelProfile named =
+        new ModelProfile(
+            "models/" + HOSTILE,
+            p.format(),
+            p.framework(),
+            p.weights(),
+            p.tensors(),
+            p.hf(),
+            p.graph(),
+            p.hazards(),
+            notes);
+    Report r = INSPECTOR.report(named, KB.defaultEdition(), Selection.ALL);
+    assertThat(new ObjectMapper().writeValueAsString(r.architecture().evidence()))
+        .as("the config string reaches the report")
+        .contains("FAKE");
+
+    String text = text(r);
+    StringWriter md = new StringWriter();
+    new MarkdownRenderer().reports(List.of(r, report("gpt2")), md);
+    StringWriter both = new StringWriter();
+    new TextRenderer(Style.PLAIN).reports(List.of(r, report("gpt2")), both);
+
+    assertNoControlsAndNoFakeLines(text);
+    assertNoControlsAndNoFakeLines(both.toString());
+    assertNoControlsAndNoFakeLines(md.toString());
   }
 
   private static String text(Report r) {

@@ -194,6 +194,58 @@ class ScanRenderersTest {
   }
 
   @Test
+  void csvCellsASpreadsheetWouldTakeForFormulasStartWithAQuote() throws IOException {
+    List<String> formulas =
+        List.of("=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx");
+    List<Item> items = new ArrayList<>();
+    for (String f : formulas) {
+      items.add(new Item(new ScanRow.Unreadable(f, f, f), Optional.empty()));
+    }
+    Report r = report("gpt2");
+    items.add(new Item(ScanRow.of("=cmd|' /C calc'!A0", r), Optional.of(r)));
+    StringWriter out = new StringWriter();
+    ScanCsvRenderer csv = new ScanCsvRenderer(out, TARGETS);
+
+    render(csv, items);
+
+    List<CSVRecord> records =
+        CSVParser.parse(new StringReader(out.toString()), CSVFormat.RFC4180).getRecords();
+    for (int i = 0; i < formulas.size(); i++) {
+      CSVRecord rec = records.get(i + 1);
+      assertThat(rec.get(0)).isEqualTo("'" + formulas.get(i));
+      assertThat(rec.get(1)).isEqualTo("'" + formulas.get(i));
+      assertThat(rec.get(csv.header().size() - 1)).isEqualTo("'" + formulas.get(i));
+    }
+    CSVRecord checked = records.get(records.size() - 1);
+    assertThat(checked.get(0)).isEqualTo("'=cmd|' /C calc'!A0");
+    assertThat(checked.get(4)).isEqualTo("transformer-decoder");
+    assertThat(ScanCsvRenderer.neutralised("examples/gpt2")).isEqualTo("examples/gpt2");
+    assertThat(ScanCsvRenderer.neutralised("")).isEmpty();
+  }
+
+  @Test
+  void textAndMarkdownTablesEscapeControlCharactersInNamesAndErrors() throws IOException {
+    String hostile = RenderersTest.HOSTILE;
+    Report r = report("gpt2");
+    for (int block : List.of(1, ScanTextRenderer.BLOCK + 1)) {
+      List<Item> items = new ArrayList<>();
+      for (int i = 0; i < block; i++) {
+        items.add(new Item(ScanRow.of("hub/" + hostile + i, r), Optional.of(r)));
+      }
+      items.add(unreadable("hub/" + hostile, "bad " + hostile));
+      items.add(unreadable("hub/" + "x".repeat(60) + hostile, "bad"));
+      StringWriter text = new StringWriter();
+      StringWriter md = new StringWriter();
+
+      render(new ScanTextRenderer(text, Style.PLAIN, EDITION, TARGETS, "0.1.0"), items);
+      render(new ScanMarkdownRenderer(md, EDITION, TARGETS, "0.1.0"), items);
+
+      RenderersTest.assertNoControlsAndNoFakeLines(text.toString());
+      RenderersTest.assertNoControlsAndNoFakeLines(md.toString());
+    }
+  }
+
+  @Test
   void jsonHoldsTheCheckObjectsUnchangedAndTheTotals() throws IOException {
     List<Item> items = items();
     StringWriter out = new StringWriter();

@@ -205,6 +205,63 @@ class ScannerTest {
   }
 
   @Test
+  void aReaderThatRunsOutOfMemoryOrStackIsARowAndTheScanGoesOn() throws Exception {
+    bert("a");
+    bert("b");
+    bert("c");
+    Scanner.ModelCheck exhausting =
+        m -> {
+          if (m.path().endsWith("a")) {
+            throw new OutOfMemoryError("Java heap space");
+          }
+          if (m.path().endsWith("b")) {
+            throw new StackOverflowError();
+          }
+          return realCheck().check(m);
+        };
+    Recorder r = new Recorder();
+
+    scanner(2, exhausting).scan(List.of(dir), r);
+
+    assertThat(r.names())
+        .containsExactly(
+            "failed " + dir.resolve("a"),
+            "failed " + dir.resolve("b"),
+            dir.resolve("c").toString());
+    assertThat(((Scanner.Outcome.Failed) r.outcomes.get(0)).row().error())
+        .isEqualTo("ran out of memory reading it (Java heap space)");
+    assertThat(((Scanner.Outcome.Failed) r.outcomes.get(1)).row().error())
+        .contains("StackOverflowError");
+  }
+
+  @Test
+  void anUnreadableFolderIsARowAndTheWalkGoesOn() throws Exception {
+    bert("a");
+    Path locked = Files.createDirectories(dir.resolve("b-locked"));
+    Files.writeString(locked.resolve("config.json"), "{\"model_type\": \"bert\"}");
+    bert("c");
+    Files.setPosixFilePermissions(locked, java.util.Set.of());
+    try {
+      // root reads any folder whatever its mode: then there is nothing to test
+      org.junit.jupiter.api.Assumptions.assumeFalse(
+          Files.isReadable(locked), "this user can read a folder of mode 000 (root)");
+      Recorder r = new Recorder();
+
+      scanner(2, realCheck()).scan(List.of(dir), r);
+
+      assertThat(r.failedPaths).isEmpty();
+      assertThat(r.names())
+          .containsExactly(
+              dir.resolve("a").toString(), "failed " + locked, dir.resolve("c").toString());
+      assertThat(((Scanner.Outcome.Failed) r.outcomes.get(1)).row().error())
+          .isEqualTo(locked + ": permission denied");
+    } finally {
+      Files.setPosixFilePermissions(
+          locked, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    }
+  }
+
+  @Test
   void archivesHoldingNoModelArePassedOverUnlessNamed() throws Exception {
     Path zip = dir.resolve("photos.zip");
     try (OutputStream out = Files.newOutputStream(zip);

@@ -35,4 +35,22 @@ public final class TestFiles {
     Path p = repoRoot().resolveSibling("shared");
     return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
   }
+
+  /**
+   * ../shared beside the clone; without it the calling test is skipped with a message saying what
+   * it would have checked.
+   *
+   * @param wouldCheck what the test checks against the shared folder, e.g. {@code "the ONNX models'
+   *     families against their labels"}
+   */
+  public static Path sharedOrSkip(String wouldCheck) {
+    Optional<Path> shared = shared();
+    org.junit.jupiter.api.Assumptions.assumeTrue(shared.isPresent(), () -> skipMessage(wouldCheck));
+    return shared.get();
+  }
+
+  /** Why a test that needs ../shared did not run, and what it would have checked. */
+  public static String skipMessage(String wouldCheck) {
+    return "../shared is not beside the clone, so this test did not check " + wouldCheck;
+  }
 }

@@ -5,6 +5,7 @@ import dev.neuronfit.io.BoundedJson;
 import dev.neuronfit.io.ContentSniffer;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ModelReader;
+import dev.neuronfit.io.Notes;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.model.Framework;
 import dev.neuronfit.model.HfComponent;
@@ -39,7 +40,7 @@ public final class HfReader implements ModelReader {
   public ModelProfile read(Path path, ReadLimits limits) throws IOException {
     BoundedJson json = new BoundedJson(limits);
     WeightFiles weights = new WeightFiles(limits, json);
-    Notes notes = new Notes(limits.maxNotes());
+    Notes notes = new Notes(limits);
     if (Files.isDirectory(path)) {
       if (Files.isRegularFile(path.resolve(MODEL_INDEX))) {
         return readPipeline(path, path, path.resolve(MODEL_INDEX), json, weights, limits, notes);
@@ -87,7 +88,7 @@ public final class HfReader implements ModelReader {
       throws IOException {
     Path shownFolder = Files.isDirectory(shown) ? shown : parentOf(shown);
     WeightFiles.Found found = weights.read(folder, shownFolder, "", limits.maxTensors());
-    found.notes().forEach(notes::add);
+    notes.addAll(found.notes());
     if (config.isEmpty() && found.isEmpty()) {
       throw new ModelFormatException(
           shown,
@@ -164,7 +165,7 @@ public final class HfReader implements ModelReader {
       WeightFiles.Found found =
           weights.read(
               dir, shownFolder.resolve(name), name + "/", limits.maxTensors() - tensors.size());
-      found.notes().forEach(notes::add);
+      notes.addAll(found.notes());
       if (found.isEmpty()) {
         withoutWeights.add(name);
         continue;
@@ -255,33 +256,5 @@ public final class HfReader implements ModelReader {
   private static Path parentOf(Path file) {
     Path given = file.getParent();
     return given != null ? given : Path.of("");
-  }
-
-  /** Notes kept up to a cap, with a last note saying how many were dropped. */
-  static final class Notes {
-    private final int max;
-    private final List<String> notes = new ArrayList<>();
-    private int dropped;
-
-    Notes(int max) {
-      this.max = max;
-    }
-
-    void add(String note) {
-      if (notes.size() < max) {
-        notes.add(note);
-      } else {
-        dropped++;
-      }
-    }
-
-    List<String> list() {
-      if (dropped == 0) {
-        return List.copyOf(notes);
-      }
-      List<String> out = new ArrayList<>(notes);
-      out.add(dropped + " more notes not shown");
-      return List.copyOf(out);
-    }
   }
 }

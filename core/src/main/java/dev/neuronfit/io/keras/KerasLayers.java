@@ -3,6 +3,7 @@ package dev.neuronfit.io.keras;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.neuronfit.io.BoundedJson;
 import dev.neuronfit.io.ModelFormatException;
+import dev.neuronfit.io.Notes;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.keras.InboundNodes.Call;
 import dev.neuronfit.io.keras.InboundNodes.Ref;
@@ -48,8 +49,7 @@ final class KerasLayers {
       List<OpNode> nodes,
       List<ValueInfo> inputs,
       List<ValueInfo> outputs,
-      List<Hazard> hazards,
-      List<String> notes) {}
+      List<Hazard> hazards) {}
 
   private final Path shown;
   private final String source;
@@ -59,12 +59,13 @@ final class KerasLayers {
   private final List<ValueInfo> inputs = new ArrayList<>();
   private final List<ValueInfo> outputs = new ArrayList<>();
   private final List<Hazard> hazards = new ArrayList<>();
-  private final List<String> notes = new ArrayList<>();
+  private final Notes notes;
 
-  private KerasLayers(Path shown, String source, ReadLimits limits) {
+  private KerasLayers(Path shown, String source, ReadLimits limits, Notes notes) {
     this.shown = shown;
     this.source = source;
     this.limits = limits;
+    this.notes = notes;
   }
 
   /**
@@ -72,12 +73,13 @@ final class KerasLayers {
    *
    * @param source where the config came from, named in messages: {@code attribute model_config} or
    *     {@code zip entry config.json}
+   * @param notes where notes on the config go
    * @throws ModelFormatException when it is not a Keras model config (no {@code class_name}, layers
    *     that are not a list of objects), or exceeds the node or nesting limits
    */
-  static Result read(JsonNode root, Path shown, String source, ReadLimits limits)
+  static Result read(JsonNode root, Path shown, String source, ReadLimits limits, Notes notes)
       throws ModelFormatException {
-    KerasLayers k = new KerasLayers(shown, source, limits);
+    KerasLayers k = new KerasLayers(shown, source, limits, notes);
     String cls = k.className(root, "");
     if (layerList(root).isPresent()) {
       List<String> out = k.container(root, cls, "", "", List.of(), 0);
@@ -92,7 +94,7 @@ final class KerasLayers {
     }
     List<OpNode> all = new ArrayList<>(k.main);
     all.addAll(k.nested);
-    return new Result(cls, all, k.inputs, k.outputs, k.hazards, k.notes);
+    return new Result(cls, all, k.inputs, k.outputs, k.hazards);
   }
 
   private static Optional<JsonNode> layerList(JsonNode entry) {
@@ -383,8 +385,6 @@ final class KerasLayers {
   }
 
   private void note(String text) {
-    if (notes.size() < limits.maxNotes()) {
-      notes.add(text);
-    }
+    notes.add(text);
   }
 }

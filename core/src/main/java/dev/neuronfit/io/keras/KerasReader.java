@@ -5,6 +5,7 @@ import dev.neuronfit.io.BoundedJson;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ModelReader;
 import dev.neuronfit.io.NotAModelException;
+import dev.neuronfit.io.Notes;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.zip.SafeZip;
 import dev.neuronfit.model.DType;
@@ -17,7 +18,6 @@ import dev.neuronfit.model.WeightSummary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,14 +61,15 @@ public final class KerasReader implements ModelReader {
       }
       Map<String, String> meta = new LinkedHashMap<>();
       meta.put("keras_format", "h5");
-      h5.rootString("keras_version", 200).ifPresent(v -> meta.put("keras_version", v));
-      h5.rootString("backend", 200).ifPresent(v -> meta.put("backend", v));
+      h5.rootString("keras_version", ReadLimits.MAX_METADATA_TEXT)
+          .ifPresent(v -> meta.put("keras_version", v));
+      h5.rootString("backend", ReadLimits.MAX_METADATA_TEXT).ifPresent(v -> meta.put("backend", v));
       Optional<String> training = h5.rootString("training_config", max);
       BoundedJson json = new BoundedJson(limits);
       JsonNode root =
           json.parseObject(
               config.get().getBytes(StandardCharsets.UTF_8), path, "attribute model_config");
-      List<String> notes = new ArrayList<>();
+      Notes notes = new Notes(limits);
       if (training.isPresent()) {
         // the optimizer and loss are extras: a broken training config does not stop the read
         try {
@@ -79,28 +80,28 @@ public final class KerasReader implements ModelReader {
                   "attribute training_config"),
               meta);
         } catch (ModelFormatException e) {
-          note(notes, limits, "training_config ignored: " + e.getMessage());
+          notes.add("training_config ignored: " + e.getMessage());
         }
       }
-      KerasLayers.Result layers = KerasLayers.read(root, path, "attribute model_config", limits);
+      KerasLayers.Result layers =
+          KerasLayers.read(root, path, "attribute model_config", limits, notes);
       String file = path.getFileName() == null ? path.toString() : path.getFileName().toString();
-      layers.notes().forEach(n -> note(notes, limits, n));
       List<TensorInfo> tensors = List.of();
       WeightSummary weights;
       if (h5.hasRootGroup("model_weights")) {
         KerasHdf5.Weights w = h5.weights(g -> g.equals("model_weights"), file, limits);
         tensors = w.tensors();
-        weights = measured(w, "HDF5 dataset headers under model_weights", notes, limits);
+        weights = measured(w, "HDF5 dataset headers under model_weights", notes);
       } else {
-        weights = estimated(layers, "the file holds no model_weights group", notes, limits);
+        weights = estimated(layers, "the file holds no model_weights group", notes);
       }
-      return profile(path, layers, weights, tensors, meta, notes, limits);
+      return profile(path, layers, weights, tensors, meta, notes);
     }
   }
 
   /**
    * Reads a .keras archive (config.json, metadata.json and model.weights.h5 inside a zip) that
-   * {@link dev.neuronfit.io.zip.ZipModelReader} recognised.
+   * {@link dev.neuronfit.io.ZipModelReader} recognised.
    *
    * @throws ModelFormatException when config.json is missing, malformed or not a Keras model
    *     config, or the weights entry is corrupt
@@ -118,7 +119,7 @@ public final class KerasReader implements ModelReader {
     JsonNode root = json.parseObject(configBytes, path, "zip entry config.json");
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("keras_format", "keras");
-    List<String> notes = new ArrayList<>();
+    Notes notes = new Notes(limits);
     if (zip.has("metadata.json")) {
       // only the Keras version is taken from it: a broken one does not stop the read
       try {
@@ -129,22 +130,22 @@ public final class KerasReader implements ModelReader {
                 "zip entry metadata.json");
         text(m, "keras_version").ifPresent(v -> meta.put("keras_version", v));
       } catch (ModelFormatException e) {
-        note(notes, limits, "metadata.json ignored: " + e.getMessage());
+        notes.add("metadata.json ignored: " + e.getMessage());
       }
     }
     JsonNode compile = root.get("compile_config");
     if (compile != null && compile.isObject()) {
       training(compile, meta);
     }
-    KerasLayers.Result layers = KerasLayers.read(root, path, "zip entry config.json", limits);
-    layers.notes().forEach(n -> note(notes, limits, n));
+    KerasLayers.Result layers =
+        KerasLayers.read(root, path, "zip entry config.json", limits, notes);
     List<TensorInfo> tensors = List.of();
     WeightSummary weights;
     Optional<String> entry = weightsEntry(zip);
     Optional<Long> size = entry.flatMap(zip::declaredSize);
     long cap = Math.min(MAX_WEIGHTS_ENTRY_BYTES, limits.maxZipEntryBytes());
     if (entry.isEmpty()) {
-      weights = estimated(layers, "the archive holds no weights file", notes, limits);
+      weights = estimated(layers, "the archive holds no weights file", notes);
     } else if (size.isEmpty() || size.get() > cap) {
       weights =
           estimated(
@@ -156,18 +157,17 @@ public final class KerasReader implements ModelReader {
                   + ") is over the "
                   + cap
                   + " bytes neuronfit reads",
-              notes,
-              limits);
+              notes);
     } else {
       String place = "zip entry " + entry.get();
       try (KerasHdf5 h5 = KerasHdf5.fromBytes(zip.read(entry.get(), cap), path, place)) {
         // the layers' own weights; optimizer slots (optimizer/) are training state
         KerasHdf5.Weights w = h5.weights(g -> !g.equals("optimizer"), entry.get(), limits);
         tensors = w.tensors();
-        weights = measured(w, "HDF5 dataset headers in " + entry.get(), notes, limits);
+        weights = measured(w, "HDF5 dataset headers in " + entry.get(), notes);
       }
     }
-    return profile(path, layers, weights, tensors, meta, notes, limits);
+    return profile(path, layers, weights, tensors, meta, notes);
   }
 
   private static Optional<String> weightsEntry(SafeZip zip) {
@@ -177,12 +177,9 @@ public final class KerasReader implements ModelReader {
     return zip.names().stream().filter(n -> n.endsWith(".weights.h5")).findFirst();
   }
 
-  private static WeightSummary measured(
-      KerasHdf5.Weights w, String basis, List<String> notes, ReadLimits limits) {
+  private static WeightSummary measured(KerasHdf5.Weights w, String basis, Notes notes) {
     if (!w.skipped().isEmpty()) {
-      note(
-          notes,
-          limits,
+      notes.add(
           w.skipped().size()
               + " HDF5 objects among the weights were not counted: links, which are never"
               + " followed, or datasets that do not hold numbers (first: "
@@ -197,8 +194,7 @@ public final class KerasReader implements ModelReader {
     }
   }
 
-  private static WeightSummary estimated(
-      KerasLayers.Result layers, String why, List<String> notes, ReadLimits limits) {
+  private static WeightSummary estimated(KerasLayers.Result layers, String why, Notes notes) {
     KerasParameters.Estimate e = KerasParameters.estimate(layers.nodes(), layers.inputs());
     if (e.parameters().isEmpty()) {
       return WeightSummary.unknown(
@@ -235,15 +231,9 @@ public final class KerasReader implements ModelReader {
 
   private static Optional<String> text(JsonNode n, String key) {
     JsonNode v = n.get(key);
-    return v != null && v.isTextual() && v.asText().length() <= 200
+    return v != null && v.isTextual() && v.asText().length() <= ReadLimits.MAX_METADATA_TEXT
         ? Optional.of(v.asText())
         : Optional.empty();
-  }
-
-  private static void note(List<String> notes, ReadLimits limits, String text) {
-    if (notes.size() < limits.maxNotes()) {
-      notes.add(text);
-    }
   }
 
   private static ModelProfile profile(
@@ -252,14 +242,11 @@ public final class KerasReader implements ModelReader {
       WeightSummary weights,
       List<TensorInfo> tensors,
       Map<String, String> meta,
-      List<String> notes,
-      ReadLimits limits) {
+      Notes notes) {
     meta.put("model_class", layers.modelClass());
     String backend = meta.getOrDefault("backend", "");
     if (!backend.isEmpty() && !backend.equals("tensorflow")) {
-      note(
-          notes,
-          limits,
+      notes.add(
           "saved with the Keras backend "
               + backend
               + "; the architecture is backend-neutral, and the TensorFlow Neuron packages are"
@@ -286,6 +273,6 @@ public final class KerasReader implements ModelReader {
         Optional.empty(),
         Optional.of(graph),
         layers.hazards(),
-        notes);
+        notes.list());
   }
 }

@@ -7,7 +7,10 @@ import static dev.neuronfit.io.pb.ProtoReader.VARINT;
 
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ModelReader;
+import dev.neuronfit.io.Notes;
 import dev.neuronfit.io.ReadLimits;
+import dev.neuronfit.io.TensorTotals;
+import dev.neuronfit.io.pb.KeptValues;
 import dev.neuronfit.io.pb.ProtoReader;
 import dev.neuronfit.model.AttributeValue;
 import dev.neuronfit.model.ConstantValue;
@@ -26,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -79,8 +83,8 @@ public final class OnnxReader implements ModelReader {
         }
         tensors.add(new TensorInfo(t.name(), t.dtype(), t.dims(), t.elements(), bytes, file));
       }
-      checkTotals(path, tensors);
-      List<String> notes = new ArrayList<>(p.notes);
+      TensorTotals.check(path, tensors);
+      Notes notes = new Notes(limits);
       notes.addAll(ext.notes());
       Graph graph =
           new Graph(
@@ -105,23 +109,7 @@ public final class OnnxReader implements ModelReader {
           Optional.empty(),
           Optional.of(graph),
           List.of(),
-          cap(notes, limits.maxNotes()));
-    }
-  }
-
-  /** Each tensor's size fits a long; their sums must too, or the weight summary cannot add them. */
-  private static void checkTotals(Path path, List<TensorInfo> tensors) throws ModelFormatException {
-    long elements = 0;
-    long bytes = 0;
-    for (TensorInfo t : tensors) {
-      elements += t.elements();
-      bytes += t.bytes();
-      if (elements < 0 || bytes < 0) {
-        throw new ModelFormatException(
-            path,
-            "tensor \"" + t.name() + "\"",
-            "the tensors' total size overflows (elements or bytes over 2^63)");
-      }
+          notes.list());
     }
   }
 
@@ -137,31 +125,12 @@ public final class OnnxReader implements ModelReader {
     return Framework.UNKNOWN;
   }
 
-  private static List<String> cap(List<String> notes, int max) {
-    if (notes.size() <= max) {
-      return notes;
-    }
-    List<String> out = new ArrayList<>(notes.subList(0, max));
-    out.add((notes.size() - max) + " more notes not shown");
-    return out;
-  }
-
-  /** Most numbers kept per attribute list; longer lists are dropped whole. */
-  private static final int MAX_ATTR_VALUES = 4096;
-
-  /**
-   * Node inputs, outputs and attribute values kept per allowed node. Without a total, a file of
-   * empty node inputs (two bytes each) would cost many times its size in heap.
-   */
-  private static final long KEPT_PER_NODE = 16;
-
   /** The state of one parse. */
   private static final class Parse {
     private final ProtoReader r;
     private final ReadLimits limits;
     private final int maxString;
-    private final long maxKept;
-    private long kept;
+    private final KeptValues kept;
     boolean sawGraph;
     String producerName = "";
     String producerVersion = "";
@@ -173,27 +142,12 @@ public final class OnnxReader implements ModelReader {
     final List<OnnxTensor> weights = new ArrayList<>();
     final Set<String> initializerNames = new HashSet<>();
     final Map<String, ConstantValue> constants = new LinkedHashMap<>();
-    final List<String> notes = new ArrayList<>();
 
     Parse(ProtoReader r, ReadLimits limits) {
       this.r = r;
       this.limits = limits;
       this.maxString = limits.maxJsonStringChars();
-      this.maxKept = KEPT_PER_NODE * limits.maxGraphNodes();
-    }
-
-    /** Counts values kept from the file against the budget that bounds the heap a graph costs. */
-    private void keep(long n) throws ModelFormatException {
-      kept += n;
-      if (kept > maxKept) {
-        throw r.error(
-            r.position(),
-            "more than "
-                + maxKept
-                + " node inputs, outputs and attribute values ("
-                + KEPT_PER_NODE
-                + " per allowed node)");
-      }
+      this.kept = new KeptValues(r, limits, "node inputs, outputs and attribute values");
     }
 
     void model() throws IOException {
@@ -218,7 +172,7 @@ public final class OnnxReader implements ModelReader {
           case MODEL_METADATA_PROPS -> {
             r.expect(tag, LENGTH_DELIMITED, "metadata_props");
             String[] kv = entry();
-            if (metadata.size() < 1000) {
+            if (metadata.size() < ReadLimits.MAX_METADATA_ENTRIES) {
               metadata.put(kv[0], kv[1]);
             }
           }
@@ -245,7 +199,7 @@ public final class OnnxReader implements ModelReader {
         }
       }
       r.endMessage(token);
-      if (opsets.size() < 1000) {
+      if (opsets.size() < ReadLimits.MAX_METADATA_ENTRIES) {
         opsets.put(domain.equals("ai.onnx") ? "" : domain, version);
       }
     }
@@ -269,13 +223,13 @@ public final class OnnxReader implements ModelReader {
           case GRAPH_SPARSE_INITIALIZER -> sparse(tag);
           case GRAPH_INPUT -> {
             ValueInfo v = valueInfo(tag, "input");
-            if (main && inputs.size() < 10_000) {
+            if (main && inputs.size() < ReadLimits.MAX_GRAPH_PORTS) {
               inputs.add(v);
             }
           }
           case GRAPH_OUTPUT -> {
             ValueInfo v = valueInfo(tag, "output");
-            if (main && outputs.size() < 10_000) {
+            if (main && outputs.size() < ReadLimits.MAX_GRAPH_PORTS) {
               outputs.add(v);
             }
           }
@@ -361,7 +315,7 @@ public final class OnnxReader implements ModelReader {
           case ATTR_S -> {
             r.expect(t, LENGTH_DELIMITED, "attribute s");
             long len = r.readLength();
-            if (len <= 4096) {
+            if (len <= ReadLimits.MAX_ATTRIBUTE_TEXT) {
               value =
                   new AttributeValue.Text(
                       new String(r.readRaw((int) len), java.nio.charset.StandardCharsets.UTF_8));
@@ -370,7 +324,9 @@ public final class OnnxReader implements ModelReader {
             }
           }
           case ATTR_INTS ->
-              dropped |= OnnxTensor.readInts(r, t, ints, MAX_ATTR_VALUES, "attribute ints", true);
+              dropped |=
+                  OnnxTensor.readInts(
+                      r, t, ints, ReadLimits.MAX_ATTRIBUTE_VALUES, "attribute ints", true);
           case ATTR_FLOATS -> dropped |= floats(t, floats);
           case ATTR_T -> {
             r.expect(t, LENGTH_DELIMITED, "attribute t");
@@ -402,17 +358,23 @@ public final class OnnxReader implements ModelReader {
         value = new AttributeValue.Floats(floats);
       }
       // a list cut short would mislead more than a missing attribute
-      if (value != null && !dropped && !name.isEmpty() && attrs.size() < 256) {
-        keep(1 + ints.size() + floats.size());
+      if (value != null
+          && !dropped
+          && !name.isEmpty()
+          && attrs.size() < ReadLimits.MAX_NODE_ATTRIBUTES) {
+        kept.add(1 + ints.size() + floats.size());
         attrs.put(name, value);
       }
     }
 
-    /** Reads repeated floats, keeping at most {@link #MAX_ATTR_VALUES}; true when some were not. */
+    /**
+     * Reads repeated floats, keeping at most {@link ReadLimits#MAX_ATTRIBUTE_VALUES}; true when
+     * some were not.
+     */
     private boolean floats(int tag, List<Double> out) throws IOException {
       if (ProtoReader.wireType(tag) == FIXED32) {
         float f = Float.intBitsToFloat(r.readFixed32());
-        if (out.size() >= MAX_ATTR_VALUES) {
+        if (out.size() >= ReadLimits.MAX_ATTRIBUTE_VALUES) {
           return true;
         }
         out.add((double) f);
@@ -423,7 +385,7 @@ public final class OnnxReader implements ModelReader {
       if (len % 4 != 0) {
         throw r.error(r.position(), "packed floats of " + len + " bytes is not a multiple of 4");
       }
-      if (out.size() + len / 4 > MAX_ATTR_VALUES) {
+      if (out.size() + len / 4 > ReadLimits.MAX_ATTRIBUTE_VALUES) {
         r.skip(len);
         return true;
       }
@@ -534,10 +496,12 @@ public final class OnnxReader implements ModelReader {
     }
 
     private void listAdd(List<String> list, String value, String what) throws ModelFormatException {
-      if (list.size() >= 10_000) {
-        throw r.error(r.position(), what + ": more than 10,000");
+      if (list.size() >= ReadLimits.MAX_NODE_PORTS) {
+        throw r.error(
+            r.position(),
+            what + String.format(Locale.ROOT, ": more than %,d", ReadLimits.MAX_NODE_PORTS));
       }
-      keep(1);
+      kept.add(1);
       list.add(value);
     }
 

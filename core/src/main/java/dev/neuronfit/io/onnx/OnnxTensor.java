@@ -20,6 +20,7 @@ import static dev.neuronfit.io.pb.ProtoReader.FIXED64;
 import static dev.neuronfit.io.pb.ProtoReader.LENGTH_DELIMITED;
 import static dev.neuronfit.io.pb.ProtoReader.VARINT;
 
+import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.pb.ProtoReader;
 import dev.neuronfit.io.pb.RawValues;
 import dev.neuronfit.model.DType;
@@ -71,7 +72,7 @@ record OnnxTensor(
     int tag;
     while ((tag = r.nextTag()) != -1) {
       switch (ProtoReader.fieldNumber(tag)) {
-        case TENSOR_DIMS -> readInts(r, tag, dims, 64, place + " dims");
+        case TENSOR_DIMS -> readInts(r, tag, dims, ReadLimits.MAX_RANK, place + " dims");
         case TENSOR_DATA_TYPE -> {
           r.expect(tag, VARINT, place + " data_type");
           typeCode = r.readVarint();

@@ -11,6 +11,7 @@ import static dev.neuronfit.io.onnx.OnnxFields.VALUE_TYPE;
 import static dev.neuronfit.io.pb.ProtoReader.LENGTH_DELIMITED;
 import static dev.neuronfit.io.pb.ProtoReader.VARINT;
 
+import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.pb.ProtoReader;
 import dev.neuronfit.model.DType;
 import dev.neuronfit.model.ValueInfo;
@@ -97,7 +98,7 @@ final class OnnxValueInfo {
         }
       }
       r.endMessage(dimToken);
-      if (dims.size() < 64) {
+      if (dims.size() < ReadLimits.MAX_RANK) {
         dims.add(dim);
       }
     }

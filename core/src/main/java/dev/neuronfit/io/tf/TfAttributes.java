@@ -25,15 +25,6 @@ import java.util.TreeMap;
  * Other kinds and longer values are skipped.
  */
 final class TfAttributes {
-  /** Longest string attribute kept; longer ones are skipped. */
-  private static final int MAX_TEXT_ATTR = 4096;
-
-  /** Most values kept from one list attribute; longer lists are dropped whole. */
-  private static final int MAX_LIST = 4096;
-
-  /** Most shapes kept from one list of shapes (one per output of a node). */
-  private static final int MAX_SHAPES = 64;
-
   /**
    * One attribute as read.
    *
@@ -144,7 +135,7 @@ final class TfAttributes {
         case LIST_SHAPE -> {
           r.expect(tag, LENGTH_DELIMITED, where + " shape");
           var dims = TfTensor.readShape(r, where + " shape");
-          if (dims.isPresent() && shapesListed < MAX_SHAPES) {
+          if (dims.isPresent() && shapesListed < ReadLimits.MAX_ATTRIBUTE_SHAPES) {
             shapes.put(shapesListed, new AttributeValue.Ints(dims.get()));
           }
           shapesListed++;
@@ -152,7 +143,7 @@ final class TfAttributes {
         case LIST_FUNC -> {
           r.expect(tag, LENGTH_DELIMITED, where + " func");
           AttributeValue f = function(where);
-          if (functionsListed.size() < 64) {
+          if (functionsListed.size() < ReadLimits.MAX_ATTRIBUTE_FUNCTIONS) {
             functionsListed.add(f);
           }
         }
@@ -193,7 +184,7 @@ final class TfAttributes {
   private Optional<AttributeValue> text(int tag, String where) throws IOException {
     r.expect(tag, LENGTH_DELIMITED, where);
     long len = r.readLength();
-    if (len > MAX_TEXT_ATTR) {
+    if (len > ReadLimits.MAX_ATTRIBUTE_TEXT) {
       r.skip(len);
       return Optional.empty();
     }
@@ -202,16 +193,19 @@ final class TfAttributes {
         new AttributeValue.Text(new String(r.readRaw((int) len), StandardCharsets.UTF_8)));
   }
 
-  /** Repeated int64, packed or not; true when the list is over {@link #MAX_LIST}. */
+  /**
+   * Repeated int64, packed or not; true when the list is over {@link
+   * ReadLimits#MAX_ATTRIBUTE_VALUES}.
+   */
   private boolean ints(int tag, List<Long> out, String where) throws IOException {
     if (ProtoReader.wireType(tag) == VARINT) {
       out.add(r.readVarint());
-      return out.size() > MAX_LIST;
+      return out.size() > ReadLimits.MAX_ATTRIBUTE_VALUES;
     }
     r.expect(tag, LENGTH_DELIMITED, where + " ints");
     long len = r.readLength();
     long end = r.position() + len;
-    if (len > 10L * MAX_LIST) {
+    if (len > 10L * ReadLimits.MAX_ATTRIBUTE_VALUES) {
       r.skip(len);
       return true;
     }
@@ -221,28 +215,31 @@ final class TfAttributes {
     if (r.position() != end) {
       throw r.error(end, where + ": packed ints run past their field");
     }
-    return out.size() > MAX_LIST;
+    return out.size() > ReadLimits.MAX_ATTRIBUTE_VALUES;
   }
 
-  /** Repeated float, packed or not; true when the list is over {@link #MAX_LIST}. */
+  /**
+   * Repeated float, packed or not; true when the list is over {@link
+   * ReadLimits#MAX_ATTRIBUTE_VALUES}.
+   */
   private boolean floats(int tag, List<Double> out, String where) throws IOException {
     if (ProtoReader.wireType(tag) == FIXED32) {
       out.add((double) Float.intBitsToFloat(r.readFixed32()));
-      return out.size() > MAX_LIST;
+      return out.size() > ReadLimits.MAX_ATTRIBUTE_VALUES;
     }
     r.expect(tag, LENGTH_DELIMITED, where + " floats");
     long len = r.readLength();
     if (len % 4 != 0) {
       throw r.error(r.position(), where + ": packed floats of " + len + " bytes");
     }
-    if (len / 4 > MAX_LIST) {
+    if (len / 4 > ReadLimits.MAX_ATTRIBUTE_VALUES) {
       r.skip(len);
       return true;
     }
     for (long i = 0; i < len / 4; i++) {
       out.add((double) Float.intBitsToFloat(r.readFixed32()));
     }
-    return out.size() > MAX_LIST;
+    return out.size() > ReadLimits.MAX_ATTRIBUTE_VALUES;
   }
 
   private String string(int tag, String what) throws IOException {

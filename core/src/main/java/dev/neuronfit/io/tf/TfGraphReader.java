@@ -6,6 +6,7 @@ import static dev.neuronfit.io.tf.TfFields.*;
 
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ReadLimits;
+import dev.neuronfit.io.pb.KeptValues;
 import dev.neuronfit.io.pb.ProtoReader;
 import dev.neuronfit.model.AttributeValue;
 import dev.neuronfit.model.ConstantValue;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -45,9 +47,6 @@ import java.util.Set;
  * Not thread-safe; one instance per read.
  */
 final class TfGraphReader {
-  /** Node inputs, outputs and attribute values kept per allowed node (bounds the heap). */
-  private static final long KEPT_PER_NODE = 16;
-
   /** The attribute giving, per input, which output of its producer it is; absent when all are 0. */
   static final String PORTS = "_input_ports";
 
@@ -56,8 +55,7 @@ final class TfGraphReader {
   private final ReadLimits limits;
   private final String fileName;
   private final int maxString;
-  private final long maxKept;
-  private long kept;
+  private final KeptValues kept;
 
   private final List<OpNode> mainNodes = new ArrayList<>();
   private final List<OpNode> functionNodes = new ArrayList<>();
@@ -78,7 +76,7 @@ final class TfGraphReader {
     this.limits = limits;
     this.fileName = fileName;
     this.maxString = limits.maxJsonStringChars();
-    this.maxKept = KEPT_PER_NODE * limits.maxGraphNodes();
+    this.kept = new KeptValues(r, limits, "node inputs, attribute values and constants");
   }
 
   /** Reads a GraphDef that is the whole file (a frozen graph). */
@@ -229,7 +227,7 @@ final class TfGraphReader {
         case FUNCTION_RET -> {
           r.expect(tag, LENGTH_DELIMITED, where + " ret");
           String[] kv = stringEntry(where + " ret");
-          if (ret.size() < 10_000) {
+          if (ret.size() < ReadLimits.MAX_GRAPH_PORTS) {
             ret.put(kv[0], producer(kv[1]));
             retRaw.put(kv[0], kv[1]);
           }
@@ -331,7 +329,7 @@ final class TfGraphReader {
 
   private void addNode(List<OpNode> into, OpNode node) throws ModelFormatException {
     countNode(0);
-    keep(1 + node.inputs().size());
+    kept.add(1 + node.inputs().size());
     into.add(node);
   }
 
@@ -353,10 +351,14 @@ final class TfGraphReader {
         case NODE_INPUT -> {
           String in = string(tag, "node input");
           if (!in.startsWith("^")) {
-            if (inputs.size() >= 10_000) {
-              throw r.error(r.position(), nodeName(name) + ": more than 10,000 inputs");
+            if (inputs.size() >= ReadLimits.MAX_NODE_PORTS) {
+              throw r.error(
+                  r.position(),
+                  nodeName(name)
+                      + String.format(
+                          Locale.ROOT, ": more than %,d inputs", ReadLimits.MAX_NODE_PORTS));
             }
-            keep(1);
+            kept.add(1);
             inputs.add(producer(in));
             rawInputs.add(in);
           }
@@ -387,7 +389,7 @@ final class TfGraphReader {
         attrs.put("value", new AttributeValue.Tensor(tensorName));
       }
     }
-    keep(1);
+    kept.add(1);
     OpNode n = new OpNode(name, op, "", inputs, List.of(name), attrs, scope);
     if (scope.isEmpty()) {
       n = withPorts(n, rawInputs, Map.of());
@@ -418,7 +420,7 @@ final class TfGraphReader {
     if (!any) {
       return n;
     }
-    keep(ports.length);
+    kept.add(ports.length);
     Map<String, AttributeValue> attrs = new LinkedHashMap<>(n.attributes());
     attrs.put(PORTS, new AttributeValue.Ints(java.util.Arrays.stream(ports).boxed().toList()));
     return new OpNode(n.name(), n.opType(), "", n.inputs(), n.outputs(), attrs, n.scope());
@@ -442,7 +444,7 @@ final class TfGraphReader {
     tensors.add(
         new TensorInfo(tensorName, t.dtype().get(), t.dims(), t.elements(), t.bytes(), fileName));
     if (t.values().isPresent()) {
-      keep(t.values().get().size() / 8);
+      kept.add(t.values().get().size() / 8);
       constants.put(tensorName, new ConstantValue(t.dims(), t.values().get()));
     }
   }
@@ -455,11 +457,12 @@ final class TfGraphReader {
       throws IOException {
     TfAttributes.Attr a = attributes.entry(tensor, where);
     for (Map.Entry<Integer, AttributeValue> e : a.values().entrySet()) {
-      if (a.key().isEmpty() || attrs.size() >= 256) {
+      if (a.key().isEmpty() || attrs.size() >= ReadLimits.MAX_NODE_ATTRIBUTES) {
         break;
       }
       AttributeValue v = e.getValue();
-      keep(1 + v.asLongs().size() + (v instanceof AttributeValue.Floats f ? f.values().size() : 0));
+      kept.add(
+          1 + v.asLongs().size() + (v instanceof AttributeValue.Floats f ? f.values().size() : 0));
       attrs.put(e.getKey() == 0 ? a.key() : a.key() + "#" + e.getKey(), v);
     }
   }
@@ -484,20 +487,6 @@ final class TfGraphReader {
   private String string(int tag, String what) throws IOException {
     r.expect(tag, LENGTH_DELIMITED, what);
     return r.readString(maxString, what);
-  }
-
-  /** Counts values kept from the file against the budget that bounds the heap a graph costs. */
-  private void keep(long n) throws ModelFormatException {
-    kept += n;
-    if (kept > maxKept) {
-      throw r.error(
-          r.position(),
-          "more than "
-              + maxKept
-              + " node inputs, attribute values and constants ("
-              + KEPT_PER_NODE
-              + " per allowed node)");
-    }
   }
 
   /**

@@ -3,7 +3,9 @@ package dev.neuronfit.io.tf;
 import dev.neuronfit.io.ContentSniffer;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ModelReader;
+import dev.neuronfit.io.Notes;
 import dev.neuronfit.io.ReadLimits;
+import dev.neuronfit.io.TensorTotals;
 import dev.neuronfit.io.pb.ProtoReader;
 import dev.neuronfit.model.AttributeValue;
 import dev.neuronfit.model.DType;
@@ -124,7 +126,8 @@ public final class TfReader implements ModelReader {
       throws IOException {
     TfGraphReader g = p.graph;
     List<OpNode> nodes = g.nodes();
-    List<String> notes = new ArrayList<>(p.header.notes());
+    Notes notes = new Notes(limits);
+    notes.addAll(p.header.notes());
     notes.addAll(g.notes());
     List<TensorInfo> tensors = new ArrayList<>();
     String basis;
@@ -169,7 +172,7 @@ public final class TfReader implements ModelReader {
     if (consts > 0) {
       basis += (basis.isEmpty() ? "" : " and ") + consts + " constants in " + pb.getFileName();
     }
-    checkTotals(pb, tensors);
+    TensorTotals.check(pb, tensors);
     List<ValueInfo> inputs;
     List<ValueInfo> outputs;
     if (p.header.signature().isPresent()) {
@@ -206,12 +209,12 @@ public final class TfReader implements ModelReader {
         Optional.empty(),
         Optional.of(graph),
         List.of(),
-        cap(notes, limits.maxNotes()));
+        notes.list());
   }
 
   /** The SavedModel's variables from its index, or empty (with a note) when it has none. */
   private static Optional<TfVariables.Index> variables(
-      Path folder, Path shownModel, ReadLimits limits, List<String> notes) throws IOException {
+      Path folder, Path shownModel, ReadLimits limits, Notes notes) throws IOException {
     Path index = folder.resolve("variables").resolve("variables.index");
     if (!Files.isRegularFile(index)) {
       notes.add("no variables/variables.index: sizes come from the graph's variable shapes");
@@ -234,7 +237,7 @@ public final class TfReader implements ModelReader {
   }
 
   /** Notes data files the index refers to that are missing; they are never opened. */
-  private static void dataFiles(Path folder, TfVariables.Index ix, List<String> notes) {
+  private static void dataFiles(Path folder, TfVariables.Index ix, Notes notes) {
     Set<String> missing = new HashSet<>();
     for (TensorInfo t : ix.tensors()) {
       if (missing.size() < 3 && !Files.exists(folder.resolve(t.file()))) {
@@ -285,7 +288,9 @@ public final class TfReader implements ModelReader {
   private static List<ValueInfo> placeholders(List<OpNode> nodes) {
     List<ValueInfo> out = new ArrayList<>();
     for (OpNode n : nodes) {
-      if (n.inMainGraph() && n.opType().equals("Placeholder") && out.size() < 10_000) {
+      if (n.inMainGraph()
+          && n.opType().equals("Placeholder")
+          && out.size() < ReadLimits.MAX_GRAPH_PORTS) {
         Optional<DType> dtype =
             n.attribute("dtype").map(AttributeValue::asLong).flatMap(TfTensor::dtypeOf);
         List<Long> shape =
@@ -324,27 +329,5 @@ public final class TfReader implements ModelReader {
     return shape.stream()
         .map(d -> d >= 0 ? ValueInfo.Dim.of(d) : new ValueInfo.Dim(-1, ""))
         .toList();
-  }
-
-  private static void checkTotals(Path pb, List<TensorInfo> tensors) throws ModelFormatException {
-    long elements = 0;
-    long bytes = 0;
-    for (TensorInfo t : tensors) {
-      elements += t.elements();
-      bytes += t.bytes();
-      if (elements < 0 || bytes < 0) {
-        throw new ModelFormatException(
-            pb, "tensor \"" + t.name() + "\"", "the tensors' total size overflows");
-      }
-    }
-  }
-
-  private static List<String> cap(List<String> notes, int max) {
-    if (notes.size() <= max) {
-      return notes;
-    }
-    List<String> out = new ArrayList<>(notes.subList(0, max));
-    out.add((notes.size() - max) + " more notes not shown");
-    return out;
   }
 }

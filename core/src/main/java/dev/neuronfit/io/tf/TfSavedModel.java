@@ -4,6 +4,7 @@ import static dev.neuronfit.io.pb.ProtoReader.LENGTH_DELIMITED;
 import static dev.neuronfit.io.pb.ProtoReader.VARINT;
 import static dev.neuronfit.io.tf.TfFields.*;
 
+import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.pb.ProtoReader;
 import dev.neuronfit.model.DType;
 import dev.neuronfit.model.ValueInfo;
@@ -72,8 +73,8 @@ final class TfSavedModel {
         }
         case SAVED_MODEL_META_GRAPHS -> {
           r.expect(tag, LENGTH_DELIMITED, "meta_graphs");
-          if (metaStarts.size() >= 1000) {
-            throw r.error(r.position(), "more than 1000 meta graphs");
+          if (metaStarts.size() >= ReadLimits.MAX_META_GRAPHS) {
+            throw r.error(r.position(), "more than " + ReadLimits.MAX_META_GRAPHS + " meta graphs");
           }
           metaStarts.add(r.position());
           r.skip(r.readLength());
@@ -136,7 +137,7 @@ final class TfSavedModel {
             switch (ProtoReader.fieldNumber(t)) {
               case INFO_TAGS -> {
                 String tagName = string(r, t, "meta graph tag");
-                if (m.tags.size() < 64) {
+                if (m.tags.size() < ReadLimits.MAX_META_GRAPH_TAGS) {
                   m.tags.add(tagName);
                 }
               }
@@ -153,8 +154,8 @@ final class TfSavedModel {
         }
         case META_SIGNATURE_DEF -> {
           r.expect(tag, LENGTH_DELIMITED, "signature_def");
-          if (m.signatures.size() >= 1000) {
-            throw r.error(r.position(), "more than 1000 signatures");
+          if (m.signatures.size() >= ReadLimits.MAX_SIGNATURES) {
+            throw r.error(r.position(), "more than " + ReadLimits.MAX_SIGNATURES + " signatures");
           }
           Signature s = signature(r);
           m.signatures.putIfAbsent(s.key(), s);
@@ -186,7 +187,7 @@ final class TfSavedModel {
               r.expect(t, LENGTH_DELIMITED, "signature inputs/outputs");
               List<ValueInfo> into = field == SIGNATURE_INPUTS ? inputs : outputs;
               ValueInfo v = tensorInfoEntry(r);
-              if (into.size() < 10_000 && !v.name().isEmpty()) {
+              if (into.size() < ReadLimits.MAX_GRAPH_PORTS && !v.name().isEmpty()) {
                 into.add(v);
               }
             } else {
@@ -250,6 +251,6 @@ final class TfSavedModel {
 
   private static String string(ProtoReader r, int tag, String what) throws IOException {
     r.expect(tag, LENGTH_DELIMITED, what);
-    return r.readString(1 << 16, what);
+    return r.readString(ReadLimits.MAX_HEADER_STRING, what);
   }
 }

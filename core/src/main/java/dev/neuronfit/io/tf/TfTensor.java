@@ -17,6 +17,7 @@ import static dev.neuronfit.io.tf.TfFields.TENSOR_INT64_VAL;
 import static dev.neuronfit.io.tf.TfFields.TENSOR_INT_VAL;
 import static dev.neuronfit.io.tf.TfFields.TENSOR_SHAPE;
 
+import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.pb.ProtoReader;
 import dev.neuronfit.io.pb.RawValues;
 import dev.neuronfit.model.DType;
@@ -45,9 +46,6 @@ record TfTensor(
     long storedBytes,
     Optional<List<Double>> values) {
 
-  /** Most dimensions accepted for one tensor or shape. */
-  static final int MAX_RANK = 64;
-
   /** The element type of a TensorFlow DataType code; see {@link DType#fromTensorFlowCode}. */
   static Optional<DType> dtypeOf(long code) {
     return DType.fromTensorFlowCode(code);
@@ -68,8 +66,9 @@ record TfTensor(
       switch (ProtoReader.fieldNumber(tag)) {
         case SHAPE_DIM -> {
           r.expect(tag, LENGTH_DELIMITED, place + " dim");
-          if (dims.size() >= MAX_RANK) {
-            throw r.error(r.position(), place + ": more than " + MAX_RANK + " dimensions");
+          if (dims.size() >= ReadLimits.MAX_RANK) {
+            throw r.error(
+                r.position(), place + ": more than " + ReadLimits.MAX_RANK + " dimensions");
           }
           long dimToken = r.beginMessage();
           long size = 0;

@@ -232,7 +232,7 @@ final class TfVariables {
       int wire = (int) (tag & 7);
       if ((tag >>> 3) == HEADER_NUM_SHARDS && wire == 0) {
         long s = varint(p, e.valueEnd());
-        if (s < 1 || s > 100_000) {
+        if (s < 1 || s > ReadLimits.MAX_VARIABLE_SHARDS) {
           throw error(e.at(), "the header announces " + s + " data files");
         }
         shards = (int) s;
@@ -260,8 +260,9 @@ final class TfVariables {
             skip(p, dimEnd, (int) (t & 7));
           }
         }
-        if (dims.size() >= TfTensor.MAX_RANK) {
-          throw error(from, "variable \"" + name + "\": more than 64 dimensions");
+        if (dims.size() >= ReadLimits.MAX_RANK) {
+          throw error(
+              from, "variable \"" + name + "\": more than " + ReadLimits.MAX_RANK + " dimensions");
         }
         dims.add(size);
       } else {

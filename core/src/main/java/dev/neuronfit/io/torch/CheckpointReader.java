@@ -1,6 +1,7 @@
 package dev.neuronfit.io.torch;
 
 import dev.neuronfit.io.ModelFormatException;
+import dev.neuronfit.io.Notes;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.pickle.PickleHazards;
 import dev.neuronfit.io.pickle.PickleLimits;
@@ -52,7 +53,7 @@ public final class CheckpointReader {
       notes.add(entry + " has " + (data.length - src.position()) + " bytes after its STOP opcode");
     }
     zip.declaredSize(root + "byteorder")
-        .filter(n -> n < 16)
+        .filter(n -> n < ReadLimits.MAX_MARKER_ENTRY_BYTES)
         .ifPresent(n -> byteOrder(zip, root, notes));
     CheckpointLayout.Selection s =
         CheckpointLayout.select(value, path, "zip entry " + entry, pl, limits.maxTensors());
@@ -78,7 +79,10 @@ public final class CheckpointReader {
   private static void byteOrder(SafeZip zip, String root, List<String> notes) {
     try {
       String order =
-          new String(zip.read(root + "byteorder", 16), StandardCharsets.US_ASCII).strip();
+          new String(
+                  zip.read(root + "byteorder", ReadLimits.MAX_MARKER_ENTRY_BYTES),
+                  StandardCharsets.US_ASCII)
+              .strip();
       if (!order.equals("little")) {
         notes.add("the storages are " + order + "-endian (byteorder entry)");
       }
@@ -97,7 +101,8 @@ public final class CheckpointReader {
       List<String> readNotes,
       ReadLimits limits)
       throws ModelFormatException {
-    List<String> notes = new ArrayList<>(readNotes);
+    Notes notes = new Notes(limits);
+    notes.addAll(readNotes);
     notes.addAll(s.notes());
     if (s.unreadable() > 0) {
       notes.add(
@@ -131,18 +136,6 @@ public final class CheckpointReader {
         Optional.empty(),
         Optional.empty(),
         hazards.hazards(),
-        cap(notes, limits.maxNotes()));
-  }
-
-  static List<String> cap(List<String> notes, int max) {
-    if (notes.size() <= max) {
-      return notes;
-    }
-    if (max == 0) {
-      return List.of();
-    }
-    List<String> out = new ArrayList<>(notes.subList(0, max - 1));
-    out.add((notes.size() - out.size()) + " more notes not shown");
-    return out;
+        notes.list());
   }
 }

@@ -1,6 +1,7 @@
 package dev.neuronfit.io.torch;
 
 import dev.neuronfit.io.ModelFormatException;
+import dev.neuronfit.io.Notes;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.pickle.PickleHazards;
 import dev.neuronfit.io.pickle.PickleLimits;
@@ -65,7 +66,7 @@ public final class TorchScriptReader {
       throws IOException {
     PickleLimits pl = PickleLimits.from(limits);
     PickleHazards hazards = new PickleHazards(pl.maxHazards());
-    List<String> notes = new ArrayList<>();
+    Notes notes = new Notes(limits);
     TensorWalk data =
         new TensorWalk(path, "zip entry " + root + "data.pkl", pl, limits.maxTensors());
     if (zip.has(root + "data.pkl")) {
@@ -178,7 +179,7 @@ public final class TorchScriptReader {
         Optional.empty(),
         Optional.of(graph),
         hazards.hazards(),
-        CheckpointReader.cap(notes, limits.maxNotes()));
+        notes.list());
   }
 
   private static PickleValue pickle(
@@ -191,9 +192,13 @@ public final class TorchScriptReader {
 
   private static Optional<String> version(SafeZip zip, String root) {
     for (String name : List.of(root + "version", root + ".data/version")) {
-      if (zip.has(name) && zip.declaredSize(name).orElse(Long.MAX_VALUE) <= 16) {
+      if (zip.has(name)
+          && zip.declaredSize(name).orElse(Long.MAX_VALUE) <= ReadLimits.MAX_MARKER_ENTRY_BYTES) {
         try {
-          String v = new String(zip.read(name, 16), StandardCharsets.US_ASCII).strip();
+          String v =
+              new String(
+                      zip.read(name, ReadLimits.MAX_MARKER_ENTRY_BYTES), StandardCharsets.US_ASCII)
+                  .strip();
           if (v.matches("\\d{1,4}")) {
             return Optional.of(v);
           }
@@ -215,8 +220,7 @@ public final class TorchScriptReader {
     }
   }
 
-  private static void missingStorages(
-      SafeZip zip, String root, List<Named> tensors, List<String> notes) {
+  private static void missingStorages(SafeZip zip, String root, List<Named> tensors, Notes notes) {
     Set<String> missing = new LinkedHashSet<>();
     for (Named n : tensors) {
       String key = n.tensor().storageKey();

@@ -1,5 +1,6 @@
 package dev.neuronfit.io.torch;
 
+import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.pickle.PickleValue;
 import dev.neuronfit.io.pickle.PickleValue.Global;
 import dev.neuronfit.io.pickle.PickleValue.Int;
@@ -236,7 +237,7 @@ final class TorchTensors {
     } else {
       return Optional.empty();
     }
-    if (items.size() > 64) {
+    if (items.size() > ReadLimits.MAX_RANK) {
       return Optional.empty();
     }
     List<Long> out = new ArrayList<>();

@@ -1,5 +1,6 @@
 /**
- * Zip archives (TorchScript, PyTorch checkpoints, .keras files) read with limits against hostile
- * archives.
+ * Reading zip archives with limits against hostile archives ({@link dev.neuronfit.io.zip.SafeZip}):
+ * a pure zip utility that knows no model format. Which format an archive holds is decided in {@link
+ * dev.neuronfit.io.ZipModelReader}.
  */
 package dev.neuronfit.io.zip;

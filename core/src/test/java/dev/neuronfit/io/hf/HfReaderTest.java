@@ -437,14 +437,4 @@ class HfReaderTest {
         .isInstanceOf(ModelFormatException.class)
         .hasMessageContaining("nope");
   }
-
-  @Test
-  void notesAreCappedWithACountOfTheRest() {
-    HfReader.Notes notes = new HfReader.Notes(2);
-    for (int i = 0; i < 5; i++) {
-      notes.add("note " + i);
-    }
-
-    assertThat(notes.list()).containsExactly("note 0", "note 1", "3 more notes not shown");
-  }
 }

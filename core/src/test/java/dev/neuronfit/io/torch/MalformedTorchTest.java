@@ -2,7 +2,7 @@ package dev.neuronfit.io.torch;
 
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ReadLimits;
-import dev.neuronfit.io.zip.ZipModelReader;
+import dev.neuronfit.io.ZipModelReader;
 import dev.neuronfit.testing.MalformedCases;
 import dev.neuronfit.testing.MalformedCases.Mode;
 import dev.neuronfit.testing.MalformedCases.Row;

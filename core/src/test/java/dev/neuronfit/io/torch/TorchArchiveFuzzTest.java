@@ -9,7 +9,7 @@ import dev.neuronfit.classify.Classifier;
 import dev.neuronfit.coverage.OperatorCoverage;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ReadLimits;
-import dev.neuronfit.io.zip.ZipModelReader;
+import dev.neuronfit.io.ZipModelReader;
 import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.model.ModelProfile;
 import java.io.ByteArrayOutputStream;

@@ -3,8 +3,8 @@ package dev.neuronfit.io.torch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.neuronfit.io.ReadLimits;
+import dev.neuronfit.io.ZipModelReader;
 import dev.neuronfit.io.torch.TorchFixtures.Fact;
-import dev.neuronfit.io.zip.ZipModelReader;
 import dev.neuronfit.model.DType;
 import dev.neuronfit.model.Framework;
 import dev.neuronfit.model.Graph;

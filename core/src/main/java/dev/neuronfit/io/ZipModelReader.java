@@ -1,11 +1,9 @@
-package dev.neuronfit.io.zip;
+package dev.neuronfit.io;
 
-import dev.neuronfit.io.ModelReader;
-import dev.neuronfit.io.NotAModelException;
-import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.keras.KerasReader;
 import dev.neuronfit.io.torch.CheckpointReader;
 import dev.neuronfit.io.torch.TorchScriptReader;
+import dev.neuronfit.io.zip.SafeZip;
 import dev.neuronfit.model.ModelProfile;
 import java.io.IOException;
 import java.nio.file.Path;

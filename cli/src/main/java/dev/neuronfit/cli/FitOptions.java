@@ -4,23 +4,42 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.neuronfit.estimate.WorkloadOptions;
 import dev.neuronfit.io.BoundedJson;
 import dev.neuronfit.io.ReadLimits;
+import dev.neuronfit.kb.Edition;
 import dev.neuronfit.kb.Hardware;
 import dev.neuronfit.kb.KnowledgeBase;
+import dev.neuronfit.kb.Target;
 import dev.neuronfit.model.DType;
+import dev.neuronfit.model.Framework;
+import dev.neuronfit.verdict.Selection;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The input the workload estimates are made for, and the hardware figures they use. */
-final class EstimateOptions {
+/**
+ * The options check and scan share, in one mixin so that both take, describe and check them alike:
+ * the guideline edition and targets (the part matrix takes too), the framework, the workload the
+ * estimates are made for and the hardware figures they use.
+ */
+final class FitOptions {
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
+
+  @Mixin EditionOptions editionOptions;
+
+  @Option(
+      names = "--framework",
+      paramLabel = "F",
+      description = "Only packages for this framework: pytorch or tensorflow.",
+      converter = Converters.FrameworkValue.class)
+  Framework framework;
 
   @Option(
       names = "--batch",
@@ -60,7 +79,33 @@ final class EstimateOptions {
           "Hardware figures to use instead of the built-in ones (same layout as kb/hardware.json).")
   Path hardwareFile;
 
-  WorkloadOptions workload() {
+  /** What the options chose, checked against the knowledge base. */
+  record Chosen(
+      Edition edition,
+      List<Target> targets,
+      Selection selection,
+      WorkloadOptions workload,
+      Hardware hardware) {}
+
+  /**
+   * The edition, targets, selection, workload and hardware the options choose; a bad value is a
+   * usage error naming the option.
+   */
+  Chosen resolve(KnowledgeBase kb) {
+    Hardware hardware = hardware(kb);
+    // a user's hardware file may describe targets the edition lacks; they are accepted for
+    // estimates
+    List<String> hardwareFileTargets = hardwareFile == null ? List.of() : hardware.targetIds();
+    Edition edition = editionOptions.resolve(kb, hardwareFileTargets);
+    return new Chosen(
+        edition,
+        editionOptions.selectedTargets(edition),
+        new Selection(editionOptions.targets, Optional.ofNullable(framework)),
+        workload(),
+        hardware);
+  }
+
+  private WorkloadOptions workload() {
     try {
       return new WorkloadOptions(
           opt(batch),
@@ -92,7 +137,7 @@ final class EstimateOptions {
   }
 
   /** The built-in hardware, or the user's file; a bad file is a usage error naming it. */
-  Hardware hardware(KnowledgeBase kb) {
+  private Hardware hardware(KnowledgeBase kb) {
     if (hardwareFile == null) {
       return kb.hardware();
     }
