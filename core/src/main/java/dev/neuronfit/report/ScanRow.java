@@ -36,6 +36,7 @@ public sealed interface ScanRow permits ScanRow.Checked, ScanRow.Unreadable {
    * @param targets the verdict per selected target, in the edition's order
    * @param topFinding the most severe finding (findings are sorted most severe first)
    * @param findings how many findings there are of each severity
+   * @param now today's best stack on each selected target no guideline edition rates (trn2, trn3)
    */
   record Checked(
       String name,
@@ -48,7 +49,8 @@ public sealed interface ScanRow permits ScanRow.Checked, ScanRow.Unreadable {
       OptionalLong weightBytes,
       boolean estimated,
       Optional<Finding> topFinding,
-      Map<Severity, Integer> findings)
+      Map<Severity, Integer> findings,
+      List<NowCell> now)
       implements ScanRow {
     public Checked {
       Objects.requireNonNull(name, "name");
@@ -61,6 +63,7 @@ public sealed interface ScanRow permits ScanRow.Checked, ScanRow.Unreadable {
       Objects.requireNonNull(weightBytes, "weightBytes");
       Objects.requireNonNull(topFinding, "topFinding");
       findings = Map.copyOf(findings);
+      now = List.copyOf(now);
     }
 
     /** Findings of all severities. */
@@ -97,6 +100,20 @@ public sealed interface ScanRow permits ScanRow.Checked, ScanRow.Unreadable {
     }
   }
 
+  /**
+   * Today's best stack on a target no guideline edition rates.
+   *
+   * @param stack the stack id, empty when no stack serves the model there
+   * @param status its status id ({@code ga}, {@code beta}, ...), empty with no stack
+   */
+  record NowCell(String target, String stack, String status) {
+    public NowCell {
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(stack, "stack");
+      Objects.requireNonNull(status, "status");
+    }
+  }
+
   /** The row of a report. */
   static Checked of(String name, Report r) {
     List<TargetCell> cells = new ArrayList<>();
@@ -109,6 +126,19 @@ public sealed interface ScanRow permits ScanRow.Checked, ScanRow.Unreadable {
     }
     // findings come sorted, most severe first
     Optional<Finding> top = r.findings().stream().findFirst();
+    List<NowCell> now = new ArrayList<>();
+    r.today()
+        .ifPresent(
+            t ->
+                t.paths().stream()
+                    .filter(p -> !p.ratedByEdition())
+                    .forEach(
+                        p ->
+                            now.add(
+                                new NowCell(
+                                    p.target(),
+                                    p.best().map(b -> b.stack()).orElse(""),
+                                    p.best().map(b -> b.statusValue().id()).orElse("")))));
     return new Checked(
         name,
         r.model().path(),
@@ -120,7 +150,8 @@ public sealed interface ScanRow permits ScanRow.Checked, ScanRow.Unreadable {
         r.model().weights().bytes(),
         r.model().weights().estimated(),
         top,
-        counts);
+        counts,
+        now);
   }
 
   private static Optional<SupportEntry> best(TargetVerdict v, Framework framework) {
