@@ -47,7 +47,7 @@ final class MatrixCommand implements Callable<Integer> {
     Edition edition = editionOptions.resolve(kb);
     PrintWriter out = spec.commandLine().getOut();
     if (now) {
-      if (format != Format.text && format != Format.md) {
+      if (format != MatrixFormat.text && format != MatrixFormat.md) {
         throw new picocli.CommandLine.ParameterException(
             spec.commandLine(), "matrix --now prints text or md, not " + format);
       }
@@ -55,10 +55,18 @@ final class MatrixCommand implements Callable<Integer> {
           kb.supportNow().targetIds().stream()
               .filter(t -> editionOptions.targets.isEmpty() || editionOptions.targets.contains(t))
               .toList();
-      new NowMatrix(format == Format.md).render(kb.supportNow(), ids, out);
+      new NowMatrix(format == MatrixFormat.md).render(kb.supportNow(), ids, out);
       return ExitCodes.OK;
     }
     var targets = editionOptions.selectedTargets(edition);
+    if (targets.isEmpty()) {
+      out.println(
+          "No guideline edition rates "
+              + String.join(", ", editionOptions.targets)
+              + "; `neuronfit matrix --now` shows the stacks that serve models there today.");
+      out.flush();
+      return ExitCodes.OK;
+    }
     switch (format) {
       case json -> new JsonRenderer().matrix(edition, targets, out);
       case md -> new MarkdownRenderer().matrix(edition, targets, out);

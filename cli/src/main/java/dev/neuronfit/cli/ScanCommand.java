@@ -245,7 +245,10 @@ final class ScanCommand implements Callable<Integer> {
     List<String> now =
         KnowledgeBase.load().supportNow().targetIds().stream()
             .filter(t -> edition.target(t).isEmpty())
-            .filter(t -> editionOptions.targets.isEmpty() || editionOptions.targets.contains(t))
+            .filter(
+                t ->
+                    fitOptions.editionOptions.targets.isEmpty()
+                        || fitOptions.editionOptions.targets.contains(t))
             .toList();
     return switch (format) {
       case text ->
