@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -50,12 +51,32 @@ final class CheckCommand implements Callable<Integer> {
       converter = Converters.FailOnValue.class)
   FailOn failOn;
 
+  @Option(
+      names = "--brief",
+      description =
+          "Text format: per model only the verdict, the target table and the findings' titles,"
+              + " then the summary (the default for several models on a terminal).")
+  boolean brief;
+
+  @Option(
+      names = "--full",
+      description = "Text format: the whole report of every model, also on a terminal.")
+  boolean full;
+
   @Mixin FitOptions fitOptions;
 
   @Mixin CommonOptions common;
 
+  /** {@code --brief}, or several models written to a terminal without {@code --full}. */
+  static boolean brief(boolean brief, boolean full, int models, boolean terminal) {
+    return brief || (!full && models > 1 && terminal);
+  }
+
   @Override
   public Integer call() throws Exception {
+    if (brief && full) {
+      throw new ParameterException(spec.commandLine(), "--brief and --full exclude each other");
+    }
     KnowledgeBase kb = KnowledgeBase.load();
     FitOptions.Chosen fit = fitOptions.resolve(kb);
     Optional<FailOn> threshold = Optional.ofNullable(failOn);
@@ -83,9 +104,11 @@ final class CheckCommand implements Callable<Integer> {
       }
     }
     PrintWriter out = spec.commandLine().getOut();
-    format
-        .renderer(new Format.Settings(AnsiStyle.forOutput(common.noColor)), reports.size())
-        .ifPresent(r -> r.reports(reports, out));
+    Format.Settings settings =
+        new Format.Settings(
+            AnsiStyle.forOutput(common.noColor),
+            brief(brief, full, reports.size(), System.console() != null));
+    format.renderer(settings, reports.size()).ifPresent(r -> r.reports(reports, out));
     if (badInput) {
       return ExitCodes.BAD_INPUT;
     }

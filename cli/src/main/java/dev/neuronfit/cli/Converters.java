@@ -19,7 +19,9 @@ final class Converters {
           .orElseThrow(
               () ->
                   new TypeConversionException(
-                      "unknown framework '" + value + "' (use pytorch or tensorflow)"));
+                      "unknown --framework '"
+                          + value
+                          + "' (use --framework pytorch or --framework tensorflow)"));
     }
   }
 

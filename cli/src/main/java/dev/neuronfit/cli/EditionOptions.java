@@ -50,7 +50,7 @@ final class EditionOptions {
                         spec.commandLine(),
                         "unknown edition '"
                             + id
-                            + "' (known: "
+                            + "' (use --edition with one of: "
                             + String.join(", ", kb.editionIds())
                             + ")"));
     // targets the support-now layer knows (trn2, trn3) are valid though no edition rates them
@@ -64,7 +64,7 @@ final class EditionOptions {
                 + e.id()
                 + " has no target '"
                 + t
-                + "' (it rates: "
+                + "' (use --target with one of: "
                 + String.join(", ", e.targetIds())
                 + "; known today: "
                 + String.join(", ", kb.supportNow().targetIds())

@@ -14,13 +14,21 @@ import java.util.function.Function;
  * here. The matrix has its own formats, {@link MatrixFormat}, and scan its own, {@link ScanFormat}.
  */
 enum Format {
-  text(NoModels.WRITE_NOTHING, settings -> new TextRenderer(settings.style())),
+  text(NoModels.WRITE_NOTHING, Format::text),
   json(NoModels.RENDER, settings -> new JsonRenderer()),
   md(NoModels.WRITE_NOTHING, settings -> new MarkdownRenderer()),
   html(NoModels.WRITE_NOTHING, settings -> new HtmlRenderer());
 
-  /** What the command's options say about rendering, whatever the format. */
-  record Settings(Style style) {}
+  /**
+   * What the command's options say about rendering: the text style, and whether text is brief
+   * (verdicts, targets and finding titles only).
+   */
+  record Settings(Style style, boolean brief) {}
+
+  private static ReportRenderer text(Settings settings) {
+    TextRenderer text = new TextRenderer(settings.style());
+    return settings.brief() ? text::brief : text;
+  }
 
   /** What is written when no model could be checked. */
   enum NoModels {

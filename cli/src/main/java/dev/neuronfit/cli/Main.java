@@ -2,22 +2,26 @@ package dev.neuronfit.cli;
 
 import dev.neuronfit.Inspector;
 import dev.neuronfit.io.ModelFormatException;
+import dev.neuronfit.kb.KnowledgeBase;
+import dev.neuronfit.kb.KnowledgeSnapshot;
 import dev.neuronfit.report.Safe;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
 /** The neuronfit command line. Exit codes are in {@link ExitCodes}. */
 @Command(
     name = "neuronfit",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
+    // the first paragraph, about what this build reads and knows, is added by about()
     description = {
-      "How well does a model's architecture fit AWS Inferentia (inf1) and Trainium or"
-          + " Inferentia2 (trn1, inf2)? neuronfit reads Hugging Face model folders without loading"
-          + " weights and answers from the Neuron \"Model Architecture Fit Guidelines\".",
       "",
       "Examples:",
       "  neuronfit check examples",
@@ -41,10 +45,13 @@ import picocli.CommandLine.ParseResult;
       "4:internal error (a bug: please report it)"
     })
 public final class Main implements Runnable {
+  @Spec CommandSpec spec;
+
   @Override
   public void run() {
+    // the command line that runs, so the message and usage go to its writers with its help
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "a command is required: check, scan or matrix");
+        spec.commandLine(), "a command is required: check, scan or matrix");
   }
 
   public static void main(String[] args) {
@@ -71,6 +78,24 @@ public final class Main implements Runnable {
 
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
+    // rendered only when help is shown, so other commands do not load every edition
+    CommandLine.IHelpSectionRenderer description =
+        cl.getHelpSectionMap().get(CommandLine.Model.UsageMessageSpec.SECTION_KEY_DESCRIPTION);
+    cl.getHelpSectionMap()
+        .put(
+            CommandLine.Model.UsageMessageSpec.SECTION_KEY_DESCRIPTION,
+            help -> {
+              CommandLine.Help.TextTable about =
+                  CommandLine.Help.TextTable.forColumns(
+                      help.colorScheme(),
+                      new CommandLine.Help.Column(
+                          help.commandSpec().usageMessage().width(),
+                          0,
+                          CommandLine.Help.Column.Overflow.WRAP));
+              about.indentWrappedLines = 0;
+              about.addRowValues(about());
+              return about.toString() + description.render(help);
+            });
     cl.setExecutionExceptionHandler(Main::handle);
     cl.setExitCodeExceptionMapper(
         e -> e instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.INTERNAL);
@@ -108,11 +133,30 @@ public final class Main implements Runnable {
     return false;
   }
 
-  /** The version from the build. */
+  /** What neuronfit does, reads and knows, from the knowledge base of this build. */
+  static String about() {
+    KnowledgeSnapshot k = KnowledgeSnapshot.of(KnowledgeBase.load());
+    return "How well does a model's architecture fit AWS Inferentia (inf1) and Trainium or"
+        + " Inferentia2 (trn1, inf2)? neuronfit reads "
+        + KnowledgeSnapshot.formats()
+        + " without loading weights, and answers from the Neuron \"Model Architecture Fit"
+        + " Guidelines\" ("
+        + k.guidelineName()
+        + "), editions "
+        + k.editionsLine()
+        + ", with Neuron operator lists as of "
+        + k.asOf()
+        + " at the newest.";
+  }
+
+  /** The version from the build, then what it reads and which knowledge it carries. */
   static final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"neuronfit " + Inspector.version()};
+      List<String> lines = new ArrayList<>();
+      lines.add("neuronfit " + Inspector.version());
+      lines.addAll(KnowledgeSnapshot.of(KnowledgeBase.load()).lines());
+      return lines.toArray(String[]::new);
     }
   }
 }

@@ -8,7 +8,7 @@ import dev.neuronfit.report.Style;
 import org.junit.jupiter.api.Test;
 
 class FormatTest {
-  private static final Format.Settings PLAIN = new Format.Settings(Style.PLAIN);
+  private static final Format.Settings PLAIN = new Format.Settings(Style.PLAIN, false);
 
   @Test
   void everyFormatMakesARendererForReports() {

@@ -416,7 +416,8 @@ public final class ModelLocator {
           file,
           "",
           "a TensorFlow Lite model; the Neuron SDK does not compile TFLite, so neuronfit does"
-              + " not read it (check the TensorFlow or ONNX model it was converted from)");
+              + " not read it (run neuronfit check on the TensorFlow or ONNX model it was converted"
+              + " from)");
     }
     return readerOf(kind)
         .orElseThrow(

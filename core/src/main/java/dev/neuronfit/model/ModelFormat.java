@@ -5,28 +5,35 @@ package dev.neuronfit.model;
  */
 public enum ModelFormat {
   /** A Hugging Face transformers or diffusers folder (config.json, safetensors, index files). */
-  HF("hf"),
+  HF("hf", "Hugging Face model folders"),
   /** An ONNX ModelProto file, possibly with external data files. */
-  ONNX("onnx"),
+  ONNX("onnx", "ONNX models"),
   /** A TorchScript archive written by torch.jit.save (including mobile .ptl archives). */
-  TORCHSCRIPT("torchscript"),
+  TORCHSCRIPT("torchscript", "TorchScript archives"),
   /** A PyTorch checkpoint written by torch.save: a zip archive or a legacy pickle. */
-  PYTORCH_CHECKPOINT("pytorch-checkpoint"),
+  PYTORCH_CHECKPOINT("pytorch-checkpoint", "PyTorch checkpoints"),
   /** A TensorFlow SavedModel folder (saved_model.pb). */
-  TF_SAVEDMODEL("tf-savedmodel"),
+  TF_SAVEDMODEL("tf-savedmodel", "TensorFlow SavedModels"),
   /** A frozen TensorFlow GraphDef (.pb). */
-  TF_GRAPHDEF("tf-graphdef"),
+  TF_GRAPHDEF("tf-graphdef", "frozen TensorFlow GraphDefs"),
   /** A Keras model: a .keras archive or a legacy .h5 file. */
-  KERAS("keras");
+  KERAS("keras", "Keras .keras and .h5 files");
 
   private final String id;
+  private final String title;
 
-  ModelFormat(String id) {
+  ModelFormat(String id, String title) {
     this.id = id;
+    this.title = title;
   }
 
   public String id() {
     return id;
+  }
+
+  /** What a person calls files of this format, in the plural, e.g. {@code ONNX models}. */
+  public String title() {
+    return title;
   }
 
   @Override

@@ -100,11 +100,11 @@ public final class MarkdownRenderer implements ReportRenderer {
             .append("`")
             .append(f.target().map(t -> " (" + t + ")").orElse(""))
             .append(": ")
-            .append(esc(f.message()))
+            .append(prose(f.message()))
             .append('\n');
-        sb.append("  - observed: ").append(esc(f.observed())).append('\n');
-        sb.append("  - advice: ").append(esc(f.advice())).append('\n');
-        sb.append("  - source: ").append(esc(f.source())).append('\n');
+        sb.append("  - observed: ").append(prose(f.observed())).append('\n');
+        sb.append("  - advice: ").append(prose(f.advice())).append('\n');
+        sb.append("  - source: ").append(prose(f.source())).append('\n');
       }
       sb.append('\n');
     }
@@ -113,14 +113,14 @@ public final class MarkdownRenderer implements ReportRenderer {
     row(sb, List.of("Source", "Key", "Value", "Meaning"));
     row(sb, List.of("---", "---", "---", "---"));
     for (Evidence e : r.architecture().evidence()) {
-      row(sb, List.of(code(e.source()), code(e.key()), code(e.value()), esc(e.meaning())));
+      row(sb, List.of(code(e.source()), code(e.key()), code(e.value()), prose(e.meaning())));
     }
     sb.append('\n');
     for (AlsoMatch a : r.architecture().alsoMatches()) {
       sb.append("Also matches **")
           .append(a.family().id())
           .append("**: ")
-          .append(esc(a.reason()))
+          .append(prose(a.reason()))
           .append("\n\n");
     }
     List<TargetVerdict> withGuidance =
@@ -132,7 +132,7 @@ public final class MarkdownRenderer implements ReportRenderer {
           sb.append("- **")
               .append(v.target().id())
               .append("**: ")
-              .append(esc(g.text()))
+              .append(prose(g.text()))
               .append(" _(")
               .append(esc(g.section().cite()))
               .append(")_\n");
@@ -141,7 +141,7 @@ public final class MarkdownRenderer implements ReportRenderer {
       sb.append('\n');
     }
     for (String n : r.model().notes()) {
-      sb.append("> note: ").append(esc(n)).append("\n\n");
+      sb.append("> note: ").append(prose(n)).append("\n\n");
     }
     sb.append("_Guidelines: [")
         .append(esc(r.edition().source().cite()))
@@ -216,7 +216,7 @@ public final class MarkdownRenderer implements ReportRenderer {
                   code(t.op())
                       + (t.origins().isEmpty() ? "" : " ← " + code(String.join(", ", t.origins()))),
                   String.valueOf(t.count()),
-                  Text.status(t.status()) + t.note().map(n -> ": " + esc(n)).orElse(""),
+                  Text.status(t.status()) + t.note().map(n -> ": " + prose(n)).orElse(""),
                   t.examples().stream()
                       .map(MarkdownRenderer::code)
                       .collect(Collectors.joining(", "))));
@@ -224,9 +224,9 @@ public final class MarkdownRenderer implements ReportRenderer {
         sb.append('\n');
       }
       sb.append("- source: `").append(c.list().source()).append("`\n");
-      sb.append("- status: ").append(esc(c.list().status())).append('\n');
+      sb.append("- status: ").append(prose(c.list().status())).append('\n');
       for (String n : c.notes()) {
-        sb.append("- note: ").append(esc(n)).append('\n');
+        sb.append("- note: ").append(prose(n)).append('\n');
       }
       sb.append('\n');
     }
@@ -266,7 +266,7 @@ public final class MarkdownRenderer implements ReportRenderer {
       }
       sb.append('\n');
     }
-    sb.append("> ").append(esc(edition.footnote())).append("\n");
+    sb.append("> ").append(prose(edition.footnote())).append("\n");
     write(out, sb);
   }
 
@@ -300,12 +300,33 @@ public final class MarkdownRenderer implements ReportRenderer {
         case '<' -> b.append("&lt;");
         case '>' -> b.append("&gt;");
         case '&' -> b.append("&amp;");
-        case '|', '\\', '`', '*', '_', '[', ']', '#' -> b.append('\\').append(c);
+        case '|', '\\', '`', '*', '_', '[', ']', '#', '~' -> b.append('\\').append(c);
         case '\n', '\r' -> b.append(' ');
         default -> b.append(c);
       }
     }
     return b.toString();
+  }
+
+  /**
+   * Escapes a sentence of ours that may carry text from a model file, keeping its code spans: a
+   * pair of backticks (such as around {@code neuronfit matrix}) stays a code span, everything
+   * between the pairs is escaped as {@link #esc} does, and a backtick without a partner is escaped.
+   * Text from a model can at most turn into code, which renders nothing live.
+   */
+  static String prose(String s) {
+    StringBuilder b = new StringBuilder(s.length() + 8);
+    int from = 0;
+    while (true) {
+      int open = s.indexOf('`', from);
+      int close = open < 0 ? -1 : s.indexOf('`', open + 1);
+      if (close < 0) {
+        return b.append(esc(s.substring(from))).toString();
+      }
+      b.append(esc(s.substring(from, open)));
+      b.append(close == open + 1 ? "\\`\\`" : code(s.substring(open + 1, close)));
+      from = close + 1;
+    }
   }
 
   /** Inline code that may hold any text: backticks and pipes cannot break out of it. */

@@ -84,14 +84,32 @@ final class ScanCells {
     return row.topFinding().map(f -> f.rule() + findingTail(row)).orElse("-");
   }
 
-  /** After the rule of the most severe finding: its target and how many more there are. */
+  /**
+   * After the rule of the most severe finding: its target, the most severe finding for the other
+   * targets when it concerns one only (e.g. {@code (inf1); warning decoder-length (all)}), and how
+   * many more there are.
+   */
   static String findingTail(ScanRow.Checked row) {
     if (row.topFinding().isEmpty()) {
       return "";
     }
     Finding f = row.topFinding().get();
-    int more = row.findingCount() - 1;
-    return f.target().map(t -> " (" + t + ")").orElse("") + (more > 0 ? " +" + more : "");
+    String elsewhere =
+        row.topElsewhere()
+            .map(
+                e ->
+                    "; "
+                        + e.severity().id()
+                        + " "
+                        + e.rule()
+                        + " ("
+                        + e.target().orElse("all")
+                        + ")")
+            .orElse("");
+    int more = row.findingCount() - 1 - (elsewhere.isEmpty() ? 0 : 1);
+    return f.target().map(t -> " (" + t + ")").orElse("")
+        + elsewhere
+        + (more > 0 ? " +" + more : "");
   }
 
   /** The reason a model could not be read, without the path the row already shows. */

@@ -35,6 +35,9 @@ public sealed interface ScanRow permits ScanRow.Checked, ScanRow.Unreadable {
    *
    * @param targets the verdict per selected target, in the edition's order
    * @param topFinding the most severe finding (findings are sorted most severe first)
+   * @param topElsewhere when the top finding concerns one target only, the most severe finding that
+   *     concerns another selected target (or all of them), so that an inf1-only error does not hide
+   *     what applies on inf2; empty otherwise
    * @param findings how many findings there are of each severity
    * @param now today's best stack on each selected target no guideline edition rates (trn2, trn3)
    */
@@ -49,6 +52,7 @@ public sealed interface ScanRow permits ScanRow.Checked, ScanRow.Unreadable {
       OptionalLong weightBytes,
       boolean estimated,
       Optional<Finding> topFinding,
+      Optional<Finding> topElsewhere,
       Map<Severity, Integer> findings,
       List<NowCell> now)
       implements ScanRow {
@@ -62,6 +66,7 @@ public sealed interface ScanRow permits ScanRow.Checked, ScanRow.Unreadable {
       Objects.requireNonNull(parameters, "parameters");
       Objects.requireNonNull(weightBytes, "weightBytes");
       Objects.requireNonNull(topFinding, "topFinding");
+      Objects.requireNonNull(topElsewhere, "topElsewhere");
       findings = Map.copyOf(findings);
       now = List.copyOf(now);
     }
@@ -126,6 +131,11 @@ public sealed interface ScanRow permits ScanRow.Checked, ScanRow.Unreadable {
     }
     // findings come sorted, most severe first
     Optional<Finding> top = r.findings().stream().findFirst();
+    Optional<String> topTarget = top.flatMap(Finding::target);
+    Optional<Finding> elsewhere =
+        topTarget.isEmpty()
+            ? Optional.empty()
+            : r.findings().stream().filter(f -> !f.target().equals(topTarget)).findFirst();
     List<NowCell> now = new ArrayList<>();
     r.today()
         .ifPresent(
@@ -150,6 +160,7 @@ public sealed interface ScanRow permits ScanRow.Checked, ScanRow.Unreadable {
         r.model().weights().bytes(),
         r.model().weights().estimated(),
         top,
+        elsewhere,
         counts,
         now);
   }

@@ -13,9 +13,11 @@ import dev.neuronfit.kb.FitTable;
 import dev.neuronfit.kb.Guidance;
 import dev.neuronfit.kb.Target;
 import dev.neuronfit.model.DType;
+import dev.neuronfit.model.ModelFormat;
 import dev.neuronfit.model.Quantities;
 import dev.neuronfit.model.WeightSummary;
 import dev.neuronfit.rules.Finding;
+import dev.neuronfit.rules.RuleRegistry;
 import dev.neuronfit.rules.Severity;
 import dev.neuronfit.verdict.SupportEntry;
 import dev.neuronfit.verdict.TargetVerdict;
@@ -35,6 +37,9 @@ import java.util.stream.Collectors;
 public final class TextRenderer implements ReportRenderer {
   private static final int WIDTH = 100;
   private static final String IND = "  ";
+
+  /** Width of the target column of the guidance section. */
+  private static final int GUIDANCE_LABEL = 6;
 
   private final Style style;
 
@@ -80,44 +85,12 @@ public final class TextRenderer implements ReportRenderer {
     }
     sb.append('\n');
 
-    int wTarget = 8;
-    int wFit = 4 + r.targets().stream().mapToInt(v -> Text.fit(v.fit()).length()).max().orElse(8);
-    sb.append(IND)
-        .append(
-            style.apply(
-                Style.Span.DIM,
-                pad("TARGET", wTarget) + pad("CORE", 6) + pad("FIT", wFit) + "SUPPORT"))
-        .append('\n');
-    for (TargetVerdict v : r.targets()) {
-      String prefix = IND + pad(v.target().id(), wTarget) + pad(v.target().neuronCore(), 6);
-      String fit = style.apply(Text.span(v.fit()), pad(Text.fit(v.fit()), wFit));
-      List<String> cells = new ArrayList<>();
-      for (SupportEntry s : v.support()) {
-        cells.add(
-            packageLabel(s.column())
-                + " "
-                + style.apply(Text.span(s.status()), Text.status(s.status())));
-      }
-      String indent = " ".repeat(prefix.length() + wFit);
-      sb.append(prefix).append(fit);
-      if (v.fit() == Fit.UNKNOWN) {
-        sb.append(style.apply(Style.Span.DIM, "no guideline row applies to an unknown family"))
-            .append('\n');
-        continue;
-      }
-      for (int i = 0; i < cells.size(); i++) {
-        sb.append(i == 0 ? "" : "\n" + indent).append(cells.get(i));
-      }
-      if (cells.isEmpty()) {
-        sb.append(style.apply(Style.Span.DIM, "(no package of the selected framework)"));
-      }
-      sb.append('\n');
-    }
+    targetTable(r, sb);
 
     for (var p : r.today().map(t -> t.paths()).orElse(List.of())) {
       if (!p.ratedByEdition()) {
         sb.append(IND)
-            .append(pad(p.target(), wTarget))
+            .append(pad(p.target(), 8))
             .append(pad(p.neuronCore(), 6))
             .append(style.apply(Style.Span.DIM, "no guideline edition rates it (see TODAY)"))
             .append('\n');
@@ -173,8 +146,15 @@ public final class TextRenderer implements ReportRenderer {
       sb.append('\n').append(IND).append(style.apply(Style.Span.DIM, "GUIDANCE")).append('\n');
       guidance.forEach(
           (g, targets) -> {
-            String lead = IND + pad(String.join(", ", targets), 6);
-            String indent = " ".repeat(lead.length());
+            String label = String.join(", ", targets);
+            String indent = IND + " ".repeat(GUIDANCE_LABEL);
+            // a label wider than its column (several targets) gets a line of its own, so it
+            // never runs into the text
+            String lead = label.length() < GUIDANCE_LABEL ? IND + pad(label, GUIDANCE_LABEL) : null;
+            if (lead == null) {
+              sb.append(IND).append(label).append('\n');
+              lead = indent;
+            }
             List<String> lines =
                 wrap(g.text() + " (§ " + g.section().cite() + ")", WIDTH - indent.length(), "");
             sb.append(lead).append(lines.get(0)).append('\n');
@@ -198,6 +178,80 @@ public final class TextRenderer implements ReportRenderer {
                     + "), neuronfit "
                     + r.toolVersion()))
         .append('\n');
+  }
+
+  /** Each target's core, fit and package support, one row per target and package. */
+  private void targetTable(Report r, StringBuilder sb) {
+    int wTarget = 8;
+    int wFit = 4 + r.targets().stream().mapToInt(v -> Text.fit(v.fit()).length()).max().orElse(8);
+    sb.append(IND)
+        .append(
+            style.apply(
+                Style.Span.DIM,
+                pad("TARGET", wTarget) + pad("CORE", 6) + pad("FIT", wFit) + "SUPPORT"))
+        .append('\n');
+    for (TargetVerdict v : r.targets()) {
+      String prefix = IND + pad(v.target().id(), wTarget) + pad(v.target().neuronCore(), 6);
+      String fit = style.apply(Text.span(v.fit()), pad(Text.fit(v.fit()), wFit));
+      List<String> cells = new ArrayList<>();
+      for (SupportEntry s : v.support()) {
+        cells.add(
+            packageLabel(s.column())
+                + " "
+                + style.apply(Text.span(s.status()), Text.status(s.status())));
+      }
+      String indent = " ".repeat(prefix.length() + wFit);
+      sb.append(prefix).append(fit);
+      if (v.fit() == Fit.UNKNOWN) {
+        sb.append(style.apply(Style.Span.DIM, "no guideline row applies to an unknown family"))
+            .append('\n');
+        continue;
+      }
+      for (int i = 0; i < cells.size(); i++) {
+        sb.append(i == 0 ? "" : "\n" + indent).append(cells.get(i));
+      }
+      if (cells.isEmpty()) {
+        sb.append(style.apply(Style.Span.DIM, "(no package of the selected framework)"));
+      }
+      sb.append('\n');
+    }
+  }
+
+  /**
+   * The short form of {@link #reports}, for many models at once: per model the verdict, the target
+   * table and one line per finding (severity, target, rule and the rule's title), then the summary
+   * table; {@link #reports} has the evidence, guidance, estimates and operators.
+   */
+  public void brief(List<Report> reports, Writer out) {
+    Map<String, String> titles = new LinkedHashMap<>();
+    RuleRegistry.rules().forEach(rule -> titles.put(rule.info().id(), rule.info().title()));
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < reports.size(); i++) {
+      Report r = reports.get(i);
+      if (i > 0) {
+        sb.append('\n');
+      }
+      sb.append(style.apply(Style.Span.HEADING, r.model().path())).append('\n');
+      sb.append(IND).append(verdictLine(r)).append('\n');
+      targetTable(r, sb);
+      for (Finding f : r.findings()) {
+        String lead =
+            IND
+                + style.apply(Text.span(f.severity()), pad(f.severity().id(), 9))
+                + pad(f.target().orElse("all"), 6);
+        String line = f.rule() + ": " + titles.getOrDefault(f.rule(), f.message());
+        List<String> lines = wrap(line, WIDTH - IND.length() - 15, "");
+        sb.append(lead).append(lines.get(0)).append('\n');
+        for (String l : lines.subList(1, lines.size())) {
+          sb.append(IND).append(" ".repeat(15)).append(l).append('\n');
+        }
+      }
+    }
+    if (reports.size() > 1) {
+      sb.append('\n');
+      summary(reports, sb);
+    }
+    write(out, sb);
   }
 
   private String verdictLine(Report r) {
@@ -246,14 +300,27 @@ public final class TextRenderer implements ReportRenderer {
     parts.add(m.format().id());
     parts.add(m.framework().id());
     String est = w.estimated() ? " (estimated)" : "";
-    w.parameters().ifPresent(p -> parts.add(Quantities.count(p) + " parameters" + est));
-    w.bytes().ifPresent(b -> parts.add(Quantities.bytes(b) + " of weights" + est));
+    boolean fromConfig =
+        w.estimated()
+            && w.parameters().isPresent()
+            && m.estimate().filter(e -> e.parameters() == w.parameters().getAsLong()).isPresent();
+    // both figures from the config (no byte total declared by the files): say so once
+    boolean bothFromConfig = fromConfig && w.bytes().isPresent() && !w.dtypes().isEmpty();
+    String paramEst = bothFromConfig ? "" : fromConfig ? " (estimated from the config)" : est;
+    String bytesEst = bothFromConfig ? ", estimated from the config" : est;
+    w.parameters().ifPresent(p -> parts.add(Quantities.count(p) + " parameters" + paramEst));
+    w.bytes().ifPresent(b -> parts.add(Quantities.bytes(b) + " of weights" + bytesEst));
     if (!w.dtypes().isEmpty()) {
       parts.add(
           w.dtypesSorted().keySet().stream().map(DType::name).collect(Collectors.joining("+")));
     }
     if (w.parameters().isEmpty() && w.bytes().isEmpty()) {
-      parts.add("size unknown: " + w.basis());
+      // a folder read from its config alone: say that the config did not give a size either
+      boolean configOnly = m.format() == ModelFormat.HF && m.estimate().isEmpty();
+      parts.add(
+          "size unknown: "
+              + w.basis()
+              + (configOnly ? " and no size formula for this config" : ""));
     }
     return String.join(" · ", parts);
   }

@@ -7,11 +7,13 @@ import java.util.List;
 
 /**
  * A pickle in the model names globals that {@code torch.load} would import and call. Reads the
- * hazards the safe pickle reader recorded: {@code pickle-global} (a global known to run code, such
- * as {@code os.system}) is an error, {@code pickle-import} (any other class or function outside
- * torch's tensor and container types, such as {@code __main__.Net}) a warning. In a TorchScript
- * archive, whose pickles {@code torch.jit.load} reads with its own unpickler that refuses foreign
- * globals, a code-running global is a warning: the file is suspect, but loading it does not run it.
+ * hazards the safe pickle reader recorded against torch's weights-only allow-list: {@code
+ * pickle-global} (a global that can run code: a known code runner such as {@code os.system}, a
+ * dotted attribute chain, or any non-allowed global called with arguments from the file) is an
+ * error, {@code pickle-import} (a class only imported and built, such as {@code __main__.Net}) a
+ * warning. In a TorchScript archive, whose pickles {@code torch.jit.load} reads with its own
+ * unpickler that refuses foreign globals, a code-running global is a warning: the file is suspect,
+ * but loading it does not run it.
  */
 public final class PickleRunsCode extends Rule {
   private static final String GUIDELINE =
@@ -55,10 +57,10 @@ public final class PickleRunsCode extends Rule {
                       + names(code)
                       + ".",
               code,
-              "Do not load this file with torch.load, pickle or joblib outside an isolated"
-                  + " sandbox. neuronfit read it without unpickling. Ask the source for"
+              "Do not load this file with torch.load(..., weights_only=False) (the default before"
+                  + " PyTorch 2.6), pickle or joblib outside an isolated sandbox. neuronfit read it without unpickling. Ask the source for"
                   + " safetensors, or a state dict that loads with torch.load(path,"
-                  + " weights_only=True)."));
+                  + " weights_only=True) (PyTorch 1.13 and later; the default from PyTorch 2.6)."));
     }
     if (!imports.isEmpty()) {
       out.add(
@@ -71,7 +73,8 @@ public final class PickleRunsCode extends Rule {
               imports,
               "Load it only from a source you trust and with the classes' code installed, or"
                   + " re-save it as a state dict (model.state_dict()) or safetensors and load it"
-                  + " with weights_only=True."));
+                  + " with torch.load(path, weights_only=True) (PyTorch 1.13 and later; the default from"
+                  + " PyTorch 2.6)."));
     }
     return out;
   }

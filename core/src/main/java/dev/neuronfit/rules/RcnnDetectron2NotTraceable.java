@@ -50,7 +50,7 @@ public final class RcnnDetectron2NotTraceable extends Rule {
             .guideline(
                 "Torch models must be traceable with torch.jit.trace to compile for Inferentia, and most Detectron2-based R-CNNs are not traceable by default.")
             .advice(
-                "Follow the Neuron R-CNN application note: trace and compile the backbone and RPN head as one subgraph at a fixed input size, and keep the RoI heads on the CPU.")
+                "Follow the Neuron R-CNN application note (\"Running R-CNNs on Inf1\", aws-neuron-sdk archive/appnotes/torch-neuron/rcnn-app-note.rst): trace and compile the backbone and RPN head as one subgraph at a fixed input size, and keep the RoI heads on the CPU.")
             .build());
   }
 }

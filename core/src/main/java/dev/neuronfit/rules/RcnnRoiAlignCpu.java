@@ -112,7 +112,7 @@ public final class RcnnRoiAlignCpu extends Rule {
             .advice(
                 "Lower the detections kept per image below "
                     + GUIDELINE_BOXES
-                    + " if the task allows, and give the CPU threads for RoI Align (the R-CNN application note rebuilds torchvision's roi_align with OpenMP).")
+                    + " if the task allows, and give the CPU threads for RoI Align (the Neuron R-CNN application note, aws-neuron-sdk archive/appnotes/torch-neuron/rcnn-app-note.rst, written for torch 1.11.0 and torchvision 0.12.0, rebuilds torchvision's roi_align with OpenMP).")
             .build());
   }
 }

@@ -62,9 +62,9 @@ public final class Seq2seqWrappingOnInf1 extends Rule {
                 "Sequence-to-sequence models are not supported on Inferentia out of the box; they can be run by defining wrappers around the encoder and the decoder.")
             .advice(
                 (marian
-                        ? "This is a Marian model, the architecture of the Neuron MarianMT tutorial: follow it. "
+                        ? "This is a Marian model, the architecture of the Neuron MarianMT tutorial (aws-neuron-sdk src/examples/pytorch/transformers-marianmt.ipynb, linked from the fit page): follow it. "
                         : "")
-                    + "Trace the encoder once and the decoder step as separate wrapped modules with fixed shapes, and drive the generation loop from Python; or use trn1/inf2.")
+                    + "Trace the encoder once and the decoder step as separate wrapped modules with fixed shapes, and drive the generation loop from Python; or use trn1/inf2 (`neuronfit check --target inf2` shows its fit).")
             .build());
   }
 }

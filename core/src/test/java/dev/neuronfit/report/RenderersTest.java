@@ -202,9 +202,29 @@ class RenderersTest {
   }
 
   @Test
+  void guidanceForSeveralTargetsPutsTheTargetsOnALineOfTheirOwn() throws IOException {
+    String text = text(report("timm-mixer-b16"));
+    String guidance = text.substring(text.indexOf("  GUIDANCE\n"));
+
+    assertThat(guidance).contains("\n  inf1, trn1, inf2\n        neuronfit could not tell");
+    assertThat(guidance.lines()).noneMatch(l -> l.matches(".*(inf1|trn1|inf2)[A-Za-z].*"));
+  }
+
+  @Test
+  void theModelLineSaysWhetherASizeWithoutWeightFilesWasEstimated() throws IOException {
+    assertThat(TextRenderer.modelLine(report("gpt2")))
+        .contains("124 M parameters · 475 MiB of weights, estimated from the config");
+    assertThat(TextRenderer.modelLine(report("chatglm2-6b")))
+        .endsWith("size unknown: no weight files and no size formula for this config");
+    assertThat(TextRenderer.modelLine(report("tiny-llama-2-sharded")))
+        .doesNotContain("estimated")
+        .doesNotContain("size unknown");
+  }
+
+  @Test
   void markdownEscapesTextFromModelFiles() {
-    assertThat(MarkdownRenderer.esc("<script>|x|`y`*z*"))
-        .isEqualTo("&lt;script&gt;\\|x\\|\\`y\\`\\*z\\*");
+    assertThat(MarkdownRenderer.esc("<script>|x|`y`*z*~~s~~"))
+        .isEqualTo("&lt;script&gt;\\|x\\|\\`y\\`\\*z\\*\\~\\~s\\~\\~");
     assertThat(MarkdownRenderer.code("a`|b")).isEqualTo("`a'\\|b`");
   }
 

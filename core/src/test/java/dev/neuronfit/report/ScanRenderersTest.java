@@ -11,6 +11,8 @@ import dev.neuronfit.kb.Edition;
 import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.kb.Target;
 import dev.neuronfit.model.ModelProfile;
+import dev.neuronfit.rules.Finding;
+import dev.neuronfit.rules.Severity;
 import dev.neuronfit.testing.TestFiles;
 import dev.neuronfit.verdict.Selection;
 import java.io.IOException;
@@ -285,5 +287,42 @@ class ScanRenderersTest {
         gpt2.targets().stream().filter(c -> c.target().equals("inf2")).findFirst().orElseThrow();
     assertThat(inf2.best().orElseThrow().column().pkg().id()).isEqualTo("torch-neuronx");
     assertThat(ScanCells.fitAndSupport(inf2)).isEqualTo("good fit · torch-neuronx");
+  }
+
+  @Test
+  void anInf1OnlyTopFindingDoesNotHideWhatAppliesToTheOtherTargets() throws IOException {
+    Report r = report("llama-2-7b");
+    Finding inf1 = finding("weights-over-2gb", Severity.ERROR, Optional.of("inf1"));
+    Finding inf2 = finding("decoder-length", Severity.WARNING, Optional.of("inf2"));
+    Finding inf1Warning = finding("decoder-on-inf1", Severity.WARNING, Optional.of("inf1"));
+
+    ScanRow.Checked both = ScanRow.of("m", withFindings(r, List.of(inf1, inf1Warning, inf2)));
+    assertThat(ScanCells.topFinding(both))
+        .isEqualTo("weights-over-2gb (inf1); warning decoder-length (inf2) +1");
+
+    ScanRow.Checked inf1Only = ScanRow.of("m", withFindings(r, List.of(inf1, inf1Warning)));
+    assertThat(ScanCells.topFinding(inf1Only)).isEqualTo("weights-over-2gb (inf1) +1");
+
+    Finding all = finding("family-unknown", Severity.WARNING, Optional.empty());
+    ScanRow.Checked withAll = ScanRow.of("m", withFindings(r, List.of(inf1, all)));
+    assertThat(ScanCells.topFinding(withAll))
+        .isEqualTo("weights-over-2gb (inf1); warning family-unknown (all)");
+  }
+
+  private static Finding finding(String rule, Severity severity, Optional<String> target) {
+    return new Finding(rule, severity, target, "m", "o", "g", "a", "s");
+  }
+
+  private static Report withFindings(Report r, List<Finding> findings) {
+    return new Report(
+        r.toolVersion(),
+        r.edition(),
+        r.model(),
+        r.architecture(),
+        r.targets(),
+        findings,
+        r.operators(),
+        r.workload(),
+        r.estimates());
   }
 }
