@@ -13,7 +13,7 @@ public final class StackEndOfSupport extends Rule {
     super(
         new RuleInfo(
             "stack-end-of-support",
-            "A stack that serves this model on the target has reached end of support",
+            "A stack serving this model has reached end of support there",
             Severity.WARNING,
             List.of("inf2", "trn1", "trn2", "trn3"),
             List.of("nxd-inference", "torch-neuronx", "tensorflow-neuronx", "transformers-neuronx"),

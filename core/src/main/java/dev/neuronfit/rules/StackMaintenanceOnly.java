@@ -14,7 +14,7 @@ public final class StackMaintenanceOnly extends Rule {
     super(
         new RuleInfo(
             "stack-maintenance-only",
-            "The only current path on the target is a stack in maintenance",
+            "The best current path on the target is in maintenance",
             Severity.INFO,
             List.of("inf2", "trn1"),
             List.of("nxd-inference", "torch-neuronx"),
