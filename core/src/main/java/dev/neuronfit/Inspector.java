@@ -28,6 +28,9 @@ import dev.neuronfit.report.Report;
 import dev.neuronfit.rules.RuleContext;
 import dev.neuronfit.rules.RuleRegistry;
 import dev.neuronfit.verdict.Selection;
+import dev.neuronfit.verdict.TargetVerdict;
+import dev.neuronfit.verdict.Today;
+import dev.neuronfit.verdict.TodayPaths;
 import dev.neuronfit.verdict.Verdicts;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,6 +43,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.stream.Collectors;
 
 /**
  * The one entry point of the library: finds the models under a path and turns each into a {@link
@@ -138,8 +142,27 @@ public final class Inspector {
         Workloads.estimate(profile, weights.parameters(), workloadOptions);
     Map<String, TargetEstimate> estimates =
         estimates(workload, targets, hardware, selection, workloadOptions.efficiency());
+    List<TargetVerdict> verdicts =
+        Verdicts.build(edition, c.family(), profile.framework(), selection);
+    Today today =
+        TodayPaths.build(
+            kb.supportNow(),
+            hardware,
+            profile,
+            selection,
+            edition.targets().stream().map(Target::id).collect(Collectors.toSet()),
+            verdicts);
     RuleContext ctx =
-        new RuleContext(profile, c, weights, edition, targets, operators, workload, estimates);
+        new RuleContext(
+            profile,
+            c,
+            weights,
+            edition,
+            targets,
+            operators,
+            workload,
+            estimates,
+            Optional.of(today));
     ModelSummary summary =
         new ModelSummary(
             profile.path(),
@@ -156,11 +179,12 @@ public final class Inspector {
         edition,
         summary,
         c,
-        Verdicts.build(edition, c.family(), profile.framework(), selection),
+        verdicts,
         RuleRegistry.run(ctx),
         operators,
         workload,
-        estimates);
+        estimates,
+        Optional.of(today));
   }
 
   /**

@@ -20,6 +20,9 @@ public final class RuleRegistry {
               new RcnnDetectron2NotTraceable(),
               new RcnnRoiAlignCpu(),
               new Seq2seqWrappingOnInf1(),
+              new StackEndOfSupport(),
+              new StackMaintenanceOnly(),
+              new TargetFrozen(),
               new WeightsOver2gb()));
 
   private RuleRegistry() {}
