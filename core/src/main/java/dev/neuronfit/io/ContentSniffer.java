@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Recognises a model file by its first bytes, never by its extension. */
@@ -43,7 +42,7 @@ public final class ContentSniffer {
   public static Kind sniff(Path file) throws IOException {
     byte[] head = new byte[HEAD_BYTES];
     int n;
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = ModelFiles.stream(file, file, file)) {
       n = in.readNBytes(head, 0, head.length);
     }
     if (n == 0) {

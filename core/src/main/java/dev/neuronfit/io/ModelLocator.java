@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -254,8 +253,8 @@ public final class ModelLocator {
       return;
     }
     List<Path> entries = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      for (Path p : ds) {
+    try {
+      for (Path p : ModelFiles.list(dir, "*")) {
         if (!p.getFileName().toString().startsWith(".")) {
           entries.add(p);
         }
@@ -275,8 +274,8 @@ public final class ModelLocator {
       }
       if (Files.isDirectory(p)) {
         children.add(p);
-      } else if (Files.isRegularFile(p)) {
-        files.add(p);
+      } else if (ModelFiles.isAllowedFile(p, p)) {
+        files.add(p); // regular files only: no FIFOs, devices, or /proc and /sys entries
       }
     }
     for (Path file : files) {
@@ -306,7 +305,7 @@ public final class ModelLocator {
    * scan, a file named like a model that holds something else is reported with a reader that fails.
    */
   private Optional<ModelReader> modelFile(Path file) throws IOException {
-    if (Files.size(file) == 0) {
+    if (ModelFiles.size(file, file, file) == 0) {
       return namedLikeAModel(file)
           ? Optional.of(new Unreadable(new ModelFormatException(file, "", "empty file")))
           : Optional.empty();
@@ -343,7 +342,7 @@ public final class ModelLocator {
    */
   private static ModelFormatException unknownContent(Path file) throws IOException {
     byte[] head;
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = ModelFiles.stream(file, file, file)) {
       head = in.readNBytes(LFS_POINTER.length());
     }
     if (new String(head, StandardCharsets.US_ASCII).equals(LFS_POINTER)) {
@@ -391,12 +390,9 @@ public final class ModelLocator {
     }
     // weights named as transformers and diffusers save them; other loose .safetensors files are
     // models of their own
-    try (DirectoryStream<Path> ds =
-        Files.newDirectoryStream(dir, "{model,diffusion_pytorch_model}*.safetensors")) {
-      for (Path p : ds) {
-        if (Files.isRegularFile(p)) {
-          return true;
-        }
+    for (Path p : ModelFiles.list(dir, "{model,diffusion_pytorch_model}*.safetensors")) {
+      if (Files.isRegularFile(p)) {
+        return true;
       }
     }
     return false;

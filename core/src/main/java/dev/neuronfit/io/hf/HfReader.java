@@ -39,16 +39,19 @@ public final class HfReader implements ModelReader {
   @Override
   public ModelProfile read(Path path, ReadLimits limits) throws IOException {
     BoundedJson json = new BoundedJson(limits);
-    WeightFiles weights = new WeightFiles(limits, json);
+    // every file read below stays inside this folder (see ModelFiles)
+    Path root = Files.isDirectory(path) ? path : parentOf(path);
+    WeightFiles weights = new WeightFiles(limits, json, root);
     Notes notes = new Notes(limits);
     if (Files.isDirectory(path)) {
       if (Files.isRegularFile(path.resolve(MODEL_INDEX))) {
-        return readPipeline(path, path, path.resolve(MODEL_INDEX), json, weights, limits, notes);
+        return readPipeline(
+            path, path, path.resolve(MODEL_INDEX), root, json, weights, limits, notes);
       }
       Path config = path.resolve(CONFIG);
       Optional<HfConfig> cfg =
           Files.isRegularFile(config)
-              ? Optional.of(readConfig(config, path.resolve(CONFIG), CONFIG, json))
+              ? Optional.of(readConfig(config, root, path.resolve(CONFIG), CONFIG, json))
               : Optional.empty();
       return readModel(path, path, cfg, weights, limits, notes);
     }
@@ -59,7 +62,7 @@ public final class HfReader implements ModelReader {
     String name = path.getFileName().toString();
     if (ContentSniffer.sniff(path) == ContentSniffer.Kind.SAFETENSORS) {
       List<TensorInfo> tensors =
-          SafetensorsHeader.read(path, path, name, "", limits, json, limits.maxTensors());
+          SafetensorsHeader.read(path, path, path, name, "", limits, json, limits.maxTensors());
       return new ModelProfile(
           path.toString(),
           ModelFormat.HF,
@@ -71,9 +74,9 @@ public final class HfReader implements ModelReader {
           List.of(),
           notes.list());
     }
-    HfConfig cfg = readConfig(path, path, name, json);
+    HfConfig cfg = readConfig(path, path, path, name, json);
     if (name.equals(MODEL_INDEX) || cfg.string("_class_name").orElse("").endsWith("Pipeline")) {
-      return readPipeline(folder, path, path, json, weights, limits, notes);
+      return readPipeline(folder, path, path, root, json, weights, limits, notes);
     }
     return readModel(folder, path, Optional.of(cfg), weights, limits, notes);
   }
@@ -112,6 +115,7 @@ public final class HfReader implements ModelReader {
       Path folder,
       Path shown,
       Path modelIndex,
+      Path root,
       BoundedJson json,
       WeightFiles weights,
       ReadLimits limits,
@@ -119,8 +123,8 @@ public final class HfReader implements ModelReader {
       throws IOException {
     Path shownFolder = Files.isDirectory(shown) ? shown : parentOf(shown);
     Path shownIndex = Files.isDirectory(shown) ? shown.resolve(MODEL_INDEX) : shown;
-    JsonNode root = json.readObjectFile(modelIndex, shownIndex);
-    JsonNode className = root.get("_class_name");
+    JsonNode index = json.readObjectFile(modelIndex, root, shownIndex);
+    JsonNode className = index.get("_class_name");
     if (className == null || !className.isTextual()) {
       throw new ModelFormatException(
           shownIndex, "key _class_name", "expected the pipeline class name");
@@ -131,7 +135,7 @@ public final class HfReader implements ModelReader {
     List<String> withoutWeights = new ArrayList<>();
     OptionalLong declaredOnly = OptionalLong.of(0);
     boolean allFromHeaders = true;
-    Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
+    Iterator<Map.Entry<String, JsonNode>> fields = index.fields();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> f = fields.next();
       String name = f.getKey();
@@ -154,6 +158,7 @@ public final class HfReader implements ModelReader {
               ? Optional.of(
                   readConfig(
                       configFile,
+                      root,
                       shownFolder.resolve(name).resolve(CONFIG),
                       name + "/" + CONFIG,
                       json))
@@ -216,9 +221,9 @@ public final class HfReader implements ModelReader {
         notes.list());
   }
 
-  private static HfConfig readConfig(Path file, Path shown, String relative, BoundedJson json)
-      throws IOException {
-    return new HfConfig(relative, json.readObjectFile(file, shown));
+  private static HfConfig readConfig(
+      Path file, Path root, Path shown, String relative, BoundedJson json) throws IOException {
+    return new HfConfig(relative, json.readObjectFile(file, root, shown));
   }
 
   private static WeightSummary summary(WeightFiles.Found found) {

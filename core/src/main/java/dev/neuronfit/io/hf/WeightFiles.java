@@ -2,12 +2,12 @@ package dev.neuronfit.io.hf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.neuronfit.io.BoundedJson;
+import dev.neuronfit.io.ModelFiles;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.model.Framework;
 import dev.neuronfit.model.TensorInfo;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -46,10 +46,15 @@ final class WeightFiles {
 
   private final ReadLimits limits;
   private final BoundedJson json;
+  private final Path root;
 
-  WeightFiles(ReadLimits limits, BoundedJson json) {
+  /**
+   * @param root the model's root folder; no weight file outside it is read (see {@link ModelFiles})
+   */
+  WeightFiles(ReadLimits limits, BoundedJson json, Path root) {
     this.limits = limits;
     this.json = json;
+    this.root = root;
   }
 
   /** What was found in one folder. */
@@ -107,7 +112,7 @@ final class WeightFiles {
       if (Files.isRegularFile(bin)) {
         return new Found(
             List.of(),
-            OptionalLong.of(Files.size(bin)),
+            OptionalLong.of(ModelFiles.size(bin, root, shownFolder.resolve(bin.getFileName()))),
             false,
             Framework.PYTORCH,
             "size of " + prefix + bin.getFileName() + " (a pickle, not opened)",
@@ -119,7 +124,7 @@ final class WeightFiles {
     if (Files.isRegularFile(h5)) {
       return new Found(
           List.of(),
-          OptionalLong.of(Files.size(h5)),
+          OptionalLong.of(ModelFiles.size(h5, root, shownFolder.resolve("tf_model.h5"))),
           false,
           Framework.TENSORFLOW,
           "size of " + prefix + "tf_model.h5 (not opened)",
@@ -132,13 +137,13 @@ final class WeightFiles {
   private Found readSafetensorsIndex(
       Path folder, Path shownFolder, String prefix, Path index, int budget) throws IOException {
     Path shownIndex = shownFolder.resolve(index.getFileName());
-    JsonNode root = json.readObjectFile(index, shownIndex);
-    JsonNode map = root.get("weight_map");
+    JsonNode tree = json.readObjectFile(index, root, shownIndex);
+    JsonNode map = tree.get("weight_map");
     if (map == null || !map.isObject()) {
       throw new ModelFormatException(
           shownIndex, "key weight_map", "expected an object of tensor name to file");
     }
-    OptionalLong totalSize = totalSize(root, shownIndex);
+    OptionalLong totalSize = totalSize(tree, shownIndex);
     Set<String> shardNames = new LinkedHashSet<>();
     Iterator<Map.Entry<String, JsonNode>> it = map.fields();
     while (it.hasNext()) {
@@ -226,6 +231,7 @@ final class WeightFiles {
       List<TensorInfo> fromFile =
           SafetensorsHeader.read(
               folder.resolve(name),
+              root,
               shownFolder.resolve(name),
               prefix + name,
               prefix,
@@ -251,8 +257,8 @@ final class WeightFiles {
 
   private Found readBinIndex(Path shownFolder, String prefix, Path index) throws IOException {
     Path shownIndex = shownFolder.resolve(index.getFileName());
-    JsonNode root = json.readObjectFile(index, shownIndex);
-    OptionalLong totalSize = totalSize(root, shownIndex);
+    JsonNode tree = json.readObjectFile(index, root, shownIndex);
+    OptionalLong totalSize = totalSize(tree, shownIndex);
     return new Found(
         List.of(),
         totalSize,
@@ -298,14 +304,12 @@ final class WeightFiles {
    */
   private List<String> safetensorsFiles(Path folder) throws IOException {
     Set<String> all = new TreeSet<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(folder, "*.safetensors")) {
-      for (Path p : ds) {
-        if (Files.isRegularFile(p)) {
-          all.add(p.getFileName().toString());
-          if (all.size() > limits.maxWeightFiles()) {
-            throw new ModelFormatException(
-                folder, "", "holds more than " + limits.maxWeightFiles() + " safetensors files");
-          }
+    for (Path p : ModelFiles.list(folder, "*.safetensors")) {
+      if (Files.isRegularFile(p)) {
+        all.add(p.getFileName().toString());
+        if (all.size() > limits.maxWeightFiles()) {
+          throw new ModelFormatException(
+              folder, "", "holds more than " + limits.maxWeightFiles() + " safetensors files");
         }
       }
     }

@@ -1,5 +1,6 @@
 package dev.neuronfit.io.torch;
 
+import dev.neuronfit.io.ModelFiles;
 import dev.neuronfit.io.ModelReader;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.pickle.PickleHazards;
@@ -13,7 +14,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +40,7 @@ public final class PickleCheckpointReader implements ModelReader {
     PickleHazards hazards = new PickleHazards(pl.maxHazards());
     List<String> notes = new ArrayList<>();
     PickleValue object;
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
+    try (InputStream in = new BufferedInputStream(ModelFiles.stream(path, path, path))) {
       PickleSource src = new PickleSource(in, path, "pickle stream", pl.maxBytes());
       PickleMachine m = new PickleMachine(src, pl, hazards, false);
       PickleValue first = m.read();
