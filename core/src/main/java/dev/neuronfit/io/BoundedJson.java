@@ -15,8 +15,15 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -35,8 +42,11 @@ public final class BoundedJson {
     this.limits = limits;
     this.factory =
         JsonFactory.builder()
-            // hostile files hold millions of distinct keys: interned, they would fill the JVM's
-            // string table (a safetensors __metadata__ is skipped, but its keys are still read)
+            // hostile files hold millions of distinct keys (a safetensors __metadata__ is
+            // skipped, but its keys are still read): a table of them, or the JVM's interned
+            // strings, would keep them all. Without the table Jackson reads bytes through its
+            // UTF-8 reader, which lets malformed UTF-8 through, so utf8() checks it first.
+            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
             // Python's json module writes NaN and Infinity; transformers configs sometimes hold
             // them.
@@ -158,6 +168,7 @@ public final class BoundedJson {
       long[] budget,
       boolean budgetPerValue)
       throws ModelFormatException {
+    utf8(bytes, shown, place);
     try (JsonParser parser = factory.createParser(bytes)) {
       JsonToken first = parser.nextToken();
       if (first == null) {
@@ -167,19 +178,31 @@ public final class BoundedJson {
         throw new ModelFormatException(
             shown, place, "expected a JSON object, found " + kind(first));
       }
+      // Jackson's duplicate check keeps every key of an object; a skipped object's keys must not
+      // be kept, so while one is skipped the check is off, and the top-level keys are checked
+      // here (Jackson's check restarts empty once it is back on)
+      Set<String> topKeys = skipped.isEmpty() ? Set.of() : new HashSet<>();
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String key = parser.currentName();
-        JsonToken start = parser.nextToken();
+        if (!skipped.isEmpty() && !topKeys.add(key)) {
+          throw new ModelFormatException(
+              shown,
+              where(place, parser.currentLocation()),
+              "not valid JSON: duplicate key \"" + key + "\"");
+        }
         if (skipped.contains(key)) {
-          if (start != JsonToken.START_OBJECT) {
+          parser.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+          if (parser.nextToken() != JsonToken.START_OBJECT) {
             throw new ModelFormatException(
                 shown,
                 place.isEmpty() ? "key " + key : place + " key " + key,
                 "expected an object");
           }
           parser.skipChildren();
+          parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
           continue;
         }
+        parser.nextToken();
         if (budgetPerValue) {
           budget[0] = ReadLimits.MAX_JSON_VALUES;
         }
@@ -202,6 +225,43 @@ public final class BoundedJson {
           shown, where(place, e.getLocation()), "not valid JSON: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new ModelFormatException(shown, place, "not valid JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Requires well-formed UTF-8 (JSON's encoding, RFC 8259 section 8.1), decoding through a small
+   * buffer so a 100 MB header costs no more memory than a small one.
+   */
+  private static void utf8(byte[] bytes, Path shown, String place) throws ModelFormatException {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(8192);
+    while (true) {
+      CoderResult r = decoder.decode(in, out, true);
+      if (r.isError()) {
+        int at = in.position();
+        int line = 1;
+        int lineStart = 0;
+        for (int i = 0; i < at; i++) {
+          if (bytes[i] == '\n') {
+            line++;
+            lineStart = i + 1;
+          }
+        }
+        String where = "line " + line + ", column " + (at - lineStart + 1);
+        throw new ModelFormatException(
+            shown,
+            place.isEmpty() ? where : place + ", " + where,
+            "not valid JSON: malformed UTF-8");
+      }
+      out.clear();
+      if (r.isUnderflow()) {
+        return;
+      }
     }
   }
 
