@@ -103,7 +103,7 @@ public final class Inspector {
       profile = model.reader().read(model.path(), limits);
     } catch (ModelFormatException e) {
       // whichever reader met it, a Git LFS pointer in place of a file is named as what it is
-      Optional<GitLfsPointer> pointer = GitLfsPointer.read(e.file());
+      Optional<GitLfsPointer> pointer = GitLfsPointer.read(e.file(), model.path());
       if (pointer.isPresent()) {
         throw pointer.get().error(e.file());
       }
