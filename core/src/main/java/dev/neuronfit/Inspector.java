@@ -10,6 +10,8 @@ import dev.neuronfit.estimate.TargetEstimate;
 import dev.neuronfit.estimate.Workload;
 import dev.neuronfit.estimate.WorkloadOptions;
 import dev.neuronfit.estimate.Workloads;
+import dev.neuronfit.estimate.config.ConfigNumbers;
+import dev.neuronfit.estimate.config.ConfigWorkload;
 import dev.neuronfit.estimate.config.ParameterEstimator;
 import dev.neuronfit.io.ModelLocator;
 import dev.neuronfit.io.ReadLimits;
@@ -31,6 +33,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,6 +129,8 @@ public final class Inspector {
         Workloads.estimate(profile, weights.parameters(), workloadOptions);
     Map<String, TargetEstimate> estimates =
         estimates(workload, targets, hardware, selection, workloadOptions.efficiency());
+    List<String> notes = new ArrayList<>(profile.notes());
+    estimateSkipped(profile, estimate, weights, workload, workloadOptions).ifPresent(notes::add);
     RuleContext ctx =
         new RuleContext(profile, c, weights, edition, targets, operators, workload, estimates);
     ModelSummary summary =
@@ -138,7 +143,7 @@ public final class Inspector {
             profile.tensors().size(),
             profile.graph().map(GraphSummary::of),
             profile.hazards(),
-            profile.notes());
+            notes);
     return new Report(
         version(),
         edition,
@@ -149,6 +154,32 @@ public final class Inspector {
         operators,
         workload,
         estimates);
+  }
+
+  /** Why the config estimates were skipped for a model whose config has numbers out of bounds. */
+  private static Optional<String> estimateSkipped(
+      ModelProfile profile,
+      Optional<Estimate> estimate,
+      WeightSummary weights,
+      Optional<Workload> workload,
+      WorkloadOptions opts) {
+    if (profile.hf().isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> problem = ConfigNumbers.problem(profile);
+    if (problem.isPresent()) {
+      return problem;
+    }
+    if (estimate.isEmpty() && profile.weights().parameters().isEmpty()) {
+      Optional<String> p = ParameterEstimator.skipped(profile);
+      if (p.isPresent()) {
+        return p;
+      }
+    }
+    if (workload.isEmpty() && weights.parameters().isPresent()) {
+      return ConfigWorkload.skipped(profile, weights.parameters().getAsLong(), opts);
+    }
+    return Optional.empty();
   }
 
   /**
