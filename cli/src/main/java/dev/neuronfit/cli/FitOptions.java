@@ -69,7 +69,7 @@ final class FitOptions {
       names = "--efficiency",
       paramLabel = "X",
       description =
-          "Fraction of peak compute and bandwidth assumed reachable, in (0, 1] (default 1).")
+          "Fraction of peak compute and bandwidth assumed reachable, 0.001 to 1 (default 1).")
   Double efficiency;
 
   @Option(

@@ -13,7 +13,8 @@ import java.util.OptionalInt;
  * @param imageSize image side in pixels; default the model's own
  * @param dtype element type of weights and activations on the device; default BF16 (the Neuron
  *     benchmarks auto-cast matrix multiplications to BF16)
- * @param efficiency fraction of peak compute and bandwidth assumed reachable, in (0, 1]
+ * @param efficiency fraction of peak compute and bandwidth assumed reachable, from {@link
+ *     #MIN_EFFICIENCY} to 1
  */
 public record WorkloadOptions(
     OptionalInt batch,
