@@ -15,6 +15,7 @@ import dev.neuronfit.model.HfConfig;
 import dev.neuronfit.model.HfMetadata;
 import dev.neuronfit.model.ModelFormat;
 import dev.neuronfit.model.ModelProfile;
+import dev.neuronfit.model.Quantities;
 import dev.neuronfit.model.TensorInfo;
 import dev.neuronfit.model.WeightSummary;
 import java.io.IOException;
@@ -183,7 +184,9 @@ public final class HfReader implements ModelReader {
       allFromHeaders &= found.fromHeaders();
       if (declaredOnly.isPresent() && found.declaredBytes().isPresent()) {
         declaredOnly =
-            OptionalLong.of(declaredOnly.getAsLong() + found.declaredBytes().getAsLong());
+            OptionalLong.of(
+                Quantities.saturatedSum(
+                    declaredOnly.getAsLong(), found.declaredBytes().getAsLong()));
       } else {
         declaredOnly = OptionalLong.empty();
       }
@@ -194,6 +197,9 @@ public final class HfReader implements ModelReader {
               + String.join(", ", withoutWeights)
               + "; figures cover "
               + String.join(", ", withWeights));
+    }
+    if (declaredOnly.isPresent() && declaredOnly.getAsLong() == Long.MAX_VALUE) {
+      notes.add("the components' declared sizes add up beyond 2^63-1 bytes; the total is capped");
     }
     WeightSummary summary;
     if (withWeights.isEmpty()) {

@@ -8,6 +8,7 @@ import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.model.Framework;
 import dev.neuronfit.model.Hazard;
+import dev.neuronfit.model.Quantities;
 import dev.neuronfit.model.TensorInfo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -278,7 +279,7 @@ final class WeightFiles {
       tensors.addAll(fromFile);
       files.add(prefix + name);
     }
-    long bytes = tensors.stream().mapToLong(TensorInfo::bytes).sum();
+    long bytes = tensors.stream().mapToLong(TensorInfo::bytes).reduce(0, Quantities::saturatedSum);
     return new Found(
         tensors,
         OptionalLong.of(bytes),
