@@ -3,6 +3,8 @@ package dev.neuronfit.cli;
 import dev.neuronfit.Inspector;
 import dev.neuronfit.io.ModelLocator;
 import dev.neuronfit.io.ReadLimits;
+import dev.neuronfit.io.hub.HubSettings;
+import dev.neuronfit.io.hub.ModelArguments;
 import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.report.Report;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,7 +29,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Check how well each model fits AWS Inferentia and Trainium.",
-      "A PATH is a model folder or file, or a folder searched for models."
+      "A PATH is a model folder or file, or a folder searched for models, or the id of a model on"
+          + " the Hugging Face Hub (ORG/NAME[@REVISION], hf://ORG/NAME or its page URL), read"
+          + " without downloading its weights."
     },
     sortOptions = false)
 final class CheckCommand implements Callable<Integer> {
@@ -35,8 +40,11 @@ final class CheckCommand implements Callable<Integer> {
   @Parameters(
       paramLabel = "PATH",
       arity = "1..*",
-      description = "Model folders or files, or folders holding models.")
-  List<Path> paths;
+      description = "Model folders or files, folders holding models, or Hub model ids.")
+  List<String> paths;
+
+  /** Where Hub settings (HF_ENDPOINT, HF_TOKEN, ...) come from; tests give their own. */
+  Map<String, String> environment = System.getenv();
 
   @Option(
       names = "--format",
@@ -84,10 +92,15 @@ final class CheckCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     List<Report> reports = new ArrayList<>();
     boolean badInput = false;
-    for (Path path : paths) {
+    ModelArguments arguments =
+        new ModelArguments(
+            ReadLimits.DEFAULT,
+            () ->
+                HubSettings.fromEnvironment(environment, Path.of(System.getProperty("user.home"))));
+    for (String path : paths) {
       List<ModelLocator.Located> models;
       try {
-        models = inspector.locate(path);
+        models = arguments.locate(path);
       } catch (IOException e) {
         Errors.report(err, e, common.verbose);
         badInput = true;

@@ -51,7 +51,8 @@ final class SafetensorsHeader {
       int budget)
       throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long fileSize = ch.size();
+      // a stub fetched from the Hub stands for the whole file (see SafetensorsStub)
+      long fileSize = SafetensorsStub.declaredSize(file, ch.size()).orElse(ch.size());
       if (fileSize < 8) {
         throw new ModelFormatException(
             shown,
