@@ -229,13 +229,13 @@ final class HubClient {
     URI uri = start;
     for (int hop = 0; ; hop++) {
       HttpRequest.Builder rb =
-          HttpRequest.newBuilder(uri).GET().timeout(remaining(settings.readTimeout()));
+          HttpRequest.newBuilder(uri).GET().timeout(remaining(settings.readTimeout(), id));
       rb.header("User-Agent", "neuronfit");
       range.ifPresent(r -> rb.header("Range", r));
       if (settings.token().isPresent() && sameOrigin(uri, settings.endpoint())) {
         rb.header("Authorization", "Bearer " + settings.token().get());
       }
-      Answer a = exchange(rb.build(), maxBody, uri);
+      Answer a = exchange(rb.build(), maxBody, uri, id);
       if (a.status() < 300 || a.status() >= 400 || a.status() == 304) {
         return a;
       }
@@ -287,11 +287,11 @@ final class HubClient {
         && a.getPort() == b.getPort();
   }
 
-  private Answer exchange(HttpRequest request, int maxBody, URI uri) throws IOException {
+  private Answer exchange(HttpRequest request, int maxBody, URI uri, HubId id) throws IOException {
     transfer.request();
     CompletableFuture<HttpResponse<Body>> f =
         http.sendAsync(request, info -> new BoundedBody(maxBody, transfer));
-    Duration wait = remaining(settings.readTimeout());
+    Duration wait = remaining(settings.readTimeout(), id);
     try {
       HttpResponse<Body> r = f.get(wait.toNanos(), TimeUnit.NANOSECONDS);
       return new Answer(r.statusCode(), r.headers(), r.body(), uri);
@@ -310,11 +310,14 @@ final class HubClient {
   }
 
   /** The read timeout, or less when the deadline is nearer; fails when the deadline has passed. */
-  private Duration remaining(Duration want) throws HubException {
+  private Duration remaining(Duration want, HubId id) throws HubException {
     long left = deadlineNanos - System.nanoTime();
     if (left <= 0) {
       throw new HubException(
-          "gave up after " + seconds(settings.deadline()) + " (the deadline for one model)");
+          id.repo()
+              + ": gave up after "
+              + seconds(settings.deadline())
+              + " (the deadline for one model)");
     }
     return Duration.ofNanos(Math.min(left, want.toNanos()));
   }

@@ -38,7 +38,7 @@ public record HubId(String repo, String revision, boolean explicitRevision) {
 
   /** The id of an argument, or empty when it is not spelt like one. */
   public static Optional<HubId> parse(String argument) {
-    String s = argument.strip();
+    String s = argument;
     if (s.startsWith("hf://")) {
       return plain(s.substring("hf://".length()));
     }
