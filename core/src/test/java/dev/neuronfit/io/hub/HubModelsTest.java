@@ -11,6 +11,7 @@ import dev.neuronfit.report.JsonRenderer;
 import dev.neuronfit.report.Report;
 import dev.neuronfit.report.Style;
 import dev.neuronfit.report.TextRenderer;
+import dev.neuronfit.testing.SafetensorsWriter;
 import dev.neuronfit.testing.TestFiles;
 import dev.neuronfit.verdict.Selection;
 import java.io.IOException;
@@ -59,8 +60,8 @@ class HubModelsTest {
         tmp.resolve("cache"),
         tmp.resolve("hf"),
         Duration.ofSeconds(2),
-        Duration.ofMillis(800),
-        Duration.ofSeconds(6),
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(12),
         2,
         Duration.ofMillis(20),
         4,
@@ -141,6 +142,30 @@ class HubModelsTest {
   }
 
   @Test
+  void aHeaderLongerThanTheFirstRangeTakesASecondRequest() throws IOException {
+    Path folder = tmp.resolve("big");
+    Files.createDirectories(folder);
+    SafetensorsWriter w = new SafetensorsWriter();
+    for (int i = 0; i < 400; i++) {
+      w.add(
+          "model.layers." + i + ".self_attn.some_rather_long_projection_name.weight", "F16", 4, 2);
+    }
+    w.write(folder.resolve("model.safetensors"));
+    assertThat(Files.size(folder.resolve("model.safetensors")))
+        .isGreaterThan(SparseSnapshot.FIRST_RANGE);
+    hub.serveFolder("t/big", COMMIT, folder);
+    Report r = reports(models().locate(HubId.parse("t/big").get())).get(0);
+    Report d = reports(new ModelLocator(ReadLimits.DEFAULT).locate(folder)).get(0);
+    assertThat(r.model().weights().parameters()).hasValue(400 * 8L);
+    assertThat(r.model().weights()).isEqualTo(d.model().weights());
+    // two ranges of the one file: the first bytes, then the rest of the header
+    assertThat(hub.log().stream().filter(l -> l.startsWith("cdn")))
+        .satisfiesExactly(
+            first -> assertThat(first).endsWith(" bytes=0-16383"),
+            rest -> assertThat(rest).contains(" bytes=16384-"));
+  }
+
+  @Test
   void aSecondCheckOfTheSameRevisionMakesNoRequest() throws IOException {
     hub.serveFolder("t/gpt2", COMMIT, TestFiles.examples().resolve("gpt2"));
     models().locate(HubId.parse("t/gpt2").get());
@@ -164,8 +189,10 @@ class HubModelsTest {
       Files.copy(disk.resolve(f), snap.resolve(f));
     }
     List<ModelLocator.Located> m = models().locate(HubId.parse("t/llama").get());
-    // the file list, config.json and the index: no range request for the cached shards
-    assertThat(hub.requests()).isEqualTo(1 + 2 * 2);
+    // the file list, config.json and the index, but no range of the cached shards
+    assertThat(hub.log())
+        .noneMatch(l -> l.contains(".safetensors ") || l.endsWith(".safetensors"))
+        .isNotEmpty();
     assertThat(render(reports(m), false).replaceAll("\\s+", " "))
         .contains("2 file(s) from the Hugging Face cache");
   }

@@ -66,6 +66,7 @@ final class LoopbackHub implements AutoCloseable {
   private final AtomicInteger rateLimited = new AtomicInteger();
   private final AtomicLong bytesSent = new AtomicLong();
   private final List<String> authorizations = new ArrayList<>();
+  private final List<String> log = new ArrayList<>();
   private volatile Fault fault = Fault.NONE;
   private volatile String token = "hf_secret_test_token";
 
@@ -123,6 +124,11 @@ final class LoopbackHub implements AutoCloseable {
     return bytesSent.get();
   }
 
+  /** Each request, in order: which server, the URL and the Range asked for. */
+  synchronized List<String> log() {
+    return List.copyOf(log);
+  }
+
   synchronized List<String> authorizations() {
     return List.copyOf(authorizations);
   }
@@ -136,6 +142,7 @@ final class LoopbackHub implements AutoCloseable {
     String auth = ex.getRequestHeaders().getFirst("Authorization");
     synchronized (this) {
       authorizations.add(auth == null ? "" : auth);
+      log.add("hub " + ex.getRequestURI());
     }
     try (ex) {
       if (fault == Fault.ALWAYS_503) {
@@ -199,6 +206,9 @@ final class LoopbackHub implements AutoCloseable {
 
   private void cdn(HttpExchange ex) throws IOException {
     requests.incrementAndGet();
+    synchronized (this) {
+      log.add("cdn " + ex.getRequestURI() + " " + ex.getRequestHeaders().getFirst("Range"));
+    }
     try (ex) {
       if (ex.getRequestHeaders().containsKey("Authorization")) {
         send(ex, 400, "the CDN must never see the token");
