@@ -4,16 +4,13 @@ import dev.neuronfit.classify.Classification;
 import dev.neuronfit.classify.Classifier;
 import dev.neuronfit.coverage.OperatorCoverage;
 import dev.neuronfit.coverage.OperatorSummary;
-import dev.neuronfit.estimate.ConfigWorkload;
 import dev.neuronfit.estimate.Estimate;
-import dev.neuronfit.estimate.GraphWorkload;
-import dev.neuronfit.estimate.KerasWorkload;
-import dev.neuronfit.estimate.ParameterEstimator;
 import dev.neuronfit.estimate.Roofline;
 import dev.neuronfit.estimate.TargetEstimate;
-import dev.neuronfit.estimate.TfGraphWorkload;
 import dev.neuronfit.estimate.Workload;
 import dev.neuronfit.estimate.WorkloadOptions;
+import dev.neuronfit.estimate.Workloads;
+import dev.neuronfit.estimate.config.ParameterEstimator;
 import dev.neuronfit.io.ModelLocator;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.kb.Edition;
@@ -126,18 +123,7 @@ public final class Inspector {
                 profile, kb.operatorLists(), targets.stream().map(Target::id).toList())
             : Optional.empty();
     Optional<Workload> workload =
-        weights.parameters().isPresent()
-            ? ConfigWorkload.estimate(profile, weights.parameters().getAsLong(), workloadOptions)
-            : Optional.empty();
-    if (workload.isEmpty() && profile.graph().isPresent()) {
-      workload = GraphWorkload.estimate(profile, workloadOptions);
-    }
-    if (workload.isEmpty() && profile.graph().isPresent()) {
-      workload = TfGraphWorkload.estimate(profile, workloadOptions);
-    }
-    if (workload.isEmpty() && profile.graph().isPresent()) {
-      workload = KerasWorkload.estimate(profile, workloadOptions);
-    }
+        Workloads.estimate(profile, weights.parameters(), workloadOptions);
     Map<String, TargetEstimate> estimates =
         estimates(workload, targets, hardware, selection, workloadOptions.efficiency());
     RuleContext ctx =

@@ -1,18 +1,20 @@
 package dev.neuronfit.estimate;
 
 import dev.neuronfit.model.DType;
-import dev.neuronfit.model.ValueInfo;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalInt;
 
-/** Sentences and conversions the workload estimators share, so they say the same thing alike. */
-final class Assumptions {
+/**
+ * The sentences every workload estimator says about what it assumes, in one place so that alike
+ * things are said alike and the estimators hold only arithmetic. Each method returns one sentence
+ * (or a clause, where named) of a {@link Workload#assumptions()} list.
+ */
+public final class Assumptions {
   private Assumptions() {}
 
+  // ---- said by every estimator
+
   /** What the estimate assumes of the element type on the device. */
-  static String deviceType(DType dtype, WorkloadOptions opts) {
+  public static String deviceType(DType dtype, WorkloadOptions opts) {
     return "weights and activations are "
         + dtype
         + " on the device"
@@ -22,11 +24,17 @@ final class Assumptions {
             : "");
   }
 
+  public static String batch(int batch) {
+    return "batch " + batch;
+  }
+
+  // ---- said by the graph estimators (ONNX, TensorFlow, Keras)
+
   /**
    * The clause naming outputs whose size could not be derived and are left out of the bytes moved
    * (up to three), or nothing when there are none.
    */
-  static String unsizedOutputs(List<String> unsized) {
+  public static String unsizedOutputs(List<String> unsized) {
     return unsized.isEmpty()
         ? ""
         : "; outputs of unknown size are not counted ("
@@ -35,34 +43,259 @@ final class Assumptions {
             + ")";
   }
 
-  /** An {@link OptionalInt} as the {@code Optional<Integer>} a {@link Workload} holds. */
-  static Optional<Integer> boxed(OptionalInt v) {
-    return v.isPresent() ? Optional.of(v.getAsInt()) : Optional.empty();
+  /** One unknown input dimension given a size, as {@code axis 1 of tokens = 128}. */
+  public static String boundAxis(int axis, String input, long size) {
+    return "axis " + axis + " of " + input + " = " + size;
+  }
+
+  /** One unknown input dimension left unknown, as {@code axis 1 of x left unknown}. */
+  public static String unboundAxis(int axis, String input) {
+    return "axis " + axis + " of " + input + " left unknown";
   }
 
   /**
-   * Each unknown input dimension that was given a size, as {@code axis 1 of tokens = 128}; with
-   * {@code sayUnbound}, also those left unknown, as {@code axis 1 of x left unknown}.
+   * The axes bound by position (the first eight and a count of the rest), e.g. {@code unknown input
+   * dimensions bound by position: axis 0 of x = 1}.
+   *
+   * @param dimensions what the dimensions are called in the format
    */
-  static List<String> bindings(
-      List<ValueInfo> inputs, InputBinding.Bound bound, boolean sayUnbound) {
-    List<String> out = new ArrayList<>();
-    for (ValueInfo in : inputs) {
-      TensorValue v = bound.values().get(in.name());
-      if (v == null || !v.rankKnown() || v.rank() != in.shape().size()) {
-        continue;
-      }
-      for (int i = 0; i < v.rank(); i++) {
-        if (in.shape().get(i).isKnown()) {
-          continue;
-        }
-        if (v.dim(i) >= 0) {
-          out.add("axis " + i + " of " + in.name() + " = " + v.dim(i));
-        } else if (sayUnbound) {
-          out.add("axis " + i + " of " + in.name() + " left unknown");
-        }
-      }
-    }
-    return out;
+  public static String boundByPosition(String dimensions, List<String> axes) {
+    return dimensions
+        + " bound by position: "
+        + String.join(", ", axes.subList(0, Math.min(8, axes.size())))
+        + (axes.size() > 8 ? " and " + (axes.size() - 8) + " more" : "");
+  }
+
+  /**
+   * @param grouping what the breakdown is by ({@code operator}, {@code op}, {@code layer class})
+   */
+  public static String macsBy(String grouping, String breakdown) {
+    return "multiply-accumulates by " + grouping + ": " + breakdown;
+  }
+
+  /**
+   * @param noun what is counted ({@code node}, {@code layer}), made plural when needed
+   * @param causes why a cost may be unknown in the format
+   */
+  public static String costLeftOut(int count, String noun, String causes) {
+    return "the FLOPs leave out "
+        + count
+        + " "
+        + noun
+        + (count == 1 ? "" : "s")
+        + " whose cost could not be derived (listed as cost unknown: "
+        + causes
+        + ")";
+  }
+
+  // ---- input binding (every graph estimator)
+
+  public static String symbolsBound(List<String> bindings) {
+    return "symbolic input dimensions bound by their names and positions: "
+        + String.join(", ", bindings);
+  }
+
+  public static String defaultSequence(int tokens) {
+    return "the graph's sequence length is symbolic; neuronfit assumes "
+        + tokens
+        + " tokens (change with --seq-len)";
+  }
+
+  public static String defaultImage(int side) {
+    return "the graph's image size is symbolic; neuronfit assumes "
+        + side
+        + "x"
+        + side
+        + " pixels (change with --image-size)";
+  }
+
+  public static String kvCacheStep(long cached) {
+    return "the graph takes a KV cache (past key/value inputs): one decoder step feeding 1 new"
+        + " token per sequence with "
+        + cached
+        + " cached positions";
+  }
+
+  /** The dimensions left unknown (the first five and a count of the rest). */
+  public static String leftUnknown(List<String> dimensions) {
+    return "input dimensions left unknown (their names and positions say nothing): "
+        + String.join(", ", dimensions.subList(0, Math.min(5, dimensions.size())))
+        + (dimensions.size() > 5 ? " and " + (dimensions.size() - 5) + " more" : "");
+  }
+
+  public static String optionsNotApplied(List<String> options) {
+    return String.join(", ", options)
+        + " not applied: the graph fixes those input dimensions (re-export it with dynamic input"
+        + " dimensions to change them, e.g. the dynamic_axes argument of torch.onnx.export in the"
+        + " PyTorch torch.onnx documentation)";
+  }
+
+  // ---- ONNX graphs
+
+  public static final String ONNX_COUNTED =
+      "multiply-accumulates are counted for Conv, ConvTranspose, MatMul, Gemm, Einsum,"
+          + " attention and recurrent operators at the shapes propagated from the inputs;"
+          + " element-wise, normalisation, pooling, softmax and shape operators count 0 but pass"
+          + " their shapes on";
+
+  public static final String ONNX_UNKNOWN_CAUSES =
+      "an unknown operator, or input shapes that depend on the data";
+
+  public static final String ONNX_CONTROL_FLOW =
+      "If, Loop and Scan bodies are not counted: a node whose body has matrix products or"
+          + " unknown operators is listed as cost unknown, since the body runs a data-dependent"
+          + " number of times";
+
+  public static String onnxBytesMoved(DType dtype, boolean decode, List<String> unsized) {
+    return "bytes moved: the initializers once ("
+        + "floating-point ones at "
+        + dtype
+        + ", integer ones at their stored size), plus the"
+        + " graph's inputs and outputs"
+        + (decode ? " (the KV cache among them)" : "")
+        + "; activations between operators are assumed to stay on chip"
+        + unsizedOutputs(unsized);
+  }
+
+  // ---- TensorFlow graphs
+
+  public static final String TF_COUNTED =
+      "multiply-accumulates are counted for Conv2D, Conv3D, DepthwiseConv2dNative,"
+          + " Conv2DBackpropInput, MatMul, BatchMatMul, Einsum, the LSTM and GRU block cells and"
+          + " the cuDNN recurrent ops, at the shapes propagated from the inputs (the graph's own"
+          + " _output_shapes fill in what propagation leaves unknown); element-wise,"
+          + " normalisation, pooling, softmax and shape ops count 0 but pass their shapes on";
+
+  public static String tfServingOnly(int calls) {
+    return "only what the serving signature runs is counted: the functions its calls reach, each"
+        + " call once with the shapes it is given"
+        + (calls > 0 ? " (" + calls + " calls)" : "")
+        + "; other traces of the same layers and the save and restore functions are not";
+  }
+
+  public static final String TF_UNKNOWN_CAUSES =
+      "an unknown op, shapes that depend on the data, or a loop";
+
+  public static final String TF_CONTROL_FLOW =
+      "While, If and Case bodies and the ops inside TF1 loop frames (Enter ... Exit) are not"
+          + " counted: they run a data-dependent number of times, so a loop whose body"
+          + " multiplies is listed as cost unknown";
+
+  public static String tfTruncated(int maxDepth, long maxWalked) {
+    return "function calls nested deeper than "
+        + maxDepth
+        + " or past "
+        + maxWalked
+        + " walked nodes are listed as cost unknown";
+  }
+
+  public static String tfBytesMoved(DType dtype, List<String> unsized) {
+    return "bytes moved: the variables and the constants the inference reads once (floating-point"
+        + " ones at "
+        + dtype
+        + ", integer ones at their stored size), plus the graph's inputs and outputs;"
+        + " activations between ops are assumed to stay on chip"
+        + unsizedOutputs(unsized);
+  }
+
+  // ---- Keras models
+
+  public static String kerasUnshapedInputs(int batch) {
+    return "model inputs without a declared shape are unknown, and so is what depends on them,"
+        + " except where a layer's own build_config gives its input shape (its batch axis"
+        + " then taken as "
+        + batch
+        + ")";
+  }
+
+  public static final String KERAS_COUNTED =
+      "multiply-accumulates are counted for Dense (on the last axis), the convolutions (Conv1D"
+          + " to Conv3D, their Transpose forms, DepthwiseConv, SeparableConv), LSTM, GRU and"
+          + " SimpleRNN (gates x units x (input width + units) per step; Bidirectional counts"
+          + " both directions), MultiHeadAttention (query, key, value and output projections,"
+          + " QK^T and AV), Attention and Dot; embeddings, element-wise, normalisation, pooling and"
+          + " layout layers count 0 but pass their shapes on; layers of a nested model are"
+          + " counted as its own";
+
+  public static String kerasReusedLayers(int reused) {
+    return reused
+        + " shared layer"
+        + (reused == 1 ? " is" : "s are")
+        + " called more than once; each call is counted at the shape of the first";
+  }
+
+  public static final String KERAS_UNKNOWN_CAUSES =
+      "a Lambda or custom layer, a class not modelled here, or an input shape that stayed unknown";
+
+  public static String kerasBytesMoved(boolean fromDatasets, DType dtype, List<String> unsized) {
+    return "bytes moved: the weights once ("
+        + (fromDatasets
+            ? "the file's weight datasets, floating-point ones"
+            : "the parameters estimated from the layer configs")
+        + " at "
+        + dtype
+        + "), plus the model's inputs and outputs; activations between layers are assumed"
+        + " to stay on chip"
+        + unsizedOutputs(unsized);
+  }
+
+  // ---- Hugging Face config layouts
+
+  public static String unetStep(int latent, int textTokens) {
+    return "one denoising step of the unet on a "
+        + latent
+        + "x"
+        + latent
+        + " latent ("
+        + latent * 8
+        + " px images) with "
+        + textTokens
+        + " text tokens; a generation runs the step once per scheduler step (and twice with"
+        + " classifier-free guidance) plus the text encoder and VAE decoder once";
+  }
+
+  public static final String UNET_WEIGHTS = "weights counted for the unet only";
+
+  public static String images(int image) {
+    return image + "x" + image + " images";
+  }
+
+  public static String vitTokens(int image, int tokens) {
+    return images(image) + ", " + tokens + " tokens (patches and the class token)";
+  }
+
+  public static String encoderAttention(int seq) {
+    return "attention over all "
+        + seq
+        + " tokens of each sequence; task heads other than language-model heads are not counted";
+  }
+
+  public static List<String> decoderPhases(int seq) {
+    return List.of(
+        "prefill processes the "
+            + seq
+            + "-token prompt and produces the first token; the language-model head runs for the"
+            + " last position only",
+        "decode is one generated token at a context of "
+            + seq
+            + " tokens (the longest), reading all weights and the whole KV cache once",
+        "the KV cache holds keys and values for " + seq + " tokens of every sequence in the batch");
+  }
+
+  public static List<String> encoderDecoderPhases(int src, int tgt) {
+    return List.of(
+        "prefill encodes "
+            + src
+            + " source tokens and projects the cross-attention keys and values once",
+        "decode is one decoder step at a target context of "
+            + tgt
+            + " tokens, attending to "
+            + src
+            + " encoder outputs",
+        "the KV cache holds self-attention entries for "
+            + tgt
+            + " target tokens and cross-attention entries for "
+            + src
+            + " source tokens");
   }
 }

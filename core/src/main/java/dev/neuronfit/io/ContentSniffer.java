@@ -1,15 +1,19 @@
 package dev.neuronfit.io;
 
+import dev.neuronfit.io.pickle.PickleMachine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import org.apache.commons.compress.archivers.tar.TarUtils;
 
 /** Recognises a model file by its first bytes, never by its extension. */
 public final class ContentSniffer {
-  private static final int HEAD_BYTES = 64;
+  /** One tar header block: enough for every signature, and for a tar header's checksum. */
+  private static final int HEAD_BYTES = 512;
 
   private ContentSniffer() {}
 
@@ -23,7 +27,10 @@ public final class ContentSniffer {
     ONNX,
     /** A zip archive: TorchScript, a PyTorch checkpoint or a .keras file, told apart by entries. */
     ZIP,
-    /** A Python pickle (protocol 2 or later): a legacy PyTorch checkpoint. */
+    /**
+     * What {@code torch.load} reads when a file is not a zip: a legacy checkpoint in torch's tar
+     * format, or a pickle of any protocol (0 to 5), which it unpickles.
+     */
     PICKLE,
     /** An HDF5 file: a legacy Keras .h5 model. */
     HDF5,
@@ -73,7 +80,38 @@ public final class ContentSniffer {
     if (looksLikeOnnx(head, n)) {
       return Kind.ONNX;
     }
-    return looksLikeGraphDef(head, n) ? Kind.TF_GRAPHDEF : Kind.UNKNOWN;
+    if (looksLikeGraphDef(head, n)) {
+      return Kind.TF_GRAPHDEF;
+    }
+    // torch.load tries a tar archive next, then unpickles whatever else it is given
+    return isTarHeader(head, n) || PickleMachine.startsLikePickle(head, n)
+        ? Kind.PICKLE
+        : Kind.UNKNOWN;
+  }
+
+  /** True when the file starts with a tar header, as {@code torch.load}'s tar attempt sees it. */
+  public static boolean isTar(Path file) throws IOException {
+    byte[] head = new byte[HEAD_BYTES];
+    int n;
+    try (InputStream in = Files.newInputStream(file)) {
+      n = in.readNBytes(head, 0, head.length);
+    }
+    return isTarHeader(head, n);
+  }
+
+  /**
+   * A tar archive starts with a 512-byte header whose checksum field matches its bytes; Python's
+   * {@code tarfile}, which {@code torch.load} uses, asks no more (no {@code ustar} magic).
+   */
+  private static boolean isTarHeader(byte[] head, int n) {
+    if (n < HEAD_BYTES) {
+      return false;
+    }
+    try {
+      return TarUtils.verifyCheckSum(Arrays.copyOf(head, HEAD_BYTES));
+    } catch (IllegalArgumentException e) {
+      return false; // a checksum field that is not octal
+    }
   }
 
   /**
@@ -137,8 +175,8 @@ public final class ContentSniffer {
   /**
    * Formats with a fixed signature: zip local header {@code PK 03 04} (or {@code PK 05 06} for an
    * empty archive), the HDF5 superblock signature {@code 89 'HDF' 0D 0A 1A 0A}, TFLite's {@code
-   * TFL3} file identifier at byte 4, and a pickle's PROTO opcode {@code 0x80} with protocol 2 to 5
-   * (torch.save writes protocol 2).
+   * TFL3} file identifier at byte 4, and a pickle's PROTO opcode {@code 0x80} with protocol 0 to 5
+   * (torch.save writes protocol 2; Python writes no PROTO for 0 and 1, but accepts one).
    */
   private static Kind magic(byte[] h, int n) {
     if (n >= 4
@@ -161,7 +199,7 @@ public final class ContentSniffer {
     if (n >= 8 && h[4] == 'T' && h[5] == 'F' && h[6] == 'L' && h[7] == '3') {
       return Kind.TFLITE;
     }
-    if (n >= 2 && (h[0] & 0xFF) == 0x80 && h[1] >= 2 && h[1] <= 5) {
+    if (n >= 2 && (h[0] & 0xFF) == 0x80 && h[1] >= 0 && h[1] <= 5) {
       return Kind.PICKLE;
     }
     return Kind.UNKNOWN;

@@ -7,6 +7,10 @@ import dev.neuronfit.io.zip.SafeZip;
 import dev.neuronfit.model.ModelProfile;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,9 +19,13 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>a .keras archive: {@code config.json} and a {@code *.weights.h5} at the top level;
- *   <li>a TorchScript archive (torch.jit.save): one top folder holding {@code code/} or, for a
- *       mobile archive, {@code bytecode.pkl}, beside {@code data.pkl} or {@code constants.pkl};
- *   <li>a torch.save checkpoint: one top folder holding {@code data.pkl} and no code.
+ *   <li>otherwise a torch archive, read as {@code torch.load} reads it: its records live under the
+ *       top folder of the first entry in the zip directory (PyTorch's {@code PyTorchStreamReader}
+ *       takes the record prefix from that entry), so no other folder's {@code data.pkl} is read;
+ *   <li>a TorchScript archive (torch.jit.save) when that folder holds {@code constants.pkl}, the
+ *       record {@code torch.load} checks before it hands a zip to {@code torch.jit.load};
+ *   <li>else a torch.save checkpoint, whose {@code data.pkl} {@code torch.load} unpickles, even
+ *       when a {@code code/} folder sits beside it.
  * </ul>
  *
  * The file's extension plays no part.
@@ -34,8 +42,7 @@ public final class ZipModelReader implements ModelReader {
       Optional<String> root = torchRoot(zip);
       if (root.isPresent()) {
         String r = root.get();
-        boolean code = zip.names().stream().anyMatch(n -> n.startsWith(r + "code/"));
-        if (code || zip.has(r + "bytecode.pkl")) {
+        if (zip.has(r + "constants.pkl")) {
           return TorchScriptReader.read(zip, r, path, limits);
         }
         if (zip.has(r + "data.pkl")) {
@@ -52,19 +59,38 @@ public final class ZipModelReader implements ModelReader {
   }
 
   /**
-   * The top folder (with its slash) that holds {@code data.pkl}, {@code constants.pkl} or {@code
-   * bytecode.pkl}; torch writes every entry under one such folder, named after the file or {@code
-   * archive}.
+   * The top folder (with its slash) of the first entry, where {@code torch.load} looks for every
+   * record, when it holds {@code data.pkl}, {@code constants.pkl} or {@code bytecode.pkl}.
+   *
+   * @throws ModelFormatException when two entries under it differ only in case: PyTorch's zip
+   *     reader looks records up without regard to case, so which one it reads is not known
    */
-  private static Optional<String> torchRoot(SafeZip zip) {
-    for (String marker : new String[] {"data.pkl", "constants.pkl", "bytecode.pkl"}) {
-      for (String n : zip.names()) {
-        int slash = n.indexOf('/');
-        if (slash > 0 && n.equals(n.substring(0, slash + 1) + marker)) {
-          return Optional.of(n.substring(0, slash + 1));
+  private static Optional<String> torchRoot(SafeZip zip) throws ModelFormatException {
+    List<String> names = zip.names();
+    int slash = names.isEmpty() ? -1 : names.get(0).indexOf('/');
+    if (slash <= 0) {
+      return Optional.empty();
+    }
+    String root = names.get(0).substring(0, slash + 1);
+    boolean torch = false;
+    for (String marker : List.of("data.pkl", "constants.pkl", "bytecode.pkl")) {
+      torch |= zip.has(root + marker);
+    }
+    if (!torch) {
+      return Optional.empty();
+    }
+    Map<String, String> folded = new HashMap<>();
+    for (String n : names) {
+      if (n.startsWith(root)) {
+        String other = folded.putIfAbsent(n.toLowerCase(Locale.ROOT), n);
+        if (other != null) {
+          throw new ModelFormatException(
+              zip.file(),
+              "zip entry " + n,
+              "differs from entry " + other + " only in case; torch.load cannot tell them apart");
         }
       }
     }
-    return Optional.empty();
+    return Optional.of(root);
   }
 }

@@ -7,11 +7,13 @@ import java.util.List;
 
 /**
  * A pickle in the model names globals that {@code torch.load} would import and call. Reads the
- * hazards the safe pickle reader recorded: {@code pickle-global} (a global known to run code, such
- * as {@code os.system}) is an error, {@code pickle-import} (any other class or function outside
- * torch's tensor and container types, such as {@code __main__.Net}) a warning. In a TorchScript
- * archive, whose pickles {@code torch.jit.load} reads with its own unpickler that refuses foreign
- * globals, a code-running global is a warning: the file is suspect, but loading it does not run it.
+ * hazards the safe pickle reader recorded against torch's weights-only allow-list: {@code
+ * pickle-global} (a global that can run code: a known code runner such as {@code os.system}, a
+ * dotted attribute chain, or any non-allowed global called with arguments from the file) is an
+ * error, {@code pickle-import} (a class only imported and built, such as {@code __main__.Net}) a
+ * warning. In a TorchScript archive, whose pickles {@code torch.jit.load} reads with its own
+ * unpickler that refuses foreign globals, a code-running global is a warning: the file is suspect,
+ * but loading it does not run it.
  */
 public final class PickleRunsCode extends Rule {
   private static final String GUIDELINE =

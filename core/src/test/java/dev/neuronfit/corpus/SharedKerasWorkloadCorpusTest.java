@@ -2,9 +2,9 @@ package dev.neuronfit.corpus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.neuronfit.estimate.KerasWorkload;
 import dev.neuronfit.estimate.Workload;
 import dev.neuronfit.estimate.WorkloadOptions;
+import dev.neuronfit.estimate.keras.KerasWorkload;
 import dev.neuronfit.io.ModelLocator;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.model.ModelProfile;

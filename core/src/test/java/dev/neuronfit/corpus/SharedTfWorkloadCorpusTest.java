@@ -2,9 +2,9 @@ package dev.neuronfit.corpus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.neuronfit.estimate.TfGraphWorkload;
 import dev.neuronfit.estimate.Workload;
 import dev.neuronfit.estimate.WorkloadOptions;
+import dev.neuronfit.estimate.tf.TfGraphWorkload;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.tf.TfReader;
 import dev.neuronfit.model.ModelProfile;

@@ -80,7 +80,9 @@ class ContentSnifferTest {
   void recognisesZipPickleHdf5AndTfliteByTheirSignatures() throws IOException {
     assertThat(sniff(new byte[] {(byte) 0x80, 0x02, 'c', 't', 'o', 'r', 'c', 'h'}))
         .isEqualTo(Kind.PICKLE);
-    assertThat(sniff(new byte[] {(byte) 0x80, 0x01, 'c'})).isEqualTo(Kind.UNKNOWN);
+    // Python accepts a PROTO opcode of protocol 0 or 1, and so torch.load unpickles such a file
+    assertThat(sniff(new byte[] {(byte) 0x80, 0x01, 'c'})).isEqualTo(Kind.PICKLE);
+    assertThat(sniff(new byte[] {(byte) 0x80, 0x06, 'c'})).isEqualTo(Kind.UNKNOWN);
     assertThat(sniff(new byte[] {'P', 'K', 3, 4, 0, 0, 0, 0, 0, 0})).isEqualTo(Kind.ZIP);
     assertThat(sniff(new byte[] {'P', 'K', 5, 6, 0, 0, 0, 0, 0, 0})).isEqualTo(Kind.ZIP);
     assertThat(sniff(new byte[] {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'}))

@@ -7,7 +7,9 @@ import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ModelReader;
 import dev.neuronfit.io.Notes;
 import dev.neuronfit.io.ReadLimits;
+import dev.neuronfit.io.pickle.PickleLimits;
 import dev.neuronfit.model.Framework;
+import dev.neuronfit.model.Hazard;
 import dev.neuronfit.model.HfComponent;
 import dev.neuronfit.model.HfConfig;
 import dev.neuronfit.model.HfMetadata;
@@ -96,6 +98,7 @@ public final class HfReader implements ModelReader {
           "no config.json, model_index.json or weight files: not a Hugging Face model folder");
     }
     Framework framework = found.isEmpty() ? frameworkFromConfig(config) : found.framework();
+    List<Hazard> hazards = checkpointHazards(folder, shownFolder, "", limits, notes);
     return new ModelProfile(
         shown.toString(),
         ModelFormat.HF,
@@ -104,7 +107,7 @@ public final class HfReader implements ModelReader {
         found.tensors(),
         Optional.of(new HfMetadata(config, Optional.empty(), List.of())),
         Optional.empty(),
-        List.of(),
+        hazards,
         notes.list());
   }
 
@@ -127,6 +130,7 @@ public final class HfReader implements ModelReader {
     }
     List<HfComponent> components = new ArrayList<>();
     List<TensorInfo> tensors = new ArrayList<>();
+    List<Hazard> hazards = new ArrayList<>();
     List<String> withWeights = new ArrayList<>();
     List<String> withoutWeights = new ArrayList<>();
     OptionalLong declaredOnly = OptionalLong.of(0);
@@ -159,6 +163,10 @@ public final class HfReader implements ModelReader {
                       json))
               : Optional.empty();
       components.add(new HfComponent(name, v.get(0).asText(), v.get(1).asText(), cfg));
+      if (Files.isDirectory(dir)) {
+        hazards.addAll(
+            checkpointHazards(dir, shownFolder.resolve(name), name + "/", limits, notes));
+      }
       if (cfg.isEmpty() || !Files.isDirectory(dir)) {
         continue; // schedulers, tokenizers and feature extractors carry no weights
       }
@@ -212,8 +220,21 @@ public final class HfReader implements ModelReader {
         tensors,
         Optional.of(meta),
         Optional.empty(),
-        List.of(),
+        hazards,
         notes.list());
+  }
+
+  /** The pickle hazards of every PyTorch checkpoint file in a folder (see CheckpointFiles). */
+  private static List<Hazard> checkpointHazards(
+      Path folder, Path shownFolder, String prefix, ReadLimits limits, Notes notes)
+      throws IOException {
+    CheckpointFiles.Found f =
+        CheckpointFiles.hazards(
+            folder, shownFolder, prefix, limits, PickleLimits.from(limits).maxHazards());
+    if (f.dropped() > 0) {
+      notes.add(f.dropped() + " more hazardous globals in " + prefix + "*.bin/.pt not listed");
+    }
+    return f.hazards();
   }
 
   private static HfConfig readConfig(Path file, Path shown, String relative, BoundedJson json)

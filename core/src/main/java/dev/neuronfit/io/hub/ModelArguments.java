@@ -86,6 +86,14 @@ public final class ModelArguments {
             + "): check the spelling, or give the path of a local model");
   }
 
+  /**
+   * How to name a located model in a failure: its id for a model on the Hub (not its cache folder),
+   * else its path as found.
+   */
+  public static String shown(ModelLocator.Located model) {
+    return model.reader() instanceof HubReader ? model.name() : model.path().toString();
+  }
+
   /** The Hub's models, built on first use. */
   public synchronized HubModels hub() throws IOException {
     if (hub == null) {

@@ -1,27 +1,37 @@
 package dev.neuronfit.io.pickle;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * Sorts the globals a pickle names into three levels. neuronfit never imports any of them; the
- * level says what a real unpickler such as {@code torch.load(..., weights_only=False)} would do.
+ * level says what a real unpickler would do. The names come from a table kept as data ({@code
+ * globals.tsv} beside this class, which names its sources).
  *
  * <ul>
- *   <li>{@link Level#DATA}: the names torch itself writes for tensors, storages, dtypes and
- *       containers ({@code torch._utils._rebuild_tensor_v2}, {@code torch.FloatStorage}, {@code
- *       collections.OrderedDict}, {@code torch.Size}, {@code _codecs.encode}, ...), numpy's array
- *       and scalar rebuilders, Python's plain data types, and in TorchScript archives the {@code
- *       __torch__} classes, which TorchScript resolves to its own compiled types. No hazard.
- *   <li>{@link Level#CODE}: names known to run commands, evaluate or compile code, import modules,
- *       reach attributes by name, load further pickles, or open and remove files ({@code
- *       os.system}, {@code posix.system}, {@code subprocess.Popen}, {@code builtins.eval}, {@code
- *       __builtin__.getattr}, {@code torch.load}, ...): the file runs code when loaded.
- *   <li>{@link Level#IMPORT}: anything else, such as {@code __main__.Net} or {@code
- *       torch.nn.modules.conv.Conv2d} in a pickled whole model, or {@code argparse.Namespace} in a
- *       training checkpoint. The unpickler imports the module (running its top-level code) and
- *       builds or calls the name with arguments from the file; neuronfit cannot tell whether that
- *       is harmless. {@code torch.load(..., weights_only=True)} refuses the file.
+ *   <li>{@link Level#DATA}: exactly the names {@code torch.load(..., weights_only=True)} of a
+ *       current PyTorch accepts (tensor rebuilders, storages, dtypes, {@code torch.Size}, {@code
+ *       collections.OrderedDict}, ...), matched by module and name, never by prefix; in TorchScript
+ *       archives also the {@code __torch__} classes and TorchScript's list builders, which {@code
+ *       torch.jit.load} resolves itself. No hazard.
+ *   <li>{@link Level#IMPORT}: a plain class or function name ({@code __main__.Net}, {@code
+ *       torch.nn.modules.conv.Conv2d}, {@code argparse.Namespace}) that the unpickler imports and
+ *       builds. A hazard: {@code weights_only=True} refuses it, and the import runs the module's
+ *       code. {@link PickleMachine} raises it to CODE when the pickle calls it with arguments or
+ *       hands it to another call, unless the table lists it as building plain data.
+ *   <li>{@link Level#CODE}: everything else: names known to run commands, evaluate code, import
+ *       modules, reach attributes or load further pickles ({@code os.system}, {@code
+ *       builtins.eval}, {@code torch.storage._load_from_bytes}, ...), any {@code builtins} name
+ *       that is not plain data, and any name that is not a plain identifier, such as the dotted
+ *       attribute chain {@code torch._utils._rebuild_tensor.__globals__}.
  * </ul>
  */
 public final class PickleGlobals {
@@ -31,6 +41,24 @@ public final class PickleGlobals {
     IMPORT,
     CODE
   }
+
+  private static final String TABLE = "globals.tsv";
+  private static final Pattern MODULE =
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  /** Python 2 module names, as the unpicklers map them before looking a global up. */
+  private static final Map<String, String> PYTHON2_MODULES =
+      Map.of("__builtin__", "builtins", "copy_reg", "copyreg");
+
+  /** Python 2 names of builtins that map to other names. */
+  private static final Map<String, String> PYTHON2_NAMES =
+      Map.of("unicode", "str", "long", "int", "xrange", "range");
+
+  private static final Map<String, Set<String>> TABLES = load();
+  private static final Set<String> ALLOWED = TABLES.get("allowed");
+  private static final Set<String> SCRIPT = TABLES.get("script");
+  private static final Set<String> PLAIN_DATA = TABLES.get("data");
 
   private PickleGlobals() {}
 
@@ -115,111 +143,76 @@ public final class PickleGlobals {
               + "|attrgetter|methodcaller|reduce|FunctionType|CodeType|LambdaType|MethodType"
               + "|ModuleType");
 
-  private static final Set<String> BUILTIN_DATA =
-      Set.of(
-          "set",
-          "frozenset",
-          "bytearray",
-          "bytes",
-          "dict",
-          "list",
-          "tuple",
-          "int",
-          "long",
-          "float",
-          "complex",
-          "bool",
-          "str",
-          "unicode",
-          "slice",
-          "range",
-          "object");
-
-  private static final Set<String> TORCH_DATA =
-      Set.of(
-          "Size",
-          "device",
-          "Tensor",
-          "strided",
-          "sparse_coo",
-          "sparse_csr",
-          "_mkldnn",
-          "contiguous_format",
-          "channels_last",
-          "channels_last_3d",
-          "preserve_format",
-          "per_tensor_affine",
-          "per_channel_affine",
-          "per_tensor_symmetric",
-          "per_channel_symmetric",
-          "per_channel_affine_float_qparams");
-
-  private static final Pattern TORCH_DTYPE =
-      Pattern.compile(
-          "float(16|32|64)?|double|half|bfloat16|u?int(8|16|32|64)|long|short|int|bool"
-              + "|complex(32|64|128)|cfloat|cdouble|q(u)?int\\d+(x\\d+)?|float8_\\w+|uint\\d+"
-              + "|bits\\w+");
-
-  private static final Set<String> DATA =
-      Set.of(
-          "collections.OrderedDict",
-          "collections.defaultdict",
-          "collections.Counter",
-          "_codecs.encode",
-          "codecs.encode",
-          "copyreg._reconstructor",
-          "copy_reg._reconstructor",
-          "copyreg.__newobj__",
-          "copy_reg.__newobj__",
-          "torch._tensor._rebuild_from_type",
-          "torch._tensor._rebuild_from_type_v2",
-          "torch.nn.parameter.Parameter",
-          "torch.nn.parameter.UninitializedParameter",
-          "torch.nn.parameter.Buffer",
-          "torch.serialization._get_layout",
-          "torch.storage.TypedStorage",
-          "torch.storage.UntypedStorage",
-          "torch.storage._load_from_bytes",
-          "torch.jit._pickle.build_intlist",
-          "torch.jit._pickle.build_tensorlist",
-          "torch.jit._pickle.build_doublelist",
-          "torch.jit._pickle.build_boollist",
-          "torch.jit._pickle.build_tensor_from_id",
-          "torch.jit._pickle.restore_type_tag",
-          "numpy.dtype",
-          "numpy.ndarray",
-          "numpy.core.multiarray._reconstruct",
-          "numpy.core.multiarray.scalar",
-          "numpy._core.multiarray._reconstruct",
-          "numpy._core.multiarray.scalar");
-
   /**
-   * The level of {@code module.name}.
+   * The level of {@code module.name} by its name alone.
    *
    * @param torchScript true inside a TorchScript archive, where {@code __torch__} names are
    *     TorchScript's own compiled classes
    */
   public static Level level(String module, String name, boolean torchScript) {
-    String qualified = module + "." + name;
-    if (DATA.contains(qualified)
-        || module.equals("torch._utils") && name.startsWith("_rebuild_")
-        || module.equals("torch") && isTorchData(name)
-        || torchScript && (module.equals("__torch__") || module.startsWith("__torch__."))) {
+    String qualified = canonical(module, name);
+    if (ALLOWED.contains(qualified)
+        || torchScript
+            && (SCRIPT.contains(qualified)
+                || module.equals("__torch__")
+                || module.startsWith("__torch__."))) {
       return Level.DATA;
     }
-    if (module.equals("builtins") || module.equals("__builtin__")) {
-      return BUILTIN_DATA.contains(name) ? Level.DATA : Level.CODE;
+    if (PLAIN_DATA.contains(qualified)) {
+      return Level.IMPORT;
     }
-    if (inCodeModule(module) || CODE_NAMES.matcher(name).matches()) {
+    if (!MODULE.matcher(module).matches()
+        || !NAME.matcher(name).matches()
+        || qualified.startsWith("builtins.")
+        || inCodeModule(module)
+        || CODE_NAMES.matcher(name).matches()
+        || qualified.equals("torch.storage._load_from_bytes")) {
       return Level.CODE;
     }
     return Level.IMPORT;
   }
 
-  private static boolean isTorchData(String name) {
-    return name.endsWith("Storage") && name.chars().allMatch(Character::isLetterOrDigit)
-        || TORCH_DATA.contains(name)
-        || TORCH_DTYPE.matcher(name).matches();
+  /**
+   * True for a global the table lists as building plain data ({@code builtins.list}, numpy's array
+   * rebuilder, {@code copyreg._reconstructor}, ...) or that torch allows: calling it with arguments
+   * from the file runs no code of the file's choosing.
+   */
+  public static boolean buildsData(String module, String name) {
+    String qualified = canonical(module, name);
+    return ALLOWED.contains(qualified) || PLAIN_DATA.contains(qualified);
+  }
+
+  /** {@code module.name} with Python 2 module names mapped to Python 3 ones. */
+  static String canonical(String module, String name) {
+    String m = PYTHON2_MODULES.getOrDefault(module, module);
+    String n = module.equals("__builtin__") ? PYTHON2_NAMES.getOrDefault(name, name) : name;
+    return m + "." + n;
+  }
+
+  private static Map<String, Set<String>> load() {
+    Map<String, Set<String>> out = new HashMap<>();
+    for (String kind : List.of("allowed", "script", "data")) {
+      out.put(kind, new HashSet<>());
+    }
+    try (InputStream in = PickleGlobals.class.getResourceAsStream(TABLE)) {
+      if (in == null) {
+        throw new IllegalStateException("resource " + TABLE + " is missing");
+      }
+      String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      for (String line : text.split("\n")) {
+        if (line.isBlank() || line.startsWith("#")) {
+          continue;
+        }
+        String[] f = line.split("\t");
+        Set<String> set = out.get(f[0]);
+        if (f.length != 2 || set == null || !set.add(f[1])) {
+          throw new IllegalStateException(TABLE + ": bad or repeated line: " + line);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Map.copyOf(out);
   }
 
   private static boolean inCodeModule(String module) {

@@ -11,8 +11,11 @@ import java.util.Map;
  * The hazardous globals found in the pickles of one model file, each listed once (at its first
  * place) with how a real unpickler would use it. Kinds: {@value #CODE_KIND} for a global that runs
  * code ({@link Level#CODE}), {@value #IMPORT_KIND} for one that would be imported and built or
- * called ({@link Level#IMPORT}). Capped at {@link PickleLimits#maxHazards()} entries; further ones
- * are only counted. Not thread-safe.
+ * called ({@link Level#IMPORT}).
+ *
+ * <p>Capped at {@link PickleLimits#maxHazards()} entries, and the cap never hides the worst: when
+ * the list is full, a code-running global takes the place of the latest import-only one, and only
+ * what finds no place is counted in {@link #dropped()}. Not thread-safe.
  */
 public final class PickleHazards {
   public static final String CODE_KIND = "pickle-global";
@@ -24,7 +27,7 @@ public final class PickleHazards {
   private int dropped;
 
   private static final class Entry {
-    final Level level;
+    Level level;
     final String place;
     String use = "";
 
@@ -35,19 +38,23 @@ public final class PickleHazards {
   }
 
   public PickleHazards(int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be positive");
+    }
     this.max = max;
   }
 
   /** Records that a pickle names a global of this level (DATA globals are not recorded). */
   void named(String qualified, Level level, String place) {
-    if (level == Level.DATA || byName.containsKey(qualified)) {
+    if (level == Level.DATA) {
       return;
     }
-    if (byName.size() >= max) {
-      dropped++;
-      return;
+    Entry e = byName.get(qualified);
+    if (e == null) {
+      add(qualified, new Entry(level, place));
+    } else if (level == Level.CODE) {
+      e.level = Level.CODE;
     }
-    byName.put(qualified, new Entry(level, place));
   }
 
   /** Records how a named global is used the first time it is called or given state. */
@@ -58,18 +65,44 @@ public final class PickleHazards {
     }
   }
 
-  /** Records a use that runs code by itself, such as BUILD setting attributes of a module. */
+  /**
+   * Records a use that runs code, such as a call with arguments or BUILD setting attributes of a
+   * module: the global becomes code-running, whatever its name said.
+   */
   void code(String qualified, String use, String place) {
     Entry e = byName.get(qualified);
-    if (e == null || e.level != Level.CODE) {
-      byName.remove(qualified);
-      if (byName.size() >= max) {
-        dropped++;
+    if (e == null) {
+      e = new Entry(Level.CODE, place);
+      if (!add(qualified, e)) {
         return;
       }
-      byName.put(qualified, new Entry(Level.CODE, place));
+    }
+    if (e.level != Level.CODE) {
+      e.level = Level.CODE;
+      e.use = "";
     }
     used(qualified, use);
+  }
+
+  /** Adds an entry within the cap; false when it found no place. */
+  private boolean add(String qualified, Entry e) {
+    if (byName.size() >= max) {
+      String evict = null;
+      if (e.level == Level.CODE) {
+        for (Map.Entry<String, Entry> old : byName.entrySet()) {
+          if (old.getValue().level != Level.CODE) {
+            evict = old.getKey();
+          }
+        }
+      }
+      dropped++;
+      if (evict == null) {
+        return false;
+      }
+      byName.remove(evict);
+    }
+    byName.put(qualified, e);
+    return true;
   }
 
   public boolean isEmpty() {

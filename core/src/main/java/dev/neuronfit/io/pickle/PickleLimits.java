@@ -13,7 +13,8 @@ import dev.neuronfit.io.ReadLimits;
  * @param maxStringBytes longest str kept (a longer one is refused) and longest bytes value whose
  *     content is kept (a longer one is skipped, its length kept)
  * @param maxDepth deepest nesting of containers walked after reading
- * @param maxHazards most distinct hazardous globals recorded; more are counted, not listed
+ * @param maxHazards most distinct hazardous globals recorded; more are counted, not listed, and a
+ *     code-running one takes the place of an import-only one
  */
 public record PickleLimits(
     long maxBytes,

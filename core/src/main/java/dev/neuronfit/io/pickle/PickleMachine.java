@@ -14,7 +14,9 @@ import dev.neuronfit.io.pickle.PickleValue.Reduce;
 import dev.neuronfit.io.pickle.PickleValue.Str;
 import dev.neuronfit.io.pickle.PickleValue.Tuple;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +41,9 @@ public final class PickleMachine {
   private static final int MAX_INT_DIGITS = 4300;
 
   private static final int MAX_LINE = 65_536;
+
+  /** Opcodes a head must run through, to its end, to be taken for a pickle without a STOP. */
+  private static final int PROBE_OPS = 3;
 
   /** How deep {@code torch.storage._load_from_bytes} pickles inside pickles are scanned. */
   private static final int MAX_NESTING = 2;
@@ -73,6 +78,30 @@ public final class PickleMachine {
     this.nesting = nesting;
   }
 
+  /**
+   * True when the first {@code n} bytes of a file read as the start of a pickle: they run to a STOP
+   * or to their end without an error. Protocols 0 and 1 have no header, so this is how a pickle
+   * that {@code torch.load} would unpickle is told from other files.
+   */
+  public static boolean startsLikePickle(byte[] head, int n) {
+    if (n < 2) {
+      return false;
+    }
+    PickleLimits limits = PickleLimits.from(dev.neuronfit.io.ReadLimits.DEFAULT);
+    PickleSource src = PickleSource.of(Arrays.copyOf(head, n), Path.of("head"), "head", n);
+    PickleMachine m = new PickleMachine(src, limits, new PickleHazards(1), false);
+    try {
+      m.read();
+      return true;
+    } catch (ModelFormatException e) {
+      // ran out of bytes, not into an error, after enough opcodes to tell it from text: a line
+      // of text reads as one opcode with its argument, a GLOBAL as one with two
+      return src.ranOut() && (m.ops >= PROBE_OPS || m.ops >= 2 && head[0] == Opcode.GLOBAL.code());
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** The highest protocol a PROTO opcode declared so far (0 when none did). */
   public int protocol() {
     return protocol;
@@ -92,8 +121,9 @@ public final class PickleMachine {
       if (++ops > limits.maxOps()) {
         throw error("more than " + limits.maxOps() + " opcodes");
       }
-      int op = in.u1();
-      if (op == '.') {
+      int b = in.u1();
+      Opcode op = Opcode.of(b).orElseThrow(() -> error(String.format("unknown opcode 0x%02x", b)));
+      if (op == Opcode.STOP) {
         if (stack.isEmpty()) {
           throw error("STOP with an empty stack");
         }
@@ -103,115 +133,215 @@ public final class PickleMachine {
     }
   }
 
-  private void step(int op) throws IOException {
+  /** Executes one opcode other than STOP, by the group it belongs to. */
+  private void step(Opcode op) throws IOException {
     switch (op) {
-      case 0x80 -> {
+      case PROTO, FRAME, MARK, POP, POP_MARK, DUP -> control(op);
+      case INT,
+          LONG,
+          BININT,
+          BININT1,
+          BININT2,
+          LONG1,
+          LONG4,
+          NONE,
+          NEWTRUE,
+          NEWFALSE,
+          FLOAT,
+          BINFLOAT ->
+          push(number(op));
+      case STRING,
+          BINSTRING,
+          SHORT_BINSTRING,
+          UNICODE,
+          BINUNICODE,
+          SHORT_BINUNICODE,
+          BINUNICODE8,
+          BINBYTES,
+          SHORT_BINBYTES,
+          BINBYTES8,
+          BYTEARRAY8,
+          NEXT_BUFFER,
+          READONLY_BUFFER ->
+          text(op);
+      case EMPTY_LIST,
+          LIST,
+          APPEND,
+          APPENDS,
+          EMPTY_TUPLE,
+          TUPLE,
+          TUPLE1,
+          TUPLE2,
+          TUPLE3,
+          EMPTY_DICT,
+          DICT,
+          SETITEM,
+          SETITEMS,
+          EMPTY_SET,
+          ADDITEMS,
+          FROZENSET ->
+          container(op);
+      case GET, BINGET, LONG_BINGET, PUT, BINPUT, LONG_BINPUT, MEMOIZE -> memo(op);
+      case GLOBAL,
+          STACK_GLOBAL,
+          EXT1,
+          EXT2,
+          EXT4,
+          INST,
+          OBJ,
+          NEWOBJ,
+          NEWOBJ_EX,
+          REDUCE,
+          BUILD,
+          PERSID,
+          BINPERSID ->
+          object(op);
+      case STOP -> throw new IllegalStateException("STOP is handled by read()");
+    }
+  }
+
+  /** The protocol header, framing, marks and plain stack moves. */
+  private void control(Opcode op) throws IOException {
+    switch (op) {
+      case PROTO -> {
         int p = in.u1();
-        if (p > 5) {
+        if (p > Opcode.HIGHEST_PROTOCOL) {
           throw error("unsupported pickle protocol " + p + " (known: 0 to 5)");
         }
         protocol = Math.max(protocol, p);
       }
-      case 0x95 -> in.uLE(8); // FRAME: a length hint only
-      case '(' -> marks.add(stack.size());
-      case '0' -> {
+      case FRAME -> in.uLE(8); // a length hint only
+      case MARK -> marks.add(stack.size());
+      case POP -> {
         if (!marks.isEmpty() && marks.get(marks.size() - 1) == stack.size()) {
           marks.remove(marks.size() - 1);
         } else {
           pop();
         }
       }
-      case '1' -> popMark();
-      case '2' -> push(top());
-      case 'I' -> push(textInt(in.line(MAX_LINE), true));
-      case 'L' -> push(textInt(in.line(MAX_LINE), false));
-      case 'J' -> push(new Int((int) in.uLE(4)));
-      case 'K' -> push(new Int(in.u1()));
-      case 'M' -> push(new Int(in.uLE(2)));
-      case 0x8a -> push(PickleText.longLE(in.bytes(in.u1())));
-      case 0x8b -> push(PickleText.longLE(in.bytes((int) length(signed4(), "LONG4"))));
-      case 'N' -> push(Nil.NONE);
-      case 0x88 -> push(new Bool(true));
-      case 0x89 -> push(new Bool(false));
-      case 'F' -> push(PickleText.textFloat(in.line(MAX_LINE), this::error));
-      case 'G' -> push(new PickleValue.Float(Double.longBitsToDouble(bigEndian8())));
-      case 'S' -> push(new Str(PickleText.quoted(in.line(MAX_LINE), this::error)));
-      case 'T' -> push(str(length(signed4(), "BINSTRING")));
-      case 'U' -> push(str(length(in.u1(), "SHORT_BINSTRING")));
-      case 'V' -> push(new Str(PickleText.rawUnicodeEscape(in.line(limits.maxStringBytes()))));
-      case 'X' -> push(str(length(in.uLE(4), "BINUNICODE")));
-      case 0x8c -> push(str(length(in.u1(), "SHORT_BINUNICODE")));
-      case 0x8d -> push(str(length(in.uLE(8), "BINUNICODE8")));
-      case 'C' -> push(bytes(in.u1()));
-      case 'B' -> push(bytes(in.uLE(4)));
-      case 0x8e, 0x96 -> push(bytes(in.uLE(8)));
-      case 0x97 -> throw error("NEXT_BUFFER: out-of-band buffers, which a file cannot carry");
-      case 0x98 -> top();
-      case ']' -> push(new PList(false));
-      case 'l' -> {
+      case POP_MARK -> popMark();
+      case DUP -> push(top());
+      default -> throw new IllegalStateException(op + " is not a control opcode");
+    }
+  }
+
+  /** Numbers, None and the booleans. */
+  private PickleValue number(Opcode op) throws IOException {
+    return switch (op) {
+      case INT -> textInt(in.line(MAX_LINE), true);
+      case LONG -> textInt(in.line(MAX_LINE), false);
+      case BININT -> new Int((int) in.uLE(4));
+      case BININT1 -> new Int(in.u1());
+      case BININT2 -> new Int(in.uLE(2));
+      case LONG1 -> PickleText.longLE(in.bytes(in.u1()));
+      case LONG4 -> PickleText.longLE(in.bytes((int) length(signed4(), "LONG4")));
+      case NONE -> Nil.NONE;
+      case NEWTRUE -> new Bool(true);
+      case NEWFALSE -> new Bool(false);
+      case FLOAT -> PickleText.textFloat(in.line(MAX_LINE), this::error);
+      case BINFLOAT -> new PickleValue.Float(Double.longBitsToDouble(bigEndian8()));
+      default -> throw new IllegalStateException(op + " is not a number opcode");
+    };
+  }
+
+  /** Strings, bytes and buffers. */
+  private void text(Opcode op) throws IOException {
+    switch (op) {
+      case STRING -> push(new Str(PickleText.quoted(in.line(MAX_LINE), this::error)));
+      case BINSTRING -> push(str(length(signed4(), "BINSTRING")));
+      case SHORT_BINSTRING -> push(str(length(in.u1(), "SHORT_BINSTRING")));
+      case UNICODE -> push(new Str(PickleText.rawUnicodeEscape(in.line(limits.maxStringBytes()))));
+      case BINUNICODE -> push(str(length(in.uLE(4), "BINUNICODE")));
+      case SHORT_BINUNICODE -> push(str(length(in.u1(), "SHORT_BINUNICODE")));
+      case BINUNICODE8 -> push(str(length(in.uLE(8), "BINUNICODE8")));
+      case SHORT_BINBYTES -> push(bytes(in.u1()));
+      case BINBYTES -> push(bytes(in.uLE(4)));
+      case BINBYTES8, BYTEARRAY8 -> push(bytes(in.uLE(8)));
+      case NEXT_BUFFER ->
+          throw error("NEXT_BUFFER: out-of-band buffers, which a file cannot carry");
+      case READONLY_BUFFER -> top();
+      default -> throw new IllegalStateException(op + " is not a text opcode");
+    }
+  }
+
+  /** Lists, tuples, dicts and sets. */
+  private void container(Opcode op) throws IOException {
+    switch (op) {
+      case EMPTY_LIST -> push(new PList(false));
+      case LIST -> {
         PList l = new PList(false);
         l.items().addAll(popMark());
         push(l);
       }
-      case 'a' -> {
+      case APPEND -> {
         PickleValue v = pop();
         append(top(), List.of(v));
       }
-      case 'e' -> {
+      case APPENDS -> {
         List<PickleValue> items = popMark();
         append(top(), items);
       }
-      case ')' -> push(new Tuple(List.of()));
-      case 't' -> push(new Tuple(popMark()));
-      case 0x85, 0x86, 0x87 -> {
-        int n = op - 0x84;
+      case EMPTY_TUPLE -> push(new Tuple(List.of()));
+      case TUPLE -> push(new Tuple(popMark()));
+      case TUPLE1, TUPLE2, TUPLE3 -> {
+        int n = op.code() - Opcode.TUPLE1.code() + 1;
         List<PickleValue> items = new ArrayList<>();
         for (int i = 0; i < n; i++) {
           items.add(0, pop());
         }
         push(new Tuple(items));
       }
-      case '}' -> push(new PDict());
-      case 'd' -> {
+      case EMPTY_DICT -> push(new PDict());
+      case DICT -> {
         PDict d = new PDict();
         putAll(d, popMark());
         push(d);
       }
-      case 's' -> {
+      case SETITEM -> {
         PickleValue v = pop();
         PickleValue k = pop();
         setItems(top(), List.of(k, v));
       }
-      case 'u' -> {
+      case SETITEMS -> {
         List<PickleValue> kv = popMark();
         setItems(top(), kv);
       }
-      case 0x8f -> push(new PList(true));
-      case 0x90 -> {
+      case EMPTY_SET -> push(new PList(true));
+      case ADDITEMS -> {
         List<PickleValue> items = popMark();
         if (!(top() instanceof PList l && l.isSet()) && !(top() instanceof Reduce)) {
           throw error("ADDITEMS to " + kind(top()) + ", not a set");
         }
         append(top(), items);
       }
-      case 0x91 -> {
+      case FROZENSET -> {
         PList s = new PList(true);
         s.items().addAll(popMark());
         push(s);
       }
-      case 'g' -> push(memoGet(PickleText.textIndex(in.line(MAX_LINE), this::error)));
-      case 'h' -> push(memoGet(in.u1()));
-      case 'j' -> push(memoGet(in.uLE(4)));
-      case 'p' -> memoPut(PickleText.textIndex(in.line(MAX_LINE), this::error));
-      case 'q' -> memoPut(in.u1());
-      case 'r' -> memoPut(in.uLE(4));
-      case 0x94 -> memoPut(memo.size());
-      case 0x82, 0x83, 0x84 -> {
-        long code = op == 0x82 ? in.u1() : op == 0x83 ? in.uLE(2) : signed4();
-        throw error("extension code " + code + ": not registered in a standard Python");
-      }
-      case 'c' -> push(global(in.line(MAX_LINE), in.line(MAX_LINE)));
-      case 0x93 -> {
+      default -> throw new IllegalStateException(op + " is not a container opcode");
+    }
+  }
+
+  /** The memo: GET pushes a stored value, PUT stores the top of the stack. */
+  private void memo(Opcode op) throws IOException {
+    switch (op) {
+      case GET -> push(memoGet(PickleText.textIndex(in.line(MAX_LINE), this::error)));
+      case BINGET -> push(memoGet(in.u1()));
+      case LONG_BINGET -> push(memoGet(in.uLE(4)));
+      case PUT -> memoPut(PickleText.textIndex(in.line(MAX_LINE), this::error));
+      case BINPUT -> memoPut(in.u1());
+      case LONG_BINPUT -> memoPut(in.uLE(4));
+      case MEMOIZE -> memoPut(memo.size());
+      default -> throw new IllegalStateException(op + " is not a memo opcode");
+    }
+  }
+
+  /** Globals, calls, object state and persistent ids: what a real unpickler imports or runs. */
+  private void object(Opcode op) throws IOException {
+    switch (op) {
+      case GLOBAL -> push(global(in.line(MAX_LINE), in.line(MAX_LINE)));
+      case STACK_GLOBAL -> {
         PickleValue name = pop();
         PickleValue module = pop();
         if (!(module instanceof Str m) || !(name instanceof Str n)) {
@@ -219,11 +349,15 @@ public final class PickleMachine {
         }
         push(global(m.value(), n.value()));
       }
-      case 'i' -> {
+      case EXT1, EXT2, EXT4 -> {
+        long code = op == Opcode.EXT1 ? in.u1() : op == Opcode.EXT2 ? in.uLE(2) : signed4();
+        throw error("extension code " + code + ": not registered in a standard Python");
+      }
+      case INST -> {
         Global cls = global(in.line(MAX_LINE), in.line(MAX_LINE));
         push(call(cls, new Tuple(popMark()), Reduce.Kind.INST));
       }
-      case 'o' -> {
+      case OBJ -> {
         List<PickleValue> items = popMark();
         if (items.isEmpty()) {
           throw error("OBJ without a class");
@@ -231,23 +365,32 @@ public final class PickleMachine {
         Tuple args = new Tuple(items.subList(1, items.size()));
         push(call(items.get(0), args, Reduce.Kind.OBJ));
       }
-      case 0x81 -> {
+      case NEWOBJ -> {
         PickleValue args = pop();
         push(call(pop(), args, Reduce.Kind.NEWOBJ));
       }
-      case 0x92 -> {
+      case NEWOBJ_EX -> {
         PickleValue kwargs = pop();
         PickleValue args = pop();
         push(call(pop(), new Tuple(List.of(args, kwargs)), Reduce.Kind.NEWOBJ));
       }
-      case 'R' -> {
+      case REDUCE -> {
         PickleValue args = pop();
         push(call(pop(), args, Reduce.Kind.REDUCE));
       }
-      case 'b' -> build(pop(), top());
-      case 'P' -> push(new PersistentId(new Str(in.line(MAX_LINE))));
-      case 'Q' -> push(new PersistentId(pop()));
-      default -> throw error(String.format("unknown opcode 0x%02x", op));
+      case BUILD -> build(pop(), top());
+      case PERSID -> push(new PersistentId(new Str(in.line(MAX_LINE))));
+      case BINPERSID -> {
+        PickleValue id = pop();
+        for (Global g : PickleCalls.globalsIn(id)) {
+          if (PickleGlobals.level(g.module(), g.name(), torchScript) != Level.DATA) {
+            hazards.code(
+                g.qualified(), "in a persistent id, whose attributes torch reads", where());
+          }
+        }
+        push(new PersistentId(id));
+      }
+      default -> throw new IllegalStateException(op + " is not an object opcode");
     }
   }
 
@@ -257,7 +400,11 @@ public final class PickleMachine {
     return g;
   }
 
-  /** Applies a callable to arguments symbolically. */
+  /**
+   * Applies a callable to arguments symbolically. A global that is not allowed becomes code-running
+   * when it is called with arguments (unless it only builds data), and so does every such global
+   * handed to the call, which may call it in turn.
+   */
   private PickleValue call(PickleValue callable, PickleValue args, Reduce.Kind kind)
       throws IOException {
     if (!(callable instanceof Global) && !(callable instanceof Reduce)) {
@@ -267,68 +414,38 @@ public final class PickleMachine {
       throw error(kind + " arguments must be a tuple, got " + kind(args));
     }
     if (!(callable instanceof Global g)) {
+      handedTo("a call", t, null);
       return new Reduce(callable, args, kind);
     }
-    Level level = PickleGlobals.level(g.module(), g.name(), torchScript);
-    if (level != Level.DATA) {
-      hazards.used(g.qualified(), "called with " + PickleHazards.describe(args));
-      return new Reduce(g, args, kind);
+    handedTo(g.qualified(), t, g);
+    boolean data = PickleGlobals.buildsData(g.module(), g.name());
+    if (PickleGlobals.level(g.module(), g.name(), torchScript) != Level.DATA) {
+      String use = "called with " + PickleHazards.describe(args);
+      if (kind != Reduce.Kind.NEWOBJ && !t.items().isEmpty() && !data) {
+        hazards.code(g.qualified(), use, where());
+      } else {
+        hazards.used(g.qualified(), use);
+      }
+    } else {
+      data = true;
     }
-    List<PickleValue> a = t.items();
-    PickleValue first = a.isEmpty() ? Nil.NONE : a.get(0);
-    switch (g.qualified()) {
-      case "collections.OrderedDict",
-          "collections.Counter",
-          "builtins.dict",
-          "__builtin__.dict" -> {
-        return dict(first);
+    if (g.is("torch.storage._load_from_bytes")) {
+      scanNested(t.items().isEmpty() ? Nil.NONE : t.items().get(0));
+    }
+    return data ? PickleCalls.apply(g, t, kind, this::error) : new Reduce(g, args, kind);
+  }
+
+  private void handedTo(String callee, Tuple args, Global g) {
+    List<PickleValue> a = args.items();
+    for (int i = 0; i < a.size(); i++) {
+      if (g != null && PickleCalls.isClassArgument(g, i)) {
+        continue;
       }
-      case "collections.defaultdict" -> {
-        return new PDict();
-      }
-      case "builtins.set", "__builtin__.set", "builtins.frozenset", "__builtin__.frozenset" -> {
-        PList s = new PList(true);
-        s.items().addAll(items(first));
-        return s;
-      }
-      case "builtins.list", "__builtin__.list" -> {
-        PList l = new PList(false);
-        l.items().addAll(items(first));
-        return l;
-      }
-      case "builtins.tuple", "__builtin__.tuple", "torch.Size" -> {
-        return new Tuple(items(first));
-      }
-      case "torch.jit._pickle.build_intlist",
-          "torch.jit._pickle.build_doublelist",
-          "torch.jit._pickle.build_boollist",
-          "torch.jit._pickle.build_tensorlist",
-          "torch.jit._pickle.restore_type_tag" -> {
-        return first;
-      }
-      case "_codecs.encode", "codecs.encode" -> {
-        return first instanceof Str s
-            ? new Bytes(s.value().length(), Optional.of(PickleText.latin1(s.value())))
-            : new Bytes(0, Optional.of(new byte[0]));
-      }
-      case "torch.device" -> {
-        return new Str(
-            a.size() > 1 && a.get(1) instanceof Int i
-                ? PickleText.plain(first) + ":" + i.value()
-                : PickleText.plain(first));
-      }
-      case "copyreg._reconstructor",
-          "copy_reg._reconstructor",
-          "copyreg.__newobj__",
-          "copy_reg.__newobj__" -> {
-        return new Reduce(first, new Tuple(a.isEmpty() ? a : a.subList(1, a.size())), kind);
-      }
-      case "torch.storage._load_from_bytes" -> {
-        scanNested(first);
-        return new Reduce(g, args, kind);
-      }
-      default -> {
-        return new Reduce(g, args, kind);
+      for (Global passed : PickleCalls.globalsIn(a.get(i))) {
+        if (PickleGlobals.level(passed.module(), passed.name(), torchScript) != Level.DATA
+            && !PickleGlobals.buildsData(passed.module(), passed.name())) {
+          hazards.code(passed.qualified(), "handed to " + callee + ", which may call it", where());
+        }
       }
     }
   }
@@ -350,35 +467,14 @@ public final class PickleMachine {
             in.place() + ", nested pickle at byte " + opAt,
             bytes.data().get().length);
     PickleMachine m = new PickleMachine(nested, limits, hazards, false, nesting + 1);
-    for (int i = 0; i < 5 && !nested.atEnd(); i++) {
-      m.read();
-    }
-  }
-
-  private PDict dict(PickleValue from) throws ModelFormatException {
-    PDict d = new PDict();
-    if (from instanceof PDict src) {
-      src.entries().forEach(e -> d.put(e.getKey(), e.getValue()));
-    } else {
-      for (PickleValue pair : items(from)) {
-        if (pair instanceof Tuple t && t.size() == 2) {
-          d.put(t.get(0), t.get(1));
-        } else {
-          throw error("a dict built from " + kind(pair) + ", not a key-value pair");
-        }
+    try {
+      for (int i = 0; i < 5 && !nested.atEnd(); i++) {
+        m.read();
       }
+    } catch (ModelFormatException e) {
+      // torch.load also takes zip bytes here; the call itself is already a code-running hazard
+      hazards.code(name, "loads nested bytes neuronfit could not read as pickles", where());
     }
-    return d;
-  }
-
-  private static List<PickleValue> items(PickleValue v) {
-    if (v instanceof Tuple t) {
-      return t.items();
-    }
-    if (v instanceof PList l) {
-      return l.items();
-    }
-    return List.of();
   }
 
   private void build(PickleValue state, PickleValue target) throws ModelFormatException {

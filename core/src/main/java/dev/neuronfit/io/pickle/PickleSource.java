@@ -20,6 +20,7 @@ public final class PickleSource {
   private final String place;
   private final long budget;
   private long pos;
+  private boolean ranOut;
 
   /**
    * @param in the stream, positioned at the first pickle; not closed by this class
@@ -67,8 +68,14 @@ public final class PickleSource {
     return new ModelFormatException(file, place + ", byte " + offset, problem);
   }
 
+  /** True once a read failed for lack of bytes (the end of the input or of the budget). */
+  public boolean ranOut() {
+    return ranOut;
+  }
+
   private void charge(long n) throws ModelFormatException {
     if (n < 0 || pos + n > budget) {
+      ranOut = n >= 0;
       throw error(pos, "the pickle is longer than the limit of " + budget + " bytes");
     }
   }
@@ -77,6 +84,7 @@ public final class PickleSource {
     charge(1);
     int b = in.read();
     if (b < 0) {
+      ranOut = true;
       throw error(pos, "truncated: the pickle ends before its STOP opcode");
     }
     pos++;
@@ -99,6 +107,7 @@ public final class PickleSource {
     charge(n);
     byte[] b = in.readNBytes(n);
     if (b.length < n) {
+      ranOut = true;
       throw error(pos + b.length, "truncated: " + n + " bytes declared, " + b.length + " left");
     }
     pos += n;
@@ -111,6 +120,7 @@ public final class PickleSource {
     try {
       in.skipNBytes(n);
     } catch (EOFException e) {
+      ranOut = true;
       throw error(pos, "truncated: " + n + " bytes declared, fewer left");
     }
     pos += n;

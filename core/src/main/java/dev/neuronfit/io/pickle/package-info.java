@@ -1,5 +1,6 @@
 /**
  * A pickle reader that never imports or calls anything: an opcode interpreter building symbolic
- * values, an allowlist of the globals torch writes, and a record of every other global as a hazard.
+ * values, the allow-list of {@code torch.load(weights_only=True)} as data, and a record of every
+ * other global as a hazard.
  */
 package dev.neuronfit.io.pickle;

@@ -1,5 +1,6 @@
 package dev.neuronfit.io.torch;
 
+import dev.neuronfit.io.ContentSniffer;
 import dev.neuronfit.io.ModelReader;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.pickle.PickleHazards;
@@ -26,6 +27,9 @@ import java.util.List;
  * each storage. Only the pickles are read, from the start of the file; the storage bytes after them
  * are never touched.
  *
+ * <p>{@code torch.load} tries torch's legacy tar format first: such files go to {@link
+ * LegacyTarReader}.
+ *
  * <p>A file whose first pickle is not the magic number is a plain pickle: torch.load unpickles it
  * (running whatever it calls) and only then fails on the magic number. Its object is read the same
  * way, so its hazards and tensors are reported, with a note.
@@ -36,6 +40,9 @@ public final class PickleCheckpointReader implements ModelReader {
 
   @Override
   public dev.neuronfit.model.ModelProfile read(Path path, ReadLimits limits) throws IOException {
+    if (ContentSniffer.isTar(path)) {
+      return LegacyTarReader.read(path, limits);
+    }
     PickleLimits pl = PickleLimits.from(limits);
     PickleHazards hazards = new PickleHazards(pl.maxHazards());
     List<String> notes = new ArrayList<>();

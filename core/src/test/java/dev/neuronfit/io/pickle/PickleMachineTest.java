@@ -86,7 +86,19 @@ class PickleMachineTest {
     assertThat(d.get("u")).contains(new Str("é€"));
     PDict od = (PDict) d.get("od").orElseThrow();
     assertThat(od.get("k")).contains(new Int(1));
-    assertThat(hazards.isEmpty()).isTrue();
+    // frozenset is plain data, but torch.load(weights_only=True) refuses it: a hazard, not code;
+    // protocols 4 and 5 have a FROZENSET opcode instead of the global
+    if (protocol >= 4) {
+      assertThat(hazards.isEmpty()).isTrue();
+      return;
+    }
+    assertThat(hazards.hazards())
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.kind()).isEqualTo(PickleHazards.IMPORT_KIND);
+              assertThat(h.detail()).endsWith("frozenset called with ([3],)");
+            });
   }
 
   @Test
@@ -177,9 +189,10 @@ class PickleMachineTest {
 
     read(p.toByteArray());
 
+    assertThat(hazards.hazards()).extracting(Hazard::kind).containsOnly(PickleHazards.CODE_KIND);
     assertThat(hazards.hazards())
-        .singleElement()
-        .satisfies(
+        .anySatisfy(h -> assertThat(h.detail()).startsWith("torch.storage._load_from_bytes"))
+        .anySatisfy(
             h -> {
               assertThat(h.detail()).startsWith("os.system");
               assertThat(h.place()).contains("nested pickle");

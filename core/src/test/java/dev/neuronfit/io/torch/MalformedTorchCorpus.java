@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * Builds the malformed-input corpus of {@code src/test/resources/malformed/torch/}: one folder per
@@ -118,6 +120,19 @@ public final class MalformedTorchCorpus {
         d -> script(d, "code/__torch__/m.py", bytes(def("x = torch.add(a, \"b)\n"))));
 
     m.put("pickle-unknown-opcode", d -> write(d, "model.bin", bytes("\u0080\u0002\u00ff")));
+    m.put(
+        "tar-storage-not-a-class",
+        d ->
+            tar(
+                d,
+                "storages",
+                bytes(
+                    "\u0080\u0002K\u0001.\u0080\u0002X\u0001\u0000\u0000\u0000kK\u0001K\u0005\u0087."),
+                "pickle",
+                emptyDict));
+    m.put(
+        "zip-names-differ-in-case",
+        d -> zip(d, stored("archive/data.pkl", emptyDict), stored("archive/DATA.pkl", emptyDict)));
     m.put("pickle-protocol-6", d -> write(d, "model.bin", bytes("\u0080\u0006N.")));
     m.put(
         "pickle-truncated",
@@ -180,9 +195,36 @@ public final class MalformedTorchCorpus {
         StandardCharsets.ISO_8859_1);
   }
 
-  /** A TorchScript archive: a minimal data.pkl plus one given entry. */
+  /**
+   * A TorchScript archive: a minimal data.pkl and constants.pkl (which makes torch.load hand it to
+   * torch.jit.load) plus one given entry.
+   */
   private static void script(Path d, String entry, byte[] content) throws IOException {
-    zip(d, stored("m/data.pkl", bytes("\u0080\u0002}.")), stored("m/" + entry, content));
+    zip(
+        d,
+        stored("m/data.pkl", bytes("\u0080\u0002}.")),
+        stored("m/constants.pkl", bytes("\u0080\u0002).")),
+        stored("m/" + entry, content));
+  }
+
+  /** A legacy tar checkpoint {@code model.bin} of the given entries (name, bytes, ...). */
+  private static void tar(Path d, Object... entries) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream t = new TarArchiveOutputStream(out)) {
+      for (int i = 0; i < entries.length; i += 2) {
+        byte[] data = (byte[]) entries[i + 1];
+        TarArchiveEntry e = new TarArchiveEntry((String) entries[i]);
+        e.setSize(data.length);
+        e.setModTime(0L);
+        e.setUserName("");
+        e.setGroupName("");
+        e.setMode(0644);
+        t.putArchiveEntry(e);
+        t.write(data);
+        t.closeArchiveEntry();
+      }
+    }
+    write(d, "model.bin", out.toByteArray());
   }
 
   private static void storedZip(Path d, String name, byte[] content) throws IOException {

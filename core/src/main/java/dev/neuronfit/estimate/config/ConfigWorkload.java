@@ -1,0 +1,252 @@
+package dev.neuronfit.estimate.config;
+
+import dev.neuronfit.estimate.Assumptions;
+import dev.neuronfit.estimate.Phase;
+import dev.neuronfit.estimate.Workload;
+import dev.neuronfit.estimate.WorkloadOptions;
+import dev.neuronfit.model.DType;
+import dev.neuronfit.model.HfComponent;
+import dev.neuronfit.model.HfConfig;
+import dev.neuronfit.model.HfMetadata;
+import dev.neuronfit.model.ModelProfile;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The workload of a Hugging Face model computed from its config.json, for the architectures whose
+ * layout neuronfit knows (the same ones {@link ParameterEstimator} covers).
+ */
+public final class ConfigWorkload {
+  /** CLIP text encoders condition Stable Diffusion: 77 tokens. */
+  private static final int DEFAULT_TEXT_TOKENS = 77;
+
+  private ConfigWorkload() {}
+
+  /**
+   * @param parameters the model's parameter count (read or estimated), for the bytes of weights
+   */
+  public static Optional<Workload> estimate(
+      ModelProfile profile, long parameters, WorkloadOptions opts) {
+    if (profile.hf().isEmpty()) {
+      return Optional.empty();
+    }
+    HfMetadata hf = profile.hf().get();
+    DType dtype = opts.dtypeOrDefault();
+    int bytes = Math.max(1, (int) dtype.bytesFor(1));
+    int batch = opts.batchOr1();
+    Optional<Work> work;
+    if (hf.pipelineClass().isPresent()) {
+      work = pipeline(hf, opts, bytes, batch);
+    } else if (hf.config().isPresent()) {
+      work = single(hf.config().get(), parameters * bytes, opts, bytes, batch);
+    } else {
+      work = Optional.empty();
+    }
+    return work.map(
+        w -> {
+          List<String> a = new ArrayList<>(w.assumptions());
+          a.add(Assumptions.deviceType(dtype, opts));
+          return new Workload(
+              batch,
+              w.sequenceLength(),
+              w.imageSize(),
+              dtype,
+              w.phases(),
+              Map.of(),
+              parameters * bytes,
+              w.activationBytes(),
+              w.kvCacheBytes(),
+              w.method(),
+              a);
+        });
+  }
+
+  private static Optional<Work> pipeline(
+      HfMetadata hf, WorkloadOptions opts, int bytes, int batch) {
+    Optional<HfComponent> unet = hf.component("unet").filter(u -> u.config().isPresent());
+    if (unet.isEmpty()) {
+      return Optional.empty();
+    }
+    HfConfig c = unet.get().config().get();
+    int latent =
+        opts.imageSize().isPresent()
+            ? opts.imageSize().getAsInt() / 8
+            : (int) c.integer("sample_size").orElse(64);
+    Optional<LayoutCount> count = DiffusersLayouts.unet2dCondition(c, latent, DEFAULT_TEXT_TOKENS);
+    if (count.isEmpty() || count.get().parameters().isEmpty()) {
+      return Optional.empty();
+    }
+    long act =
+        (long)
+            (2.0 * batch * bytes * latent * latent * 8 * c.integers("block_out_channels").get(0));
+    return Optional.of(
+        Work.single(
+            batch * count.get().macs(),
+            count.get().parameters().getAsLong() * bytes,
+            act,
+            batch,
+            Optional.empty(),
+            Optional.of(latent * 8),
+            "one denoising step of the unet (UNet2DConditionModel layout)",
+            List.of(Assumptions.unetStep(latent, DEFAULT_TEXT_TOKENS), Assumptions.UNET_WEIGHTS)));
+  }
+
+  private static Optional<Work> single(
+      HfConfig c, long weightBytes, WorkloadOptions opts, int bytes, int batch) {
+    String type = c.string("model_type").orElse("");
+    String method = type + " layout from " + c.file();
+    Optional<TransformerLayouts.Layout> layout = TransformerLayouts.walk(c);
+    if (layout.isPresent()) {
+      return transformer(layout.get(), c, type, opts, weightBytes, bytes, batch, method);
+    }
+    int image = opts.imageSize().orElse((int) c.integer("image_size").orElse(224));
+    Optional<LayoutCount> count =
+        switch (type) {
+          case "resnet" -> VisionLayouts.resnet(c, image, false);
+          case "convnext" -> VisionLayouts.convnext(c, image, false);
+          case "swin" -> VisionLayouts.swin(c, image, false);
+          default -> Optional.empty();
+        };
+    if (count.isEmpty()) {
+      return Optional.empty();
+    }
+    long channels =
+        c.integers("hidden_sizes").stream().findFirst().orElse(c.integer("embed_dim").orElse(64));
+    return Optional.of(
+        Work.single(
+            batch * count.get().macs(),
+            weightBytes,
+            VisionLayouts.cnnActivationBytes(batch, image, channels, bytes),
+            batch,
+            Optional.empty(),
+            Optional.of(image),
+            method,
+            List.of(Assumptions.images(image))));
+  }
+
+  private static Optional<Work> transformer(
+      TransformerLayouts.Layout layout,
+      HfConfig c,
+      String type,
+      WorkloadOptions opts,
+      long weightBytes,
+      int bytes,
+      int batch,
+      String method) {
+    Dims d = new Dims(c);
+    switch (layout.kind()) {
+      case ENCODER -> {
+        int seq =
+            opts.sequenceLength()
+                .orElse(TransformerPhases.positions(c, "max_position_embeddings").orElse(512));
+        return layout
+            .encoder()
+            .get()
+            .map(
+                s ->
+                    TransformerPhases.encoder(
+                        s, batch, seq, weightBytes, bytes, method, Optional.empty(), List.of()));
+      }
+      case DECODER -> {
+        int seq =
+            opts.sequenceLength()
+                .orElse(
+                    TransformerPhases.positions(
+                            c, "n_positions", "max_position_embeddings", "n_ctx")
+                        .orElse(2048));
+        OptionalLong vocab = d.vocab();
+        if (vocab.isEmpty()) {
+          return Optional.empty();
+        }
+        return layout
+            .decoder()
+            .get()
+            .map(
+                s ->
+                    TransformerPhases.decoder(
+                        s, vocab.getAsLong(), batch, seq, weightBytes, bytes, method));
+      }
+      case ENCODER_DECODER -> {
+        return seq2seq(layout, c, type, opts, weightBytes, bytes, batch, method);
+      }
+      case VISION_ENCODER -> {
+        int image = opts.imageSize().orElse((int) c.integer("image_size").orElse(224));
+        long patch = c.integer("patch_size").orElse(16);
+        long ch = c.integer("num_channels").orElse(3);
+        int tokens = (int) ((image / patch) * (image / patch) + 1);
+        return layout
+            .encoder()
+            .get()
+            .map(
+                s -> {
+                  Work w =
+                      TransformerPhases.encoder(
+                          s,
+                          batch,
+                          tokens,
+                          weightBytes,
+                          bytes,
+                          method,
+                          Optional.of(image),
+                          List.of(Assumptions.vitTokens(image, tokens)));
+                  double patchMacs =
+                      batch * (double) (tokens - 1) * ch * patch * patch * s.hidden();
+                  Phase p = w.phases().get(0);
+                  return new Work(
+                      List.of(
+                          new Phase(
+                              p.name(), p.flops() + 2 * patchMacs, p.bytesMoved(), p.units())),
+                      w.activationBytes(),
+                      0,
+                      w.sequenceLength(),
+                      w.imageSize(),
+                      w.method(),
+                      w.assumptions());
+                });
+      }
+      default -> throw new IllegalStateException("unhandled layout " + layout.kind());
+    }
+  }
+
+  private static Optional<Work> seq2seq(
+      TransformerLayouts.Layout layout,
+      HfConfig c,
+      String type,
+      WorkloadOptions opts,
+      long weightBytes,
+      int bytes,
+      int batch,
+      String method) {
+    Dims d = new Dims(c);
+    OptionalLong vocab = d.vocab();
+    if (vocab.isEmpty()) {
+      return Optional.empty();
+    }
+    TransformerLayouts.LayerShape enc = layout.encoder().get().orElseThrow();
+    TransformerLayouts.LayerShape dec = layout.decoder().get().orElseThrow();
+    if (TransformerLayouts.T5_LAYOUT.contains(type)) {
+      int src = opts.sequenceLength().orElse((int) c.integer("n_positions").orElse(512));
+      return Optional.of(
+          TransformerPhases.encoderDecoder(
+              enc, dec, vocab.getAsLong(), batch, src, src, 0, weightBytes, bytes, method));
+    }
+    if (type.equals("whisper")) {
+      long h = enc.hidden();
+      int src = (int) c.integer("max_source_positions").orElse(1500);
+      int tgt = opts.sequenceLength().orElse((int) c.integer("max_target_positions").orElse(448));
+      long mel = c.integer("num_mel_bins").orElse(80);
+      long convs =
+          2L * src * mel * h * 3 + (long) src * h * h * 3; // two conv layers over the mel frames
+      return Optional.of(
+          TransformerPhases.encoderDecoder(
+              enc, dec, vocab.getAsLong(), batch, src, tgt, convs, weightBytes, bytes, method));
+    }
+    int src = opts.sequenceLength().orElse((int) c.integer("max_position_embeddings").orElse(1024));
+    return Optional.of(
+        TransformerPhases.encoderDecoder(
+            enc, dec, vocab.getAsLong(), batch, src, src, 0, weightBytes, bytes, method));
+  }
+}

@@ -1,0 +1,132 @@
+package dev.neuronfit.estimate.config;
+
+import dev.neuronfit.estimate.Estimate;
+import dev.neuronfit.model.DType;
+import dev.neuronfit.model.HfComponent;
+import dev.neuronfit.model.HfConfig;
+import dev.neuronfit.model.HfMetadata;
+import dev.neuronfit.model.ModelProfile;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Estimates parameters and weight bytes from a Hugging Face configuration when a model folder has
+ * no weight files to read. Each formula reproduces the module layout of one family of transformers
+ * or diffusers implementations (see {@code ParameterEstimatorTest} for the published counts they
+ * are checked against); a model type without a formula gets no estimate rather than a guess.
+ */
+public final class ParameterEstimator {
+  private ParameterEstimator() {}
+
+  /** An estimate for the model, or empty when its architecture has no formula. */
+  public static Optional<Estimate> estimate(ModelProfile profile) {
+    if (profile.hf().isEmpty()) {
+      return Optional.empty();
+    }
+    HfMetadata hf = profile.hf().get();
+    if (hf.pipelineClass().isPresent()) {
+      return pipeline(hf);
+    }
+    if (hf.config().isEmpty()) {
+      return Optional.empty();
+    }
+    HfConfig c = hf.config().get();
+    OptionalLong p = single(c);
+    if (p.isEmpty()) {
+      return Optional.empty();
+    }
+    DTypeChoice dt = dtype(c);
+    return Optional.of(
+        new Estimate(p.getAsLong(), dt.dtype, dt.source, method(c), List.of(), List.of()));
+  }
+
+  private static Optional<Estimate> pipeline(HfMetadata hf) {
+    long total = 0;
+    List<String> parts = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    DTypeChoice dt = null;
+    for (HfComponent comp : hf.components()) {
+      if (comp.config().isEmpty()) {
+        continue; // schedulers, tokenizers and feature extractors have no weights
+      }
+      OptionalLong p = single(comp.config().get());
+      if (p.isPresent()) {
+        total += p.getAsLong();
+        parts.add(comp.name());
+        if (dt == null) {
+          dt = dtype(comp.config().get());
+        }
+      } else {
+        skipped.add(comp.name());
+      }
+    }
+    if (parts.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Estimate(total, dt.dtype, dt.source, "sum of component layouts", parts, skipped));
+  }
+
+  private static OptionalLong single(HfConfig c) {
+    Optional<String> cls = c.string("_class_name");
+    if (cls.isPresent()) {
+      return switch (cls.get()) {
+        case "UNet2DConditionModel" -> parameters(DiffusersLayouts.unet2dCondition(c, 0, 0));
+        case "AutoencoderKL" -> DiffusersLayouts.autoencoderKl(c);
+        default -> OptionalLong.empty();
+      };
+    }
+    Optional<TransformerLayouts.Layout> transformer = TransformerLayouts.walk(c);
+    if (transformer.isPresent()) {
+      return transformer.get().parameters();
+    }
+    boolean classifier =
+        c.strings("architectures").stream()
+            .findFirst()
+            .orElse("")
+            .endsWith("ForImageClassification");
+    return switch (c.string("model_type").orElse("")) {
+      case "resnet" -> parameters(VisionLayouts.resnet(c, 0, classifier));
+      case "convnext" -> parameters(VisionLayouts.convnext(c, 0, classifier));
+      case "swin" -> parameters(VisionLayouts.swin(c, 0, classifier));
+      default -> OptionalLong.empty();
+    };
+  }
+
+  /**
+   * The parameters of a layout walk. The walks here run at input size 0: the size changes only the
+   * multiply-accumulates, which the parameter estimate does not use.
+   */
+  private static OptionalLong parameters(Optional<LayoutCount> count) {
+    return count.isPresent() ? count.get().parameters() : OptionalLong.empty();
+  }
+
+  private static String method(HfConfig c) {
+    if (c.has("_class_name")) {
+      return "diffusers " + c.string("_class_name").get() + " layout";
+    }
+    String type = c.string("model_type").orElse("?");
+    if (TransformerLayouts.DECODER_LAYOUT.contains(type)) {
+      return (TransformerLayouts.llamaStyle(c) ? "Llama-style" : "GPT-2-style")
+          + " decoder layout ("
+          + type
+          + ")";
+    }
+    return type + " layout";
+  }
+
+  private record DTypeChoice(DType dtype, String source) {}
+
+  /** The dtype the config declares ({@code torch_dtype} or {@code dtype}), else float32. */
+  private static DTypeChoice dtype(HfConfig c) {
+    for (String key : List.of("torch_dtype", "dtype")) {
+      Optional<DType> d = c.string(key).flatMap(DType::fromTorchName);
+      if (d.isPresent()) {
+        return new DTypeChoice(d.get(), c.file() + " " + key);
+      }
+    }
+    return new DTypeChoice(DType.F32, "default float32 (the config declares no dtype)");
+  }
+}

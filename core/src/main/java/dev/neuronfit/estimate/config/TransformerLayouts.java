@@ -1,0 +1,416 @@
+package dev.neuronfit.estimate.config;
+
+import dev.neuronfit.model.HfConfig;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Transformer language and vision models walked from their configs: one walk per layout yields the
+ * parameter count (weights and biases of every projection and norm, following the module layout of
+ * the transformers implementation it names; buffers are not counted) together with the shape of the
+ * layers ({@link LayerShape}), from which {@link TransformerPhases} counts the multiply-accumulates
+ * at a sequence length. The two halves keep the config keys and defaults each was checked with, so
+ * a config may give one and not the other.
+ */
+final class TransformerLayouts {
+  static final Set<String> T5_LAYOUT = Set.of("t5", "mt5", "umt5");
+  static final Set<String> BART_LAYOUT =
+      Set.of(
+          "bart",
+          "mbart",
+          "marian",
+          "pegasus",
+          "m2m_100",
+          "blenderbot",
+          "blenderbot-small",
+          "plbart");
+
+  /** Encoders laid out like BERT: absolute positions, token types, post-LayerNorm layers. */
+  static final Set<String> BERT_LAYOUT =
+      Set.of("bert", "roberta", "xlm-roberta", "camembert", "distilbert", "ernie", "data2vec-text");
+
+  /** Decoders laid out like GPT-2: learned positions, no gated MLP. */
+  static final Set<String> PLAIN_DECODERS =
+      Set.of("gpt2", "gpt_bigcode", "biogpt", "gpt-sw3", "imagegpt");
+
+  /** Decoders laid out like Llama: rotary positions, gated MLPs, grouped KV heads. */
+  static final Set<String> GATED_DECODERS =
+      Set.of(
+          "llama",
+          "mistral",
+          "mixtral",
+          "qwen2",
+          "qwen2_moe",
+          "qwen3",
+          "qwen3_moe",
+          "gemma",
+          "gemma2",
+          "phi3",
+          "olmo",
+          "olmo2",
+          "granite");
+
+  /** Both decoder layouts (see {@link #decoder}). */
+  static final Set<String> DECODER_LAYOUT =
+      Stream.concat(PLAIN_DECODERS.stream(), GATED_DECODERS.stream())
+          .collect(Collectors.toUnmodifiableSet());
+
+  /** Decoders whose positions are a learned table (the others use rotary or ALiBi positions). */
+  private static final Set<String> LEARNED_POSITIONS =
+      Set.of("gpt2", "gpt_bigcode", "gpt_neo", "opt", "biogpt", "imagegpt", "gpt-sw3");
+
+  private TransformerLayouts() {}
+
+  /** How the layers of a layout run. */
+  enum Kind {
+    /** One pass over a sequence (BERT, CLIP's text tower). */
+    ENCODER,
+    /** Prefill and decode over a growing context (GPT-2, Llama). */
+    DECODER,
+    /** An encoder pass and decoder steps (T5, BART, Whisper). */
+    ENCODER_DECODER,
+    /** One pass over image patches (ViT, DeiT). */
+    VISION_ENCODER
+  }
+
+  /**
+   * What one walk of a transformer layout yields.
+   *
+   * @param parameters the parameter count, empty when the config lacks a size it needs
+   * @param encoder the encoder's layers (of an encoder, a vision encoder or a sequence-to-sequence
+   *     model), empty when the config lacks a size they need
+   * @param decoder the decoder's layers (of a decoder or a sequence-to-sequence model)
+   *     <p>The layers are read when asked for: the parameter estimate never needs them, and the
+   *     sequence-to-sequence defaults divide by a head count the config may give as 0.
+   */
+  record Layout(
+      Kind kind,
+      OptionalLong parameters,
+      Supplier<Optional<LayerShape>> encoder,
+      Supplier<Optional<LayerShape>> decoder) {}
+
+  /** Per-token MACs of one layer's projections and MLP (attention pairs not included). */
+  record LayerShape(
+      long hidden,
+      long heads,
+      long kvHeads,
+      long headDim,
+      long intermediate,
+      int mlpMatrices,
+      long layers) {
+    long projectionMacs() {
+      long attn =
+          hidden * heads * headDim + 2 * hidden * kvHeads * headDim + heads * headDim * hidden;
+      return attn + mlpMatrices * hidden * intermediate;
+    }
+
+    /** Bytes of the K and V entries one token adds to one layer's cache. */
+    long kvBytesPerToken(int bytes) {
+      return 2 * kvHeads * headDim * bytes;
+    }
+  }
+
+  /**
+   * The layout of a transformers config, or empty when its model type is not a transformer here.
+   */
+  static Optional<Layout> walk(HfConfig c) {
+    String type = c.string("model_type").orElse("");
+    Dims d = new Dims(c);
+    String arch = c.strings("architectures").stream().findFirst().orElse("");
+    if (T5_LAYOUT.contains(type)) {
+      return Optional.of(seq2seq(t5(d), () -> t5Shapes(c)));
+    }
+    if (BART_LAYOUT.contains(type)) {
+      return Optional.of(seq2seq(bartFamily(d, type), () -> bartShapes(c)));
+    }
+    if (BERT_LAYOUT.contains(type)) {
+      String head =
+          arch.endsWith("ForMaskedLM")
+              ? "masked-lm"
+              : type.equals("distilbert") ? "none" : "pooler";
+      return Optional.of(
+          new Layout(Kind.ENCODER, encoder(d, head), () -> shape(d, false, 0), Optional::empty));
+    }
+    if (DECODER_LAYOUT.contains(type)) {
+      long active = d.first("num_experts_per_tok", "num_experts_per_token").orElse(0);
+      boolean gated = GATED_DECODERS.contains(type);
+      long experts =
+          gated && d.first("num_local_experts", "num_experts").isPresent()
+              ? Math.max(1, active)
+              : 0;
+      return Optional.of(
+          new Layout(
+              Kind.DECODER, decoder(d, type), Optional::empty, () -> shape(d, gated, experts)));
+    }
+    boolean classifier = arch.endsWith("ForImageClassification");
+    return switch (type) {
+      case "whisper" -> Optional.of(seq2seq(whisper(d), () -> bartShapes(c)));
+      case "vit", "deit" ->
+          Optional.of(
+              new Layout(
+                  Kind.VISION_ENCODER,
+                  vit(d, classifier, !classifier && !arch.endsWith("ForMaskedImageModeling")),
+                  () -> shape(d, false, 0),
+                  Optional::empty));
+      // CLIP's text tower has no embedding LayerNorm but a final one of the same size
+      case "clip_text_model" ->
+          Optional.of(
+              new Layout(
+                  Kind.ENCODER, encoder(d, "none"), () -> shape(d, false, 0), Optional::empty));
+      default -> Optional.empty();
+    };
+  }
+
+  private static Layout seq2seq(OptionalLong parameters, Supplier<LayerShape[]> encoderDecoder) {
+    return new Layout(
+        Kind.ENCODER_DECODER,
+        parameters,
+        () -> Optional.of(encoderDecoder.get()[0]),
+        () -> Optional.of(encoderDecoder.get()[1]));
+  }
+
+  private static Optional<LayerShape> shape(Dims d, boolean gated, long activeExperts) {
+    if (d.hidden().isEmpty() || d.layers().isEmpty() || d.heads().isEmpty()) {
+      return Optional.empty();
+    }
+    long h = d.hidden().getAsLong();
+    long nh = d.heads().getAsLong();
+    long i = d.intermediate(h);
+    if (activeExperts > 0) {
+      i = d.first("moe_intermediate_size").orElse(i) * activeExperts;
+    }
+    return Optional.of(
+        new LayerShape(
+            h, nh, d.kvHeads(nh), d.headDim(h, nh), i, gated ? 3 : 2, d.layers().getAsLong()));
+  }
+
+  /** T5's encoder and decoder layers, with transformers' defaults for what the config omits. */
+  private static LayerShape[] t5Shapes(HfConfig c) {
+    long h = c.integer("d_model").orElse(512);
+    long heads = c.integer("num_heads").orElse(8);
+    long dkv = c.integer("d_kv").orElse(h / heads);
+    long ff = c.integer("d_ff").orElse(4 * h);
+    int mats = c.string("feed_forward_proj").orElse("relu").startsWith("gated") ? 3 : 2;
+    long le = c.integer("num_layers").orElse(6);
+    return new LayerShape[] {
+      new LayerShape(h, heads, heads, dkv, ff, mats, le),
+      new LayerShape(h, heads, heads, dkv, ff, mats, c.integer("num_decoder_layers").orElse(le))
+    };
+  }
+
+  /** BART-family and Whisper encoder and decoder layers. */
+  private static LayerShape[] bartShapes(HfConfig c) {
+    long h = c.integer("d_model").orElse(512);
+    long eh = c.integer("encoder_attention_heads").orElse(8);
+    long dh = c.integer("decoder_attention_heads").orElse(eh);
+    return new LayerShape[] {
+      new LayerShape(
+          h,
+          eh,
+          eh,
+          h / eh,
+          c.integer("encoder_ffn_dim").orElse(4 * h),
+          2,
+          c.integer("encoder_layers").orElse(6)),
+      new LayerShape(
+          h,
+          dh,
+          dh,
+          h / dh,
+          c.integer("decoder_ffn_dim").orElse(4 * h),
+          2,
+          c.integer("decoder_layers").orElse(6))
+    };
+  }
+
+  /** One BERT-style encoder layer: attention with biases, two LayerNorms, a two-matrix MLP. */
+  private static long bertLayer(long h, long i) {
+    return 4 * (h * h + h) + 2 * h + (h * i + i) + (i * h + h) + 2 * h;
+  }
+
+  /** BERT, RoBERTa, ELECTRA, DistilBERT and other encoders with absolute positions. */
+  private static OptionalLong encoder(Dims d, String head) {
+    OptionalLong hOpt = d.hidden();
+    OptionalLong lOpt = d.layers();
+    OptionalLong vOpt = d.vocab();
+    if (hOpt.isEmpty() || lOpt.isEmpty() || vOpt.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    long h = hOpt.getAsLong();
+    long v = vOpt.getAsLong();
+    long p = d.positions().orElse(0);
+    long types = d.first("type_vocab_size").orElse(0);
+    long emb = v * h + p * h + types * h + 2 * h;
+    long layers = lOpt.getAsLong() * bertLayer(h, d.intermediate(h));
+    long top =
+        switch (head) {
+          case "masked-lm" ->
+              h * h + h + 2 * h + v; // transform, LayerNorm, output bias; weights tied
+          case "none" -> 0;
+          default -> h * h + h; // pooler
+        };
+    return OptionalLong.of(emb + layers + top);
+  }
+
+  /**
+   * Decoder-only language models: GPT-2 style (biases, LayerNorm, learned positions, 2-matrix MLP)
+   * or Llama style (no biases, RMSNorm, rotary positions, gated 3-matrix MLP, grouped KV heads,
+   * optional mixture of experts).
+   */
+  private static OptionalLong decoder(Dims d, String modelType) {
+    OptionalLong hOpt = d.hidden();
+    OptionalLong lOpt = d.layers();
+    OptionalLong vOpt = d.vocab();
+    OptionalLong nhOpt = d.heads();
+    if (hOpt.isEmpty() || lOpt.isEmpty() || vOpt.isEmpty() || nhOpt.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    long h = hOpt.getAsLong();
+    long v = vOpt.getAsLong();
+    long layers = lOpt.getAsLong();
+    long i = d.intermediate(h);
+    if (!llamaStyle(d.config())) {
+      long pos = LEARNED_POSITIONS.contains(modelType) ? d.positions().orElse(0) * h : 0;
+      long head = d.flag("tie_word_embeddings", true) ? 0 : v * h;
+      return OptionalLong.of(v * h + pos + layers * bertLayer(h, i) + 2 * h + head);
+    }
+    long nh = nhOpt.getAsLong();
+    long kv = d.kvHeads(nh);
+    long hd = d.headDim(h, nh);
+    long attn = h * nh * hd + 2 * h * kv * hd + nh * hd * h;
+    if (d.flag("attention_bias", modelType.startsWith("qwen2"))) {
+      attn += nh * hd + 2 * kv * hd;
+    }
+    long experts = d.first("num_local_experts", "num_experts", "n_routed_experts").orElse(0);
+    long mlp;
+    if (experts > 0) {
+      long ei = d.first("moe_intermediate_size").orElse(i);
+      long shared = d.first("shared_expert_intermediate_size").orElse(0);
+      mlp = experts * 3 * h * ei + h * experts + 3 * h * shared + (shared > 0 ? h : 0);
+    } else {
+      mlp = 3 * h * i;
+    }
+    long head = d.flag("tie_word_embeddings", false) ? 0 : v * h;
+    return OptionalLong.of(v * h + layers * (attn + mlp + 2 * h) + h + head);
+  }
+
+  /** Llama-family configs name their KV heads or RMSNorm epsilon; GPT-2-family configs do not. */
+  static boolean llamaStyle(HfConfig c) {
+    return c.has("num_key_value_heads") || c.has("rms_norm_eps") || c.has("rope_theta");
+  }
+
+  /**
+   * T5 and mT5: no biases, RMSNorm-style LayerNorm, relative position buckets, optional gated FFN.
+   */
+  private static OptionalLong t5(Dims d) {
+    HfConfig c = d.config();
+    OptionalLong dm = c.integer("d_model");
+    OptionalLong le = c.integer("num_layers");
+    OptionalLong vOpt = d.vocab();
+    if (dm.isEmpty() || le.isEmpty() || vOpt.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    long h = dm.getAsLong();
+    long v = vOpt.getAsLong();
+    long heads = c.integer("num_heads").orElse(8);
+    long inner = heads * c.integer("d_kv").orElse(h / heads);
+    long ff = c.integer("d_ff").orElse(4 * h);
+    long ffn = (c.string("feed_forward_proj").orElse("relu").startsWith("gated") ? 3 : 2) * h * ff;
+    long buckets = c.integer("relative_attention_num_buckets").orElse(32) * heads;
+    long attn = 4 * h * inner;
+    long encLayers = le.getAsLong();
+    long decLayers = c.integer("num_decoder_layers").orElse(encLayers);
+    long encoder = encLayers * (attn + h + ffn + h) + buckets + h;
+    long decoder = decLayers * (2 * attn + 2 * h + ffn + h) + buckets + h;
+    long head = d.flag("tie_word_embeddings", true) ? 0 : v * h;
+    return OptionalLong.of(v * h + encoder + decoder + head);
+  }
+
+  /**
+   * BART-family sequence-to-sequence models (BART, mBART, Marian, Pegasus, M2M100, Blenderbot):
+   * attention with biases, LayerNorms, shared token embeddings tied to the output.
+   */
+  private static OptionalLong bartFamily(Dims d, String modelType) {
+    HfConfig c = d.config();
+    OptionalLong dm = c.integer("d_model");
+    OptionalLong vOpt = d.vocab();
+    if (dm.isEmpty() || vOpt.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    long h = dm.getAsLong();
+    long v = vOpt.getAsLong();
+    long le = c.integer("encoder_layers").orElse(12);
+    long ld = c.integer("decoder_layers").orElse(le);
+    long fe = c.integer("encoder_ffn_dim").orElse(4 * h);
+    long fd = c.integer("decoder_ffn_dim").orElse(fe);
+    long p = c.integer("max_position_embeddings").orElse(1024);
+    long attn = 4 * (h * h + h);
+    long enc = le * (attn + 2 * h + h * fe + fe + fe * h + h + 2 * h);
+    long dec = ld * (2 * attn + 4 * h + h * fd + fd + fd * h + h + 2 * h);
+    long extra =
+        switch (modelType) {
+          // learned positions with an offset of 2, and a LayerNorm on the embeddings, on both sides
+          case "bart" -> 2 * ((p + 2) * h) + 2 * (2 * h);
+          // as BART plus a final LayerNorm on both sides
+          case "mbart" -> 2 * ((p + 2) * h) + 4 * (2 * h);
+          // sinusoidal tables stored as frozen embedding weights; no embedding LayerNorm
+          case "marian" -> 2 * p * h;
+          case "pegasus" -> 2 * p * h + 2 * (2 * h);
+          // sinusoidal positions kept as buffers; final LayerNorms
+          default -> 2 * (2 * h);
+        };
+    long decoderVocab = c.integer("decoder_vocab_size").orElse(v);
+    boolean shared = c.bool("share_encoder_decoder_embeddings").orElse(true);
+    long embeddings = shared ? v * h : v * h + decoderVocab * h;
+    return OptionalLong.of(embeddings + enc + dec + extra);
+  }
+
+  /** Whisper: a two-convolution audio front end, a BART-like encoder and decoder. */
+  private static OptionalLong whisper(Dims d) {
+    HfConfig c = d.config();
+    OptionalLong dm = c.integer("d_model");
+    OptionalLong vOpt = d.vocab();
+    if (dm.isEmpty() || vOpt.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    long h = dm.getAsLong();
+    long mel = c.integer("num_mel_bins").orElse(80);
+    long le = c.integer("encoder_layers").orElse(4);
+    long ld = c.integer("decoder_layers").orElse(le);
+    long fe = c.integer("encoder_ffn_dim").orElse(4 * h);
+    long fd = c.integer("decoder_ffn_dim").orElse(fe);
+    long attn = 4 * h * h + 3 * h; // the key projection has no bias
+    long convs = (mel * h * 3 + h) + (h * h * 3 + h);
+    long positions =
+        c.integer("max_source_positions").orElse(1500) * h
+            + c.integer("max_target_positions").orElse(448) * h;
+    long enc = le * (attn + 2 * h + h * fe + fe + fe * h + h + 2 * h) + 2 * h;
+    long dec = ld * (2 * attn + 4 * h + h * fd + fd + fd * h + h + 2 * h) + 2 * h;
+    return OptionalLong.of(vOpt.getAsLong() * h + convs + positions + enc + dec);
+  }
+
+  /** ViT: a patch-embedding convolution, class token and positions, encoder layers, a head. */
+  private static OptionalLong vit(Dims d, boolean classifier, boolean pooler) {
+    HfConfig c = d.config();
+    OptionalLong hOpt = d.hidden();
+    OptionalLong lOpt = d.layers();
+    OptionalLong patchOpt = c.integer("patch_size");
+    OptionalLong imageOpt = c.integer("image_size");
+    if (hOpt.isEmpty() || lOpt.isEmpty() || patchOpt.isEmpty() || imageOpt.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    long h = hOpt.getAsLong();
+    long patch = patchOpt.getAsLong();
+    long channels = c.integer("num_channels").orElse(3);
+    long patches = (imageOpt.getAsLong() / patch) * (imageOpt.getAsLong() / patch);
+    long emb = channels * patch * patch * h + h + h + (patches + 1) * h;
+    long layers = lOpt.getAsLong() * bertLayer(h, d.intermediate(h));
+    long labels = Math.max(2, c.sizeOf("id2label"));
+    long head = (classifier ? h * labels + labels : 0) + (pooler ? h * h + h : 0);
+    return OptionalLong.of(emb + layers + 2 * h + head);
+  }
+}

@@ -1,0 +1,158 @@
+package dev.neuronfit.estimate.config;
+
+import dev.neuronfit.estimate.Assumptions;
+import dev.neuronfit.estimate.Phase;
+import dev.neuronfit.model.HfConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The phases of a transformer at a sequence length, from the layer shapes {@link
+ * TransformerLayouts} walks: matrix products of the projections and MLPs per token, plus the
+ * attention score and value products per pair of tokens. Normalisation, softmax and activation
+ * functions are not counted (a few percent at most).
+ */
+final class TransformerPhases {
+  private TransformerPhases() {}
+
+  /** An encoder (BERT, ViT): one pass over {@code seq} tokens per item. */
+  static Work encoder(
+      TransformerLayouts.LayerShape s,
+      int batch,
+      int seq,
+      long weightBytes,
+      int bytes,
+      String method,
+      Optional<Integer> image,
+      List<String> extra) {
+    double macs =
+        batch
+            * (double) s.layers()
+            * (seq * (double) s.projectionMacs() + 2.0 * seq * seq * s.heads() * s.headDim());
+    long act = activationBytes(s, batch, seq, bytes);
+    List<String> a = new ArrayList<>(extra);
+    a.add(Assumptions.encoderAttention(seq));
+    return Work.single(
+        macs,
+        weightBytes,
+        act,
+        batch,
+        image.isPresent() ? Optional.empty() : Optional.of(seq),
+        image,
+        method,
+        a);
+  }
+
+  /**
+   * A decoder: prefill of {@code seq} prompt tokens, then one decode step at a context of {@code
+   * seq} tokens (the longest the sequence length allows), each with the language-model head.
+   */
+  static Work decoder(
+      TransformerLayouts.LayerShape s,
+      long vocab,
+      int batch,
+      int seq,
+      long weightBytes,
+      int bytes,
+      String method) {
+    double attnPairs = 2.0 * s.heads() * s.headDim();
+    double prefill =
+        batch
+            * ((double) s.layers()
+                    * (seq * (double) s.projectionMacs() + seq * (double) seq * attnPairs)
+                + s.hidden() * (double) vocab);
+    double decode =
+        batch
+            * ((double) s.layers() * (s.projectionMacs() + seq * attnPairs)
+                + s.hidden() * (double) vocab);
+    long kv = batch * s.layers() * seq * s.kvBytesPerToken(bytes);
+    long act = activationBytes(s, batch, seq, bytes);
+    long decodeAct = activationBytes(s, batch, 1, bytes);
+    List<Phase> phases =
+        List.of(
+            new Phase("prefill", 2 * prefill, weightBytes + act + kv, batch),
+            new Phase("decode", 2 * decode, weightBytes + kv + decodeAct, batch));
+    return new Work(
+        phases,
+        act,
+        kv,
+        Optional.of(seq),
+        Optional.empty(),
+        method,
+        Assumptions.decoderPhases(seq));
+  }
+
+  /**
+   * A sequence-to-sequence model: prefill encodes {@code src} source tokens (and projects the
+   * cross-attention keys and values once); decode is one decoder step at a target context of {@code
+   * tgt} tokens attending to the {@code src} encoder outputs.
+   */
+  static Work encoderDecoder(
+      TransformerLayouts.LayerShape enc,
+      TransformerLayouts.LayerShape dec,
+      long vocab,
+      int batch,
+      int src,
+      int tgt,
+      long extraEncoderMacs,
+      long weightBytes,
+      int bytes,
+      String method) {
+    double encMacs =
+        batch
+            * (enc.layers()
+                    * (src * (double) enc.projectionMacs()
+                        + 2.0 * src * src * enc.heads() * enc.headDim())
+                + extraEncoderMacs);
+    // cross-attention: K and V of the encoder output, projected once per decoder layer
+    double crossKv =
+        batch * (double) dec.layers() * src * 2.0 * dec.hidden() * dec.heads() * dec.headDim();
+    // one decoder step: self-attention and MLP projections, cross-attention Q and output, scores
+    double step =
+        batch
+            * ((double) dec.layers()
+                    * (dec.projectionMacs()
+                        + 2.0 * dec.hidden() * dec.heads() * dec.headDim()
+                        + 2.0 * tgt * dec.heads() * dec.headDim()
+                        + 2.0 * src * dec.heads() * dec.headDim())
+                + dec.hidden() * (double) vocab);
+    long kv = batch * dec.layers() * (tgt + src) * dec.kvBytesPerToken(bytes);
+    long act = activationBytes(enc, batch, src, bytes);
+    List<Phase> phases =
+        List.of(
+            new Phase("prefill", 2 * (encMacs + crossKv), weightBytes + act + kv, batch),
+            new Phase(
+                "decode",
+                2 * step,
+                weightBytes + kv + activationBytes(dec, batch, 1, bytes),
+                batch));
+    return new Work(
+        phases,
+        act,
+        kv,
+        Optional.of(src),
+        Optional.empty(),
+        method,
+        Assumptions.encoderDecoderPhases(src, tgt));
+  }
+
+  /**
+   * Activations that cross layers: each layer reads its input hidden states and writes its output
+   * once. Intermediates inside a layer (Q, K, V, attention probabilities, the MLP's wide tensors)
+   * are assumed to stay in on-chip memory, as fused kernels keep them; an unfused run moves more.
+   */
+  static long activationBytes(TransformerLayouts.LayerShape s, int batch, int seq, int bytes) {
+    return (long) (2.0 * batch * s.layers() * seq * s.hidden() * bytes);
+  }
+
+  /** The configured sequence length, or the model's position limit. */
+  static Optional<Integer> positions(HfConfig c, String... keys) {
+    for (String k : keys) {
+      if (c.integer(k).isPresent()) {
+        return Optional.of((int) Math.min(Integer.MAX_VALUE, c.integer(k).getAsLong()));
+      }
+    }
+    return Optional.empty();
+  }
+}

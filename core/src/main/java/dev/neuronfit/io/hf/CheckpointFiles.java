@@ -1,0 +1,79 @@
+package dev.neuronfit.io.hf;
+
+import dev.neuronfit.io.ContentSniffer;
+import dev.neuronfit.io.ModelFormatException;
+import dev.neuronfit.io.NotAModelException;
+import dev.neuronfit.io.ReadLimits;
+import dev.neuronfit.io.ZipModelReader;
+import dev.neuronfit.io.pickle.PickleHazards;
+import dev.neuronfit.io.torch.PickleCheckpointReader;
+import dev.neuronfit.model.Hazard;
+import dev.neuronfit.model.ModelFormat;
+import dev.neuronfit.model.ModelProfile;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * The pickle hazards of every PyTorch checkpoint file in a model folder that a loader could pick
+ * ({@code *.bin}, {@code *.pt}, {@code *.pth}, {@code *.ckpt}: weights, shards, {@code
+ * training_args.bin}, optimizer and scheduler states), whichever file the weight figures come from
+ * and even when safetensors sit beside them. Each is read as {@code torch.load} would read it (zip,
+ * legacy tar or pickle stream); a file that is none of these is passed over, and one that cannot be
+ * read fails the whole folder, so that no pickle goes unchecked.
+ */
+final class CheckpointFiles {
+  private static final String GLOB = "*.{bin,pt,pth,ckpt}";
+
+  private CheckpointFiles() {}
+
+  /** The hazards found, code-running ones first, at most {@code max}. */
+  record Found(List<Hazard> hazards, int dropped) {}
+
+  static Found hazards(Path folder, Path shownFolder, String prefix, ReadLimits limits, int max)
+      throws IOException {
+    TreeSet<String> names = new TreeSet<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(folder, GLOB)) {
+      for (Path p : ds) {
+        if (Files.isRegularFile(p) && Files.size(p) > 0) {
+          names.add(p.getFileName().toString());
+          if (names.size() > limits.maxWeightFiles()) {
+            throw new ModelFormatException(
+                shownFolder,
+                "",
+                "holds more than " + limits.maxWeightFiles() + " PyTorch checkpoint files");
+          }
+        }
+      }
+    }
+    List<Hazard> all = new ArrayList<>();
+    for (String name : names) {
+      Path file = folder.resolve(name);
+      ModelProfile p;
+      try {
+        p =
+            switch (ContentSniffer.sniff(file)) {
+              case ZIP -> new ZipModelReader().read(file, limits);
+              case PICKLE -> new PickleCheckpointReader().read(file, limits);
+              default -> null;
+            };
+      } catch (NotAModelException e) {
+        continue; // torch.load fails on it before it unpickles anything
+      }
+      // a TorchScript archive goes to torch.jit.load, whose unpickler refuses foreign globals
+      if (p != null && p.format() != ModelFormat.TORCHSCRIPT) {
+        for (Hazard h : p.hazards()) {
+          all.add(new Hazard(h.kind(), h.detail(), prefix + name + ": " + h.place()));
+        }
+      }
+    }
+    all.sort(Comparator.comparing(h -> !h.kind().equals(PickleHazards.CODE_KIND)));
+    int dropped = Math.max(0, all.size() - max);
+    return new Found(List.copyOf(all.subList(0, all.size() - dropped)), dropped);
+  }
+}
