@@ -71,6 +71,13 @@ class FileOpeningArchitectureTest {
     noClasses()
         .that()
         .doNotHaveFullyQualifiedName(ModelFiles.class.getName())
+        // the Hub access reads the user's Hub settings (token file, refs of the Hugging Face
+        // cache) and neuronfit's own cache of fetched headers, which it wrote itself; the model
+        // files it takes from the user's Hugging Face cache go through ModelFiles (SparseSnapshot)
+        .and()
+        .doNotHaveFullyQualifiedName("dev.neuronfit.io.hub.HubModels")
+        .and()
+        .doNotHaveFullyQualifiedName("dev.neuronfit.io.hub.HubSettings")
         .should()
         .callCodeUnitWhere(OPENS_A_FILE)
         .because("every model file is opened through io.ModelFiles and its policy")

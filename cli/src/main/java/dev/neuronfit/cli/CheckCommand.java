@@ -3,6 +3,8 @@ package dev.neuronfit.cli;
 import dev.neuronfit.Inspector;
 import dev.neuronfit.io.ModelLocator;
 import dev.neuronfit.io.ReadLimits;
+import dev.neuronfit.io.hub.HubSettings;
+import dev.neuronfit.io.hub.ModelArguments;
 import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.report.ReadFailure;
 import dev.neuronfit.report.Report;
@@ -11,6 +13,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,7 +30,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Check how well each model fits AWS Inferentia and Trainium.",
-      "A PATH is a model folder or file, or a folder searched for models."
+      "A PATH is a model folder or file, or a folder searched for models, or the id of a model on"
+          + " the Hugging Face Hub (ORG/NAME[@REVISION], hf://ORG/NAME or its page URL), read"
+          + " without downloading its weights."
     },
     sortOptions = false)
 final class CheckCommand implements Callable<Integer> {
@@ -36,8 +41,11 @@ final class CheckCommand implements Callable<Integer> {
   @Parameters(
       paramLabel = "PATH",
       arity = "1..*",
-      description = "Model folders or files, or folders holding models.")
-  List<Path> paths;
+      description = "Model folders or files, folders holding models, or Hub model ids.")
+  List<String> paths;
+
+  /** Where Hub settings (HF_ENDPOINT, HF_TOKEN, ...) come from; tests give their own. */
+  Map<String, String> environment = System.getenv();
 
   @Option(
       names = "--format",
@@ -85,13 +93,18 @@ final class CheckCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     List<Report> reports = new ArrayList<>();
     List<ReadFailure> failures = new ArrayList<>();
-    for (Path path : paths) {
+    ModelArguments arguments =
+        new ModelArguments(
+            ReadLimits.DEFAULT,
+            () ->
+                HubSettings.fromEnvironment(environment, Path.of(System.getProperty("user.home"))));
+    for (String path : paths) {
       List<ModelLocator.Located> models;
       try {
-        models = inspector.locate(path);
+        models = arguments.locate(path);
       } catch (IOException e) {
         Errors.report(err, e, common.verbose);
-        failures.add(new ReadFailure(path.toString(), Errors.oneLine(Errors.describe(e))));
+        failures.add(new ReadFailure(path, Errors.oneLine(Errors.describe(e))));
         continue;
       }
       for (ModelLocator.Located m : models) {
@@ -100,7 +113,8 @@ final class CheckCommand implements Callable<Integer> {
               inspector.inspect(m, fit.edition(), fit.selection(), fit.workload(), fit.hardware()));
         } catch (IOException e) {
           Errors.report(err, e, common.verbose);
-          failures.add(new ReadFailure(m.path().toString(), Errors.oneLine(Errors.describe(e))));
+          failures.add(
+              new ReadFailure(ModelArguments.shown(m), Errors.oneLine(Errors.describe(e))));
         }
       }
     }

@@ -1,0 +1,305 @@
+package dev.neuronfit.io.hub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.neuronfit.io.BoundedJson;
+import dev.neuronfit.io.ModelFiles;
+import dev.neuronfit.io.ReadLimits;
+import dev.neuronfit.io.hf.SafetensorsStub;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * Builds the sparse copy of one revision that a check reads: the config files whole, and of each
+ * safetensors file only its 8-byte header length and header (see {@link SafetensorsStub}). Files
+ * come from the user's Hugging Face cache when it has them, else from the Hub, several at a time.
+ *
+ * <p>Which files: at the top of the repository (and one folder down for diffusers pipelines and
+ * repositories without a top-level config) {@code config.json}, {@code model_index.json}, {@code
+ * quantize_config.json}, {@code adapter_config.json}, the scheduler's config and {@code
+ * *.index.json}; then the safetensors shards that an index names, or every {@code .safetensors}
+ * file of a folder without an index.
+ */
+final class SparseSnapshot {
+  /** Bytes asked for first: the length and, for most shards, the whole header in one request. */
+  static final int FIRST_RANGE = 16 * 1024;
+
+  private static final Set<String> CONFIGS =
+      Set.of(
+          "config.json",
+          "model_index.json",
+          "quantize_config.json",
+          "adapter_config.json",
+          "scheduler_config.json");
+
+  private static final List<String> INDEXES =
+      List.of("model.safetensors.index.json", "diffusion_pytorch_model.safetensors.index.json");
+
+  /** Hidden file listing weight files that were not read (formats not yet read over ranges). */
+  static final String SKIPPED = ".neuronfit-not-fetched";
+
+  private static final java.util.regex.Pattern UNREAD_WEIGHTS =
+      java.util.regex.Pattern.compile(".*\\.(bin|h5|onnx|gguf|pt|pth|ckpt|msgpack)");
+
+  private final HubId id;
+  private final RevisionInfo revision;
+  private final ReadLimits limits;
+  private final Optional<Path> hfSnapshot;
+  private final Transfer transfer;
+  private final HubClient client;
+  private final ExecutorService pool;
+
+  SparseSnapshot(
+      HubId id,
+      RevisionInfo revision,
+      ReadLimits limits,
+      Optional<Path> hfSnapshot,
+      Transfer transfer,
+      HubClient client,
+      ExecutorService pool) {
+    this.id = id;
+    this.revision = revision;
+    this.limits = limits;
+    this.hfSnapshot = hfSnapshot;
+    this.transfer = transfer;
+    this.client = client;
+    this.pool = pool;
+  }
+
+  /** Writes the sparse copy into {@code folder}, which must be empty. */
+  void writeTo(Path folder) throws IOException {
+    Set<String> all = new LinkedHashSet<>(revision.files());
+    boolean topConfig = all.contains("config.json");
+    boolean pipeline = all.contains("model_index.json");
+    int depth = topConfig && !pipeline ? 0 : 1;
+    List<String> small = new ArrayList<>();
+    for (String f : all) {
+      if (depthOf(f) <= depth && (CONFIGS.contains(baseName(f)) || f.endsWith(".index.json"))) {
+        small.add(f);
+      }
+    }
+    runAll(small, f -> write(folder, f, smallFile(f)));
+    List<String> shards = new ArrayList<>();
+    Set<String> folders = new LinkedHashSet<>();
+    for (String f : all) {
+      if (depthOf(f) <= depth && f.endsWith(".safetensors")) {
+        folders.add(parentOf(f));
+      }
+    }
+    for (String dir : folders) {
+      shards.addAll(shardsOf(folder, dir, all));
+    }
+    if (shards.size() > limits.maxWeightFiles()) {
+      throw new HubException(
+          id.repo()
+              + ": "
+              + shards.size()
+              + " safetensors files, over the limit of "
+              + limits.maxWeightFiles());
+    }
+    runAll(shards, f -> header(folder, f));
+    List<String> skipped = new ArrayList<>();
+    for (String f : all) {
+      if (depthOf(f) <= depth
+          && !f.endsWith(".safetensors")
+          && UNREAD_WEIGHTS.matcher(f).matches()) {
+        skipped.add(f);
+      }
+    }
+    if (!skipped.isEmpty()) {
+      Files.write(folder.resolve(SKIPPED), skipped);
+    }
+  }
+
+  /** The shards an index of the folder names (those that exist), else all its safetensors. */
+  private List<String> shardsOf(Path folder, String dir, Set<String> all) throws IOException {
+    String prefix = dir.isEmpty() ? "" : dir + "/";
+    for (String index : INDEXES) {
+      Path local = folder.resolve(prefix + index);
+      if (Files.isRegularFile(local)) {
+        JsonNode root =
+            new BoundedJson(limits).readObjectFile(local, Path.of(id.repo(), prefix + index));
+        JsonNode map = root.get("weight_map");
+        Set<String> named = new LinkedHashSet<>();
+        if (map != null && map.isObject()) {
+          Iterator<Map.Entry<String, JsonNode>> it = map.fields();
+          while (it.hasNext()) {
+            JsonNode v = it.next().getValue();
+            if (v.isTextual() && all.contains(prefix + v.asText()) && !v.asText().contains("/")) {
+              named.add(prefix + v.asText());
+            }
+          }
+        }
+        return List.copyOf(named);
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (String f : all) {
+      if (f.endsWith(".safetensors") && parentOf(f).equals(dir)) {
+        out.add(f);
+      }
+    }
+    return out;
+  }
+
+  private byte[] smallFile(String f) throws IOException {
+    int max = (int) Math.min(Integer.MAX_VALUE - 8, limits.maxJsonFileBytes());
+    Optional<Path> cached = fromHfCache(f);
+    if (cached.isPresent()) {
+      Path root = hfSnapshot.get();
+      if (ModelFiles.size(cached.get(), root, cached.get()) > max) {
+        throw new HubException(
+            cached.get() + ": over the limit of " + max + " bytes for a config file");
+      }
+      return ModelFiles.readAll(cached.get(), root, cached.get(), max);
+    }
+    return client.file(id, revision.commit(), f, max);
+  }
+
+  /** Fetches the length field and header of one safetensors file and writes its stub. */
+  private void header(Path folder, String f) throws IOException {
+    Optional<Path> cached = fromHfCache(f);
+    byte[] prefix;
+    long total;
+    if (cached.isPresent()) {
+      total = ModelFiles.size(cached.get(), hfSnapshot.get(), cached.get());
+      prefix = localPrefix(cached.get(), total);
+    } else {
+      HubClient.Range first = client.range(id, revision.commit(), f, 0, FIRST_RANGE);
+      total = first.total();
+      prefix = first.bytes();
+      long need = needed(prefix, total);
+      if (need > prefix.length) {
+        HubClient.Range rest =
+            client.range(id, revision.commit(), f, prefix.length, (int) (need - prefix.length));
+        byte[] joined = new byte[(int) need];
+        System.arraycopy(prefix, 0, joined, 0, prefix.length);
+        System.arraycopy(rest.bytes(), 0, joined, prefix.length, rest.bytes().length);
+        if (prefix.length + rest.bytes().length != need) {
+          throw new HubException(id.repo() + "/" + f + ": the header came short");
+        }
+        prefix = joined;
+      } else if (prefix.length > need) {
+        prefix = java.util.Arrays.copyOf(prefix, (int) need);
+      }
+    }
+    Path target = target(folder, f);
+    Files.createDirectories(target.getParent());
+    SafetensorsStub.write(target, prefix, Math.max(total, prefix.length));
+  }
+
+  /**
+   * How many bytes from the start the reader needs: 8 and the header, or fewer when the header
+   * length is over the limit or past the file's end (the reader then says so, as for a local file).
+   */
+  private long needed(byte[] start, long total) {
+    if (start.length < 8) {
+      return start.length;
+    }
+    long headerLen = ByteBuffer.wrap(start, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    if (headerLen < 0 || headerLen > limits.maxSafetensorsHeaderBytes() || 8 + headerLen > total) {
+      return 8;
+    }
+    return 8 + headerLen;
+  }
+
+  private byte[] localPrefix(Path file, long total) throws IOException {
+    // a file of the user's Hugging Face cache is model input: it is opened by the same policy
+    try (FileChannel ch = ModelFiles.channel(file, hfSnapshot.get(), file)) {
+      ByteBuffer first = ByteBuffer.allocate((int) Math.min(8, total));
+      ch.read(first, 0);
+      long need = needed(first.array(), total);
+      ByteBuffer all = ByteBuffer.allocate((int) need);
+      while (all.hasRemaining() && ch.read(all, all.position()) > 0) {
+        // read until the header is in
+      }
+      return all.array();
+    }
+  }
+
+  private Optional<Path> fromHfCache(String f) {
+    if (hfSnapshot.isEmpty()) {
+      return Optional.empty();
+    }
+    Path p = hfSnapshot.get().resolve(f);
+    if (Files.isRegularFile(p)) {
+      transfer.hfCacheFile();
+      return Optional.of(p);
+    }
+    return Optional.empty();
+  }
+
+  private static void write(Path folder, String f, byte[] bytes) throws IOException {
+    Path target = target(folder, f);
+    Files.createDirectories(target.getParent());
+    Files.write(target, bytes);
+  }
+
+  private static Path target(Path folder, String f) throws HubException {
+    Path t = folder.resolve(f).normalize();
+    if (!t.startsWith(folder) || t.equals(folder)) {
+      throw new HubException("refused a file name that leaves the model folder: " + f);
+    }
+    return t;
+  }
+
+  private interface Step {
+    void run(String file) throws IOException;
+  }
+
+  /** Runs one step per file on the pool; the first failure cancels the rest and is thrown. */
+  private void runAll(List<String> files, Step step) throws IOException {
+    List<Future<?>> futures = new ArrayList<>();
+    for (String f : files) {
+      Callable<Void> c =
+          () -> {
+            step.run(f);
+            return null;
+          };
+      futures.add(pool.submit(c));
+    }
+    try {
+      for (Future<?> fu : futures) {
+        fu.get();
+      }
+    } catch (ExecutionException e) {
+      futures.forEach(fu -> fu.cancel(true));
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      throw new IllegalStateException(c);
+    } catch (InterruptedException e) {
+      futures.forEach(fu -> fu.cancel(true));
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted");
+    }
+  }
+
+  private static int depthOf(String f) {
+    return (int) f.chars().filter(c -> c == '/').count();
+  }
+
+  private static String baseName(String f) {
+    return f.substring(f.lastIndexOf('/') + 1);
+  }
+
+  private static String parentOf(String f) {
+    int i = f.lastIndexOf('/');
+    return i < 0 ? "" : f.substring(0, i);
+  }
+}
