@@ -52,6 +52,12 @@ public final class Roofline {
     }
     double flops = peak.orElse(0.0) * efficiency;
     double bandwidth = chip.bandwidthBytesPerSecond() * efficiency;
+    basis +=
+        String.format(
+            java.util.Locale.ROOT,
+            "; memory bandwidth %.0f GiB/s a chip, read as binary GiB where AWS pages also say GB/s:"
+                + " the larger figure keeps the latency bound a bound",
+            chip.bandwidthBytesPerSecond() / (1024.0 * 1024 * 1024));
     if (efficiency < 1) {
       basis += ", scaled by efficiency " + efficiency;
     }
