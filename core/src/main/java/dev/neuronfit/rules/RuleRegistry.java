@@ -12,12 +12,17 @@ public final class RuleRegistry {
               new CpuFallbackOnInf1(),
               new DecoderOnInf1(),
               new FamilyUnknown(),
+              new GgufNotNeuron(),
+              new LfsPointer(),
               new NoInstanceHoldsModel(),
               new PickleRunsCode(),
               new RcnnBackboneSize(),
               new RcnnDetectron2NotTraceable(),
               new RcnnRoiAlignCpu(),
               new Seq2seqWrappingOnInf1(),
+              new StackEndOfSupport(),
+              new StackMaintenanceOnly(),
+              new TargetFrozen(),
               new WeightsOver2gb()));
 
   private RuleRegistry() {}
