@@ -144,7 +144,7 @@ public final class Inspector {
     Optional<Workload> workload =
         Workloads.estimate(profile, weights.parameters(), workloadOptions);
     Map<String, TargetEstimate> estimates =
-        estimates(workload, targets, hardware, selection, workloadOptions.efficiency());
+        estimates(workload, targets, hardware, selection, workloadOptions);
     List<String> notes = new ArrayList<>(profile.notes());
     estimateSkipped(profile, estimate, weights, workload, workloadOptions).ifPresent(notes::add);
     List<TargetVerdict> verdicts =
@@ -227,24 +227,43 @@ public final class Inspector {
       List<Target> targets,
       Hardware hardware,
       Selection selection,
-      double efficiency) {
+      WorkloadOptions opts) {
     Map<String, TargetEstimate> out = new LinkedHashMap<>();
     if (workload.isEmpty()) {
       return out;
     }
     for (Target t : targets) {
-      hardware
-          .target(t.id())
-          .ifPresent(h -> out.put(t.id(), Roofline.of(workload.get(), h, efficiency)));
+      hardware.target(t.id()).ifPresent(h -> out.put(t.id(), placed(workload.get(), h, opts)));
     }
     for (String id : hardware.targetIds()) {
       if (!out.containsKey(id)
           && selection.includesTarget(id)
           && targets.stream().noneMatch(t -> t.id().equals(id))) {
-        out.put(id, Roofline.of(workload.get(), hardware.target(id).get(), efficiency));
+        out.put(id, placed(workload.get(), hardware.target(id).get(), opts));
       }
     }
     return out;
+  }
+
+  /**
+   * The bounds on the requested placement where it concerns this target (its instance, or a
+   * tensor-parallel degree the target documents), else on the default placements.
+   */
+  private static TargetEstimate placed(
+      Workload w, Hardware.TargetHardware h, WorkloadOptions opts) {
+    boolean ownsInstance =
+        opts.instance().isPresent()
+            && h.instances().stream()
+                .anyMatch(i -> i.name().equalsIgnoreCase(opts.instance().get()));
+    if (ownsInstance) {
+      return Roofline.of(w, h, opts.efficiency(), opts.instance(), opts.tensorParallel());
+    }
+    if (opts.instance().isEmpty()
+        && opts.tensorParallel().isPresent()
+        && h.tensorParallelDegrees().contains(opts.tensorParallel().getAsInt())) {
+      return Roofline.of(w, h, opts.efficiency(), Optional.empty(), opts.tensorParallel());
+    }
+    return Roofline.of(w, h, opts.efficiency());
   }
 
   /**

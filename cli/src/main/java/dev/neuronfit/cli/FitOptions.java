@@ -73,6 +73,36 @@ final class FitOptions {
   Double efficiency;
 
   @Option(
+      names = "--input-len",
+      paramLabel = "N",
+      description =
+          "Prompt tokens of a generative model, for prefill (default: the sequence length).")
+  Integer inputLen;
+
+  @Option(
+      names = "--output-len",
+      paramLabel = "N",
+      description =
+          "Generated tokens of a generative model: decode is then the mean time per output token.")
+  Integer outputLen;
+
+  @Option(
+      names = "--instance",
+      paramLabel = "NAME",
+      description =
+          "Place the bounds on this instance size, e.g. inf2.48xlarge (default: the smallest"
+              + " instance that holds the model and the fastest placement of each target).")
+  String instance;
+
+  @Option(
+      names = "--tp",
+      paramLabel = "N",
+      description =
+          "Tensor-parallel degree: NeuronCores the model is split over (one the target documents;"
+              + " default all cores of --instance).")
+  Integer tp;
+
+  @Option(
       names = "--hardware",
       paramLabel = "FILE",
       description =
@@ -101,14 +131,17 @@ final class FitOptions {
         edition,
         editionOptions.selectedTargets(edition),
         new Selection(editionOptions.targets, Optional.ofNullable(framework)),
-        workload(),
+        workload(hardware),
         hardware);
   }
 
-  private WorkloadOptions workload() {
+  private WorkloadOptions workload(Hardware hardware) {
+    checkPlacement(hardware);
     inRange("--batch", batch, WorkloadOptions.MAX_BATCH);
     inRange("--seq-len", seqLen, WorkloadOptions.MAX_SEQUENCE_LENGTH);
     inRange("--image-size", imageSize, WorkloadOptions.MAX_IMAGE_SIZE);
+    inRange("--input-len", inputLen, WorkloadOptions.MAX_SEQUENCE_LENGTH);
+    inRange("--output-len", outputLen, WorkloadOptions.MAX_SEQUENCE_LENGTH);
     if (efficiency != null && !(efficiency >= WorkloadOptions.MIN_EFFICIENCY && efficiency <= 1)) {
       throw new ParameterException(
           spec.commandLine(),
@@ -123,7 +156,11 @@ final class FitOptions {
           opt(seqLen),
           opt(imageSize),
           Optional.ofNullable(dtype).map(this::dtype),
-          efficiency == null ? 1.0 : efficiency);
+          efficiency == null ? 1.0 : efficiency,
+          opt(inputLen),
+          opt(outputLen),
+          Optional.ofNullable(instance),
+          opt(tp));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -134,6 +171,73 @@ final class FitOptions {
     if (value != null && (value < 1 || value > max)) {
       throw new ParameterException(
           spec.commandLine(), option + " must be between 1 and " + max + ", found " + value);
+    }
+  }
+
+  /**
+   * --instance must name an instance the hardware describes; --tp must be a degree its target
+   * documents (any target's, without --instance) and fit the instance's NeuronCores.
+   */
+  private void checkPlacement(Hardware hardware) {
+    Optional<Hardware.TargetHardware> owner = Optional.empty();
+    if (instance != null) {
+      owner =
+          hardware.targetIds().stream()
+              .map(id -> hardware.target(id).orElseThrow())
+              .filter(
+                  h -> h.instances().stream().anyMatch(i -> i.name().equalsIgnoreCase(instance)))
+              .findFirst();
+      if (owner.isEmpty()) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "unknown --instance '"
+                + instance
+                + "' (known: "
+                + String.join(
+                    ", ",
+                    hardware.targetIds().stream()
+                        .flatMap(id -> hardware.target(id).orElseThrow().instances().stream())
+                        .map(Hardware.Instance::name)
+                        .toList())
+                + ")");
+      }
+    }
+    if (tp == null) {
+      return;
+    }
+    if (owner.isPresent()) {
+      Hardware.TargetHardware h = owner.get();
+      Hardware.Instance inst =
+          h.instances().stream()
+              .filter(i -> i.name().equalsIgnoreCase(instance))
+              .findFirst()
+              .orElseThrow();
+      if (!h.tensorParallelDegrees().contains(tp) || tp > inst.neuronCores()) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--tp "
+                + tp
+                + " is not a tensor-parallel degree of "
+                + inst.name()
+                + " ("
+                + h.target()
+                + " documents "
+                + (h.tensorParallelDegrees().isEmpty()
+                    ? "none"
+                    : h.tensorParallelDegrees().toString())
+                + "; the instance has "
+                + inst.neuronCores()
+                + " NeuronCores)");
+      }
+      return;
+    }
+    boolean anywhere =
+        hardware.targetIds().stream()
+            .anyMatch(id -> hardware.target(id).orElseThrow().tensorParallelDegrees().contains(tp));
+    if (!anywhere) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--tp " + tp + " is not a tensor-parallel degree any target documents");
     }
   }
 

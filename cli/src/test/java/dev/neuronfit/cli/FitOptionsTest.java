@@ -18,6 +18,10 @@ class FitOptionsTest {
           "--image-size",
           "--dtype",
           "--efficiency",
+          "--input-len",
+          "--output-len",
+          "--instance",
+          "--tp",
           "--hardware");
 
   private static List<String> options(String command) {

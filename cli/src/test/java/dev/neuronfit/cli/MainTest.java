@@ -301,6 +301,48 @@ class MainTest {
   }
 
   @Test
+  void placementOptionsAreCheckedAndPlaceTheBounds() throws IOException {
+    JsonNode r =
+        new ObjectMapper()
+            .readTree(
+                run(
+                        "check",
+                        "--format",
+                        "json",
+                        "--target",
+                        "inf2",
+                        "--instance",
+                        "inf2.48xlarge",
+                        "--tp",
+                        "24",
+                        "--input-len",
+                        "128",
+                        "--output-len",
+                        "3968",
+                        example("llama-2-7b"))
+                    .out());
+    JsonNode phases = r.get("targets").get(0).get("estimates").get("phases");
+    assertThat(phases).hasSize(2);
+    for (JsonNode p : phases) {
+      assertThat(p.get("placement").asText()).isEqualTo("requested");
+      assertThat(p.get("instance").asText()).isEqualTo("inf2.48xlarge");
+      assertThat(p.get("neuronCores").asInt()).isEqualTo(24);
+    }
+    // AWS measures 6.47 ms per output token for this row (inf2/latency_data_decoder.csv)
+    assertThat(phases.get(1).get("latencyLowerBoundSeconds").asDouble())
+        .isLessThanOrEqualTo(6.47e-3);
+    assertThat(run("check", "--instance", "inf2.48xlarge", "--tp", "16", example("gpt2")).code())
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(run("check", "--instance", "inf1.xlarge", "--tp", "2", example("gpt2")).code())
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(run("check", "--instance", "inf9.xlarge", example("gpt2")).code())
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(run("check", "--tp", "5", example("gpt2")).code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run("check", "--output-len", "0", example("gpt2")).code())
+        .isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
   void aHardwareFileAddsTargetsForEstimates(@TempDir Path dir) throws IOException {
     Path hw = dir.resolve("trn2.json");
     Files.writeString(

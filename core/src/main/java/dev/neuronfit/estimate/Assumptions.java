@@ -270,16 +270,58 @@ public final class Assumptions {
         + " tokens of each sequence; task heads other than language-model heads are not counted";
   }
 
-  public static List<String> decoderPhases(int seq) {
+  /**
+   * @param seq the compiled maximum sequence length, which sizes the KV cache
+   * @param prompt the prompt tokens prefill processes
+   * @param output generated tokens, when given
+   * @param context the context the decode step is computed at
+   */
+  public static List<String> decoderPhases(
+      int seq, int prompt, java.util.OptionalInt output, double context) {
+    String ctx =
+        context == Math.rint(context)
+            ? String.valueOf((long) context)
+            : String.format(java.util.Locale.ROOT, "%.1f", context);
     return List.of(
         "prefill processes the "
+            + prompt
+            + "-token prompt and produces the first token (causal attention); the language-model"
+            + " head runs for the last position only",
+        output.isPresent()
+            ? "decode is the mean time per output token over "
+                + output.getAsInt()
+                + " generated tokens, at the mean context of "
+                + ctx
+                + " tokens, reading the weights once per step and the KV cache up to the context"
+            : "decode is one generated token at a context of "
+                + ctx
+                + " tokens (the longest), reading the weights once and the KV cache up to the"
+                + " context",
+        "the KV cache holds keys and values for "
             + seq
-            + "-token prompt and produces the first token; the language-model head runs for the"
-            + " last position only",
-        "decode is one generated token at a context of "
-            + seq
-            + " tokens (the longest), reading all weights and the whole KV cache once",
-        "the KV cache holds keys and values for " + seq + " tokens of every sequence in the batch");
+            + " tokens (the compiled maximum) of every sequence in the batch");
+  }
+
+  /** Mixture of experts: the expert weights one step reads. */
+  public static String expertsRead(long experts, long active) {
+    return "a step reads the weights of the distinct experts its tokens route to: for B tokens, "
+        + experts
+        + " × (1 − (1 − "
+        + active
+        + "/"
+        + experts
+        + ")^B) of "
+        + experts
+        + " routed experts, plus the shared and dense parts";
+  }
+
+  /** The bounds count only traffic no run avoids; activations are a separate, likely figure. */
+  public static String activationsLikely(long bytes) {
+    return "the bounds count only traffic no run avoids (weights, KV cache, inputs and outputs);"
+        + " activations crossing layers, "
+        + dev.neuronfit.model.Quantities.bytes(bytes)
+        + " a pass, likely move through device memory too where on-chip memory cannot hold them,"
+        + " and are not in the bounds";
   }
 
   public static List<String> encoderDecoderPhases(int src, int tgt) {

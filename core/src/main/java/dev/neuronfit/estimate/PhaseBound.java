@@ -12,8 +12,12 @@ package dev.neuronfit.estimate;
  * @param chips chips the model is spread over (from the sizing)
  * @param instance the instance size the per-instance figure is for, or empty when nothing holds the
  *     model
- * @param throughputPerInstanceUpperBound the per-chip bound times the model copies that fit on that
- *     instance
+ * @param throughputPerInstanceUpperBound the placement's bound times the model copies that fit on
+ *     that instance
+ * @param placement which placement the bound is for: {@code smallest} (the smallest instance that
+ *     holds the model), {@code fastest} (the largest instance at its highest tensor-parallel
+ *     degree) or {@code requested} (--instance and --tp)
+ * @param neuronCores NeuronCores the model is split over; their compute and bandwidth are summed
  */
 public record PhaseBound(
     String phase,
@@ -22,4 +26,6 @@ public record PhaseBound(
     double throughputUpperBoundPerSecond,
     int chips,
     java.util.Optional<String> instance,
-    double throughputPerInstanceUpperBound) {}
+    double throughputPerInstanceUpperBound,
+    String placement,
+    int neuronCores) {}

@@ -15,13 +15,24 @@ import java.util.OptionalInt;
  *     benchmarks auto-cast matrix multiplications to BF16)
  * @param efficiency fraction of peak compute and bandwidth assumed reachable, from {@link
  *     #MIN_EFFICIENCY} to 1
+ * @param inputLength prompt tokens of a generative model (prefill); default the sequence length
+ * @param outputLength generated tokens of a generative model; with it the decode bound is the mean
+ *     time per output token over contexts from the input length to input plus output
+ * @param instance the instance size the bounds are placed on; default two placements per target
+ *     (the smallest instance that holds the model and the fastest placement)
+ * @param tensorParallel NeuronCores the model is split over; default all cores of {@code instance}
+ *     or, without it, the placements' own
  */
 public record WorkloadOptions(
     OptionalInt batch,
     OptionalInt sequenceLength,
     OptionalInt imageSize,
     Optional<DType> dtype,
-    double efficiency) {
+    double efficiency,
+    OptionalInt inputLength,
+    OptionalInt outputLength,
+    Optional<String> instance,
+    OptionalInt tensorParallel) {
   public static final WorkloadOptions DEFAULT =
       new WorkloadOptions(
           OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), Optional.empty(), 1.0);
@@ -41,7 +52,36 @@ public record WorkloadOptions(
    */
   public static final double MIN_EFFICIENCY = 1e-3;
 
+  /** Options with the default lengths and placements. */
+  public WorkloadOptions(
+      OptionalInt batch,
+      OptionalInt sequenceLength,
+      OptionalInt imageSize,
+      Optional<DType> dtype,
+      double efficiency) {
+    this(
+        batch,
+        sequenceLength,
+        imageSize,
+        dtype,
+        efficiency,
+        OptionalInt.empty(),
+        OptionalInt.empty(),
+        Optional.empty(),
+        OptionalInt.empty());
+  }
+
   public WorkloadOptions {
+    Objects.requireNonNull(inputLength, "inputLength");
+    Objects.requireNonNull(outputLength, "outputLength");
+    Objects.requireNonNull(instance, "instance");
+    Objects.requireNonNull(tensorParallel, "tensorParallel");
+    if (inputLength.isPresent() && inputLength.getAsInt() < 1
+        || outputLength.isPresent() && outputLength.getAsInt() < 1
+        || tensorParallel.isPresent() && tensorParallel.getAsInt() < 1) {
+      throw new IllegalArgumentException(
+          "input length, output length and tensor-parallel degree must be positive");
+    }
     Objects.requireNonNull(batch, "batch");
     Objects.requireNonNull(sequenceLength, "sequenceLength");
     Objects.requireNonNull(imageSize, "imageSize");

@@ -66,6 +66,8 @@ final class EstimatesJson {
       g.writeNumberField(
           "throughputUpperBoundPerSecond", significant(b.throughputUpperBoundPerSecond()));
       g.writeNumberField("chips", b.chips());
+      g.writeStringField("placement", b.placement());
+      g.writeNumberField("neuronCores", b.neuronCores());
       if (b.instance().isPresent()) {
         g.writeStringField("instance", b.instance().get());
         g.writeNumberField(

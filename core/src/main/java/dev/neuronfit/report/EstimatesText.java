@@ -75,34 +75,47 @@ final class EstimatesText {
         + (b.phase().equals("decode") ? " tokens/s" : " /s");
   }
 
-  /** Rows of the per-target table: target, phase, bound, latency, throughput, instance. */
+  /**
+   * Rows of the per-target table: target, phase, bound, latency, throughput, placement (named on
+   * the first row of each); a target no placement holds gets one row saying so.
+   */
   static List<List<String>> rows(Map<String, TargetEstimate> estimates) {
     List<List<String>> rows = new ArrayList<>();
     for (TargetEstimate e : estimates.values()) {
-      boolean first = true;
+      if (e.phases().isEmpty()) {
+        rows.add(List.of(e.target(), "—", "—", "—", "—", "no instance holds it"));
+        continue;
+      }
+      String target = e.target();
+      String last = "";
       for (PhaseBound b : e.phases()) {
-        String inst =
-            first
-                ? e.sizing().instance().map(i -> i + " (" + cores(e) + ")").orElse("none holds it")
-                : "";
+        String where = placement(b);
         rows.add(
             List.of(
-                first ? e.target() : "",
+                target,
                 b.phase(),
                 b.bound(),
                 "≥ " + seconds(b.latencyLowerBoundSeconds()),
                 "≤ " + rate(b),
-                inst));
-        first = false;
+                where.equals(last) ? "" : where));
+        target = "";
+        last = where;
       }
     }
     return rows;
   }
 
-  private static String cores(TargetEstimate e) {
-    int n = e.sizing().neuronCores();
-    String s = n + " NeuronCore" + (n == 1 ? "" : "s");
-    return e.sizing().tensorParallelDegree().map(tp -> s + ", TP " + tp).orElse(s);
+  /** e.g. {@code inf2.48xlarge, 24 NeuronCores (fastest)}. */
+  static String placement(PhaseBound b) {
+    int n = b.neuronCores();
+    return b.instance().orElse("?")
+        + ", "
+        + n
+        + " NeuronCore"
+        + (n == 1 ? "" : "s")
+        + " ("
+        + b.placement()
+        + ")";
   }
 
   static void appendText(
@@ -138,8 +151,7 @@ final class EstimatesText {
     if (estimates.isEmpty()) {
       return;
     }
-    List<String> head =
-        List.of("TARGET", "PHASE", "BOUND", "LATENCY", "THROUGHPUT", "SMALLEST INSTANCE");
+    List<String> head = List.of("TARGET", "PHASE", "BOUND", "LATENCY", "THROUGHPUT", "PLACEMENT");
     List<List<String>> rows = rows(estimates);
     int[] w0 = new int[head.size()];
     for (int i = 0; i < head.size(); i++) {
@@ -183,7 +195,7 @@ final class EstimatesText {
     }
     sb.append('\n');
     if (!estimates.isEmpty()) {
-      sb.append("| Target | Phase | Bound | Latency | Throughput | Smallest instance |\n");
+      sb.append("| Target | Phase | Bound | Latency | Throughput | Placement |\n");
       sb.append("| --- | --- | --- | --- | --- | --- |\n");
       for (List<String> r : rows(estimates)) {
         sb.append("| ")

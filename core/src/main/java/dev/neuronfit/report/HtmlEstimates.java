@@ -102,7 +102,9 @@ final class HtmlEstimates {
         }
         sb.append("<td>")
             .append(escape(b.phase()))
-            .append("</td><td>")
+            .append("<div class=\"note\">")
+            .append(escape(EstimatesText.placement(b)))
+            .append("</div></td><td>")
             .append(escape(b.bound()))
             .append("</td><td class=\"num\">")
             .append(escape(EstimatesText.seconds(b.latencyLowerBoundSeconds())))

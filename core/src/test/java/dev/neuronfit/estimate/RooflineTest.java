@@ -1,6 +1,7 @@
 package dev.neuronfit.estimate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.neuronfit.kb.Hardware;
@@ -9,6 +10,7 @@ import dev.neuronfit.model.DType;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class RooflineTest {
@@ -34,10 +36,25 @@ class RooflineTest {
   void boundFollowsTheBalancePoint() {
     Hardware.TargetHardware inf2 = HW.target("inf2").orElseThrow();
     double balance = 190e12 / (820 * GIB);
+    // both NeuronCores of one chip: the chip's whole peak and bandwidth
     TargetEstimate low =
-        Roofline.of(work(balance * 0.5 * 1e9, (long) 1e9, 0, "inference"), inf2, 1.0);
+        Roofline.of(
+            work(balance * 0.5 * 1e9, (long) 1e9, 0, "inference"),
+            inf2,
+            1.0,
+            Optional.of("inf2.xlarge"),
+            OptionalInt.empty());
     TargetEstimate high =
-        Roofline.of(work(balance * 2 * 1e9, (long) 1e9, 0, "inference"), inf2, 1.0);
+        Roofline.of(
+            work(balance * 2 * 1e9, (long) 1e9, 0, "inference"),
+            inf2,
+            1.0,
+            Optional.of("inf2.xlarge"),
+            OptionalInt.empty());
+    assertThat(high.phases())
+        .singleElement()
+        .extracting(PhaseBound::placement)
+        .isEqualTo("requested");
     assertThat(low.balancePoint()).isCloseTo(balance, within(0.01));
     assertThat(low.phases().get(0).bound()).isEqualTo("memory");
     assertThat(high.phases().get(0).bound()).isEqualTo("compute");
@@ -95,12 +112,41 @@ class RooflineTest {
     Hardware.TargetHardware trn1 = HW.target("trn1").orElseThrow();
     Sizing s = Roofline.size(work(1e12, (long) (600 * GIB), 0, "decode"), trn1);
     assertThat(s.instance()).isEmpty();
+    // no placement holds it, so no bound is computed on chips no instance has
+    TargetEstimate e = Roofline.of(work(1e12, (long) (600 * GIB), 0, "decode"), trn1, 1.0);
+    assertThat(e.phases()).isEmpty();
+    assertThat(e.sizing().notes())
+        .anyMatch(n -> n.startsWith("no bound on the fastest placement, trn1n.32xlarge on 32"));
+  }
+
+  @Test
+  void defaultPlacementsAreTheSmallestInstanceAndTheFastest() {
+    Hardware.TargetHardware inf2 = HW.target("inf2").orElseThrow();
+    // 20 GiB: two 16 GiB cores, TP 2 on inf2.xlarge; fastest is inf2.48xlarge at TP 24
+    TargetEstimate e = Roofline.of(work(1e9, (long) (20 * GIB), 0, "decode"), inf2, 1.0);
+    assertThat(e.phases())
+        .extracting(PhaseBound::placement, b -> b.instance().orElseThrow(), PhaseBound::neuronCores)
+        .containsExactly(
+            tuple("smallest", "inf2.xlarge", 2), tuple("fastest", "inf2.48xlarge", 24));
+    // memory bound: bandwidth summed over the cores, 12 chips against 1
     assertThat(
-            Roofline.of(work(1e12, (long) (600 * GIB), 0, "decode"), trn1, 1.0)
-                .phases()
-                .get(0)
-                .instance())
-        .isEmpty();
+            e.phases().get(0).latencyLowerBoundSeconds()
+                / e.phases().get(1).latencyLowerBoundSeconds())
+        .isCloseTo(12, within(1e-9));
+  }
+
+  @Test
+  void aRequestedDegreeSplitsTheModelOverThatManyCores() {
+    Hardware.TargetHardware inf2 = HW.target("inf2").orElseThrow();
+    Workload w = work(1e9, (long) (13.5 * GIB), 0, "decode");
+    PhaseBound b =
+        Roofline.of(w, inf2, 1.0, Optional.of("inf2.48xlarge"), OptionalInt.of(8)).phases().get(0);
+    assertThat(b.neuronCores()).isEqualTo(8);
+    assertThat(b.chips()).isEqualTo(4);
+    assertThat(b.latencyLowerBoundSeconds()).isCloseTo(13.5 * GIB / (4 * 820 * GIB), within(1e-12));
+    // three copies of an 8-core placement fit on the 24 cores
+    assertThat(b.throughputPerInstanceUpperBound())
+        .isCloseTo(3 * b.throughputUpperBoundPerSecond(), within(1e-6));
   }
 
   @Test

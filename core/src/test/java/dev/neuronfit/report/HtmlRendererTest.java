@@ -137,7 +137,7 @@ class HtmlRendererTest {
         .containsExactlyInAnyOrder(
             "inf1 64.0 TFLOP/s", "trn1, inf2 190 TFLOP/s", "trn2 667 TFLOP/s", "trn3 671 TFLOP/s");
     assertThat(svg.select("text.phase-label").eachText())
-        .containsExactly("prefill · 3480 FLOP/byte", "decode · 0.983 FLOP/byte");
+        .containsExactly("prefill · 3677 FLOP/byte", "decode · 0.983 FLOP/byte");
     assertThat(doc.select("figure.roofline .legend li").eachText())
         .anyMatch(t -> t.startsWith("inf1 AWS Inferentia: 64.0 TFLOP/s, 50.0 GiB/s, ridge at"));
   }
@@ -309,7 +309,15 @@ class HtmlRendererTest {
                         HOSTILE,
                         List.of(
                             new PhaseBound(
-                                HOSTILE, HOSTILE, 1e-3, 1e3, 1, Optional.of(HOSTILE), 1e3)),
+                                HOSTILE,
+                                HOSTILE,
+                                1e-3,
+                                1e3,
+                                1,
+                                Optional.of(HOSTILE),
+                                1e3,
+                                HOSTILE,
+                                1)),
                         new Sizing(
                             Optional.of(HOSTILE),
                             1,

@@ -79,6 +79,9 @@ public final class ConfigWorkload {
         w -> {
           List<String> a = new ArrayList<>(w.assumptions());
           a.add(Assumptions.deviceType(dtype, opts));
+          if (w.activationBytes() > 0) {
+            a.add(Assumptions.activationsLikely(w.activationBytes()));
+          }
           return new Workload(
               batch,
               w.sequenceLength(),
@@ -117,6 +120,8 @@ public final class ConfigWorkload {
             batch * count.get().macs(),
             count.get().parameters().getAsLong() * bytes,
             act,
+            // the latent in and the noise prediction out
+            2L * batch * bytes * latent * latent * c.integer("in_channels").orElse(4),
             batch,
             Optional.empty(),
             Optional.of(latent * 8),
@@ -150,6 +155,8 @@ public final class ConfigWorkload {
             batch * count.get().macs(),
             weightBytes,
             VisionLayouts.cnnActivationBytes(batch, image, channels, bytes),
+            // the image in; the output (logits or features) is far smaller
+            (long) batch * c.integer("num_channels").orElse(3) * image * image * bytes,
             batch,
             Optional.empty(),
             Optional.of(image),
@@ -191,13 +198,34 @@ public final class ConfigWorkload {
         if (vocab.isEmpty()) {
           return Optional.empty();
         }
+        int prompt = opts.inputLength().orElse(seq);
+        double context =
+            opts.outputLength().isPresent()
+                ? prompt + (opts.outputLength().getAsInt() - 1) / 2.0
+                : seq;
+        TransformerPhases.Experts experts = experts(c, d, bytes);
+        List<String> a = new ArrayList<>();
+        a.addAll(Assumptions.decoderPhases(seq, prompt, opts.outputLength(), context));
+        if (experts.experts() > 0) {
+          a.add(Assumptions.expertsRead(experts.experts(), experts.active()));
+        }
         return layout
             .decoder()
             .get()
             .map(
                 s ->
                     TransformerPhases.decoder(
-                        s, vocab.getAsLong(), batch, seq, weightBytes, bytes, method));
+                        s,
+                        vocab.getAsLong(),
+                        batch,
+                        seq,
+                        prompt,
+                        context,
+                        weightBytes,
+                        experts,
+                        bytes,
+                        method,
+                        a));
       }
       case ENCODER_DECODER -> {
         return seq2seq(layout, c, type, opts, weightBytes, bytes, batch, method);
@@ -241,6 +269,19 @@ public final class ConfigWorkload {
     }
   }
 
+  /** The routed experts of a mixture-of-experts decoder config, or none. */
+  private static TransformerPhases.Experts experts(HfConfig c, Dims d, int bytes) {
+    long e = d.first("num_local_experts", "num_experts", "n_routed_experts").orElse(0);
+    long k = d.first("num_experts_per_tok", "num_experts_per_token").orElse(0);
+    if (e <= 0 || k <= 0 || d.hidden().isEmpty() || d.layers().isEmpty()) {
+      return TransformerPhases.Experts.NONE;
+    }
+    long ei = d.first("moe_intermediate_size", "intermediate_size").orElse(0);
+    // three matrices (gate, up, down) per routed expert per layer
+    long params = d.layers().getAsLong() * e * 3 * d.hidden().getAsLong() * ei;
+    return new TransformerPhases.Experts(params * bytes, e, k);
+  }
+
   private static Optional<Work> seq2seq(
       TransformerLayouts.Layout layout,
       HfConfig c,
@@ -261,7 +302,16 @@ public final class ConfigWorkload {
       int src = opts.sequenceLength().orElse((int) c.integer("n_positions").orElse(512));
       return Optional.of(
           TransformerPhases.encoderDecoder(
-              enc, dec, vocab.getAsLong(), batch, src, src, 0, weightBytes, bytes, method));
+              enc,
+              dec,
+              vocab.getAsLong(),
+              batch,
+              opts.inputLength().orElse(src),
+              target(opts, src),
+              0,
+              weightBytes,
+              bytes,
+              method));
     }
     if (type.equals("whisper")) {
       long h = enc.hidden();
@@ -277,6 +327,25 @@ public final class ConfigWorkload {
     int src = opts.sequenceLength().orElse((int) c.integer("max_position_embeddings").orElse(1024));
     return Optional.of(
         TransformerPhases.encoderDecoder(
-            enc, dec, vocab.getAsLong(), batch, src, src, 0, weightBytes, bytes, method));
+            enc,
+            dec,
+            vocab.getAsLong(),
+            batch,
+            opts.inputLength().orElse(src),
+            target(opts, src),
+            0,
+            weightBytes,
+            bytes,
+            method));
+  }
+
+  /**
+   * The target context a decode step is computed at: the mean over the generated tokens when the
+   * output length is given (rounded down, so the bound stays a bound), else {@code max}.
+   */
+  private static int target(WorkloadOptions opts, int max) {
+    return opts.outputLength().isPresent()
+        ? Math.max(1, (opts.outputLength().getAsInt() + 1) / 2)
+        : max;
   }
 }

@@ -36,10 +36,13 @@ final class TransformerPhases {
     long act = activationBytes(s, batch, seq, bytes);
     List<String> a = new ArrayList<>(extra);
     a.add(Assumptions.encoderAttention(seq));
+    // the output hidden states are written once
+    long io = (long) batch * seq * s.hidden() * bytes;
     return Work.single(
         macs,
         weightBytes,
         act,
+        io,
         batch,
         image.isPresent() ? Optional.empty() : Optional.of(seq),
         image,
@@ -48,42 +51,88 @@ final class TransformerPhases {
   }
 
   /**
-   * A decoder: prefill of {@code seq} prompt tokens, then one decode step at a context of {@code
-   * seq} tokens (the longest the sequence length allows), each with the language-model head.
+   * Experts of a mixture-of-experts decoder, for the bytes of expert weights one step reads.
+   *
+   * @param expertBytes the bytes of all routed experts' weights, over all layers
+   * @param experts routed experts per layer (E)
+   * @param active experts each token routes to (k)
+   */
+  record Experts(long expertBytes, long experts, long active) {
+    static final Experts NONE = new Experts(0, 0, 0);
+
+    /**
+     * Expected distinct experts {@code tokens} tokens route to: E × (1 − (1 − k/E)^tokens), each
+     * token choosing k of E at random.
+     */
+    double distinct(double tokens) {
+      if (experts <= 0) {
+        return 0;
+      }
+      double k = Math.min(active, experts);
+      return experts * (1 - Math.pow(1 - k / experts, tokens));
+    }
+
+    /** Weight bytes one pass over {@code tokens} tokens reads: dense parts plus routed experts. */
+    long weightsRead(long weightBytes, double tokens) {
+      if (experts <= 0) {
+        return weightBytes;
+      }
+      return (long) (weightBytes - expertBytes + expertBytes * distinct(tokens) / experts);
+    }
+  }
+
+  /**
+   * A decoder: prefill of {@code prompt} tokens with the language-model head for the last one, then
+   * one decode step at a context of {@code context} tokens (the mean over the generated tokens when
+   * the output length is given, else the sequence length). The bytes are only those no run avoids:
+   * the weights once per pass (the experts the pass's tokens route to), the KV cache written by
+   * prefill and read by each step, and the logits; the KV cache held is for {@code seq} tokens, the
+   * compiled maximum.
    */
   static Work decoder(
       TransformerLayouts.LayerShape s,
       long vocab,
       int batch,
       int seq,
+      int prompt,
+      double context,
       long weightBytes,
+      Experts experts,
       int bytes,
-      String method) {
+      String method,
+      List<String> assumptions) {
     double attnPairs = 2.0 * s.heads() * s.headDim();
+    // causal attention: token i attends to i tokens, prompt (prompt + 1) / 2 pairs in all
     double prefill =
         batch
             * ((double) s.layers()
-                    * (seq * (double) s.projectionMacs() + seq * (double) seq * attnPairs)
+                    * (prompt * (double) s.projectionMacs()
+                        + prompt * (prompt + 1.0) / 2 * attnPairs)
                 + s.hidden() * (double) vocab);
     double decode =
         batch
-            * ((double) s.layers() * (s.projectionMacs() + seq * attnPairs)
+            * ((double) s.layers() * (s.projectionMacs() + context * attnPairs)
                 + s.hidden() * (double) vocab);
     long kv = mul(batch, s.layers(), seq, s.kvBytesPerToken(bytes));
-    long act = activationBytes(s, batch, seq, bytes);
-    long decodeAct = activationBytes(s, batch, 1, bytes);
+    double kvPerToken = (double) batch * s.layers() * s.kvBytesPerToken(bytes);
+    double logits = (double) batch * vocab * bytes;
+    long act = activationBytes(s, batch, prompt, bytes);
     List<Phase> phases =
         List.of(
-            new Phase("prefill", 2 * prefill, add(weightBytes, act, kv), batch),
-            new Phase("decode", 2 * decode, add(weightBytes, kv, decodeAct), batch));
+            new Phase(
+                "prefill",
+                2 * prefill,
+                experts.weightsRead(weightBytes, (double) batch * prompt)
+                    + kvPerToken * prompt
+                    + logits,
+                batch),
+            new Phase(
+                "decode",
+                2 * decode,
+                experts.weightsRead(weightBytes, batch) + kvPerToken * context + logits,
+                batch));
     return new Work(
-        phases,
-        act,
-        kv,
-        Optional.of(seq),
-        Optional.empty(),
-        method,
-        Assumptions.decoderPhases(seq));
+        phases, act, kv, Optional.of(seq), Optional.empty(), method, List.copyOf(assumptions));
   }
 
   /**
@@ -124,12 +173,12 @@ final class TransformerPhases {
     long act = activationBytes(enc, batch, src, bytes);
     List<Phase> phases =
         List.of(
-            new Phase("prefill", 2 * (encMacs + crossKv), add(weightBytes, act, kv), batch),
             new Phase(
-                "decode",
-                2 * step,
-                add(weightBytes, kv, activationBytes(dec, batch, 1, bytes)),
-                batch));
+                "prefill",
+                2 * (encMacs + crossKv),
+                add(weightBytes, mul(batch, dec.layers(), src, dec.kvBytesPerToken(bytes))),
+                batch),
+            new Phase("decode", 2 * step, add(weightBytes, kv), batch));
     return new Work(
         phases,
         act,

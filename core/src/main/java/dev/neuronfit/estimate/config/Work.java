@@ -22,18 +22,23 @@ record Work(
     assumptions = List.copyOf(assumptions);
   }
 
-  /** A one-pass model: {@code macs} multiply-accumulates for the whole batch. */
+  /**
+   * A one-pass model: {@code macs} multiply-accumulates for the whole batch. The bytes moved are
+   * the weights and the inputs and outputs ({@code ioBytes}); the activations are only likely
+   * traffic (on-chip memory may hold them) and stay out of the bound.
+   */
   static Work single(
       double macs,
       long weightBytes,
       long activationBytes,
+      long ioBytes,
       int batch,
       Optional<Integer> seq,
       Optional<Integer> image,
       String method,
       List<String> assumptions) {
     List<Phase> p = new ArrayList<>();
-    p.add(new Phase("inference", 2 * macs, add(weightBytes, activationBytes), batch));
+    p.add(new Phase("inference", 2 * macs, add(weightBytes, ioBytes), batch));
     return new Work(p, activationBytes, 0, seq, image, method, assumptions);
   }
 }
