@@ -18,6 +18,7 @@ public final class RuleRegistry {
               new RcnnDetectron2NotTraceable(),
               new RcnnRoiAlignCpu(),
               new Seq2seqWrappingOnInf1(),
+              new SizeUnknown(),
               new WeightsOver2gb()));
 
   private RuleRegistry() {}

@@ -88,4 +88,17 @@ class NoInstanceHoldsModelTest {
         .contains("more than the largest supported tensor-parallel degree 24");
     assertThat(inf2.advice()).doesNotContain("Move to a target").startsWith("Lower the batch size");
   }
+
+  @Test
+  void firesOnInf2AndTrn1ForDeepSeekV3SizedFromItsConfig() throws IOException {
+    Inspector inspector = new Inspector(KB, ReadLimits.DEFAULT);
+    ModelLocator.Located m =
+        inspector
+            .locate(TestFiles.repoRoot().resolve("core/src/test/resources/configs/deepseek-v3"))
+            .get(0);
+    Report r = inspector.inspect(m, KB.defaultEdition(), Selection.ALL);
+
+    assertThat(r.model().weights().parameters().getAsLong()).isGreaterThan(670_000_000_000L);
+    assertThat(findings(r)).extracting(f -> f.target().orElse("")).contains("inf2", "trn1");
+  }
 }

@@ -23,6 +23,12 @@ public final class ConfigWorkload {
   /** CLIP text encoders condition Stable Diffusion: 77 tokens. */
   private static final int DEFAULT_TEXT_TOKENS = 77;
 
+  /**
+   * The context a decoder is sized for unless --seq-len says otherwise: a common serving context,
+   * or the model's maximum when that is smaller.
+   */
+  static final int SERVING_CONTEXT = 4096;
+
   private ConfigWorkload() {}
 
   /**
@@ -151,12 +157,10 @@ public final class ConfigWorkload {
                         s, batch, seq, weightBytes, bytes, method, Optional.empty(), List.of()));
       }
       case DECODER -> {
-        int seq =
-            opts.sequenceLength()
-                .orElse(
-                    TransformerPhases.positions(
-                            c, "n_positions", "max_position_embeddings", "n_ctx")
-                        .orElse(2048));
+        int max =
+            TransformerPhases.positions(c, "n_positions", "max_position_embeddings", "n_ctx")
+                .orElse(2048);
+        int seq = opts.sequenceLength().orElse(Math.min(SERVING_CONTEXT, max));
         OptionalLong vocab = d.vocab();
         if (vocab.isEmpty()) {
           return Optional.empty();
@@ -165,9 +169,25 @@ public final class ConfigWorkload {
             .decoder()
             .get()
             .map(
-                s ->
-                    TransformerPhases.decoder(
-                        s, vocab.getAsLong(), batch, seq, weightBytes, bytes, method));
+                s -> {
+                  Work w =
+                      TransformerPhases.decoder(
+                          s, vocab.getAsLong(), batch, seq, weightBytes, bytes, method);
+                  if (opts.sequenceLength().isPresent() || max <= seq) {
+                    return w;
+                  }
+                  long fullKv = batch * s.layers() * (long) max * s.kvBytesPerToken(bytes);
+                  List<String> a = new ArrayList<>(w.assumptions());
+                  a.add(Assumptions.servingContext(seq, max, weightBytes + fullKv));
+                  return new Work(
+                      w.phases(),
+                      w.activationBytes(),
+                      w.kvCacheBytes(),
+                      w.sequenceLength(),
+                      w.imageSize(),
+                      w.method(),
+                      a);
+                });
       }
       case ENCODER_DECODER -> {
         return seq2seq(layout, c, type, opts, weightBytes, bytes, batch, method);

@@ -1,6 +1,7 @@
 package dev.neuronfit.estimate.config;
 
 import dev.neuronfit.estimate.Estimate;
+import dev.neuronfit.estimate.SizeSource;
 import dev.neuronfit.model.DType;
 import dev.neuronfit.model.HfComponent;
 import dev.neuronfit.model.HfConfig;
@@ -40,6 +41,31 @@ public final class ParameterEstimator {
     DTypeChoice dt = dtype(c);
     return Optional.of(
         new Estimate(p.getAsLong(), dt.dtype, dt.source, method(c), List.of(), List.of()));
+  }
+
+  /**
+   * Parameters from the byte total an index declares ({@code metadata.total_size}) divided by the
+   * width of the dtype the config declares: exact for a single-dtype checkpoint. Empty when the
+   * config declares no dtype or the checkpoint is quantized (its stored widths differ).
+   */
+  public static Optional<Estimate> fromDeclaredBytes(ModelProfile profile, long bytes) {
+    Optional<HfConfig> c = profile.hf().flatMap(HfMetadata::config);
+    if (c.isEmpty() || c.get().has("quantization_config")) {
+      return Optional.empty();
+    }
+    DTypeChoice dt = dtype(c.get());
+    long width = dt.dtype.bytesFor(1);
+    if (!dt.source.startsWith(c.get().file()) || width < 1 || bytes % width != 0) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Estimate(
+            bytes / width,
+            dt.dtype,
+            dt.source,
+            SizeSource.TOTAL_SIZE_METHOD + " at " + width + " bytes per parameter",
+            List.of(),
+            List.of()));
   }
 
   private static Optional<Estimate> pipeline(HfMetadata hf) {
