@@ -43,7 +43,7 @@ public final class Workloads {
               case KERAS -> KerasWorkload.estimate(profile, opts);
               case HF, TORCHSCRIPT, PYTORCH_CHECKPOINT -> Optional.empty();
             };
-    if (fromGraph.isPresent() || parameters.isEmpty()) {
+    if (fromGraph.isPresent() || parameters.isEmpty() || parameters.getAsLong() < 1) {
       return fromGraph;
     }
     return Optional.of(weightsOnly(parameters.getAsLong(), opts));
