@@ -4,6 +4,7 @@ import dev.neuronfit.Inspector;
 import dev.neuronfit.io.ModelLocator;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.kb.KnowledgeBase;
+import dev.neuronfit.report.ReadFailure;
 import dev.neuronfit.report.Report;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -83,14 +84,14 @@ final class CheckCommand implements Callable<Integer> {
     Inspector inspector = new Inspector(kb, ReadLimits.DEFAULT);
     PrintWriter err = spec.commandLine().getErr();
     List<Report> reports = new ArrayList<>();
-    boolean badInput = false;
+    List<ReadFailure> failures = new ArrayList<>();
     for (Path path : paths) {
       List<ModelLocator.Located> models;
       try {
         models = inspector.locate(path);
       } catch (IOException e) {
         Errors.report(err, e, common.verbose);
-        badInput = true;
+        failures.add(new ReadFailure(path.toString(), Errors.oneLine(Errors.describe(e))));
         continue;
       }
       for (ModelLocator.Located m : models) {
@@ -99,7 +100,7 @@ final class CheckCommand implements Callable<Integer> {
               inspector.inspect(m, fit.edition(), fit.selection(), fit.workload(), fit.hardware()));
         } catch (IOException e) {
           Errors.report(err, e, common.verbose);
-          badInput = true;
+          failures.add(new ReadFailure(m.path().toString(), Errors.oneLine(Errors.describe(e))));
         }
       }
     }
@@ -107,9 +108,11 @@ final class CheckCommand implements Callable<Integer> {
     Format.Settings settings =
         new Format.Settings(
             AnsiStyle.forOutput(common.noColor),
-            brief(brief, full, reports.size(), System.console() != null));
+            brief(brief, full, reports.size(), System.console() != null),
+            fit.edition(),
+            failures);
     format.renderer(settings, reports.size()).ifPresent(r -> r.reports(reports, out));
-    if (badInput) {
+    if (!failures.isEmpty()) {
       return ExitCodes.BAD_INPUT;
     }
     boolean failed = threshold.isPresent() && reports.stream().anyMatch(threshold.get()::fails);

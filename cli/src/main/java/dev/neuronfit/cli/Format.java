@@ -1,11 +1,17 @@
 package dev.neuronfit.cli;
 
+import dev.neuronfit.Inspector;
+import dev.neuronfit.kb.Edition;
 import dev.neuronfit.report.HtmlRenderer;
 import dev.neuronfit.report.JsonRenderer;
 import dev.neuronfit.report.MarkdownRenderer;
+import dev.neuronfit.report.ReadFailure;
 import dev.neuronfit.report.ReportRenderer;
+import dev.neuronfit.report.SarifRenderer;
 import dev.neuronfit.report.Style;
 import dev.neuronfit.report.TextRenderer;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -17,13 +23,25 @@ enum Format {
   text(NoModels.WRITE_NOTHING, Format::text),
   json(NoModels.RENDER, settings -> new JsonRenderer()),
   md(NoModels.WRITE_NOTHING, settings -> new MarkdownRenderer()),
-  html(NoModels.WRITE_NOTHING, settings -> new HtmlRenderer());
+  html(NoModels.WRITE_NOTHING, settings -> new HtmlRenderer()),
+  sarif(
+      NoModels.RENDER,
+      settings ->
+          new SarifRenderer(
+              settings.edition(), Inspector.version(), Path.of(""), settings.failures()));
 
   /**
-   * What the command's options say about rendering: the text style, and whether text is brief
-   * (verdicts, targets and finding titles only).
+   * What the command's options say about rendering, whatever the format.
+   *
+   * @param brief whether text is brief (verdicts, targets and finding titles only)
+   * @param edition the edition the models were checked against
+   * @param failures the models and paths that could not be read (SARIF lists them)
    */
-  record Settings(Style style, boolean brief) {}
+  record Settings(Style style, boolean brief, Edition edition, List<ReadFailure> failures) {
+    Settings {
+      failures = List.copyOf(failures);
+    }
+  }
 
   private static ReportRenderer text(Settings settings) {
     TextRenderer text = new TextRenderer(settings.style());

@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
       CheckCommand.class,
       ScanCommand.class,
       MatrixCommand.class,
+      SchemaCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -51,7 +52,7 @@ public final class Main implements Runnable {
   public void run() {
     // the command line that runs, so the message and usage go to its writers with its help
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "a command is required: check, scan or matrix");
+        spec.commandLine(), "a command is required: check, scan, matrix or schema");
   }
 
   public static void main(String[] args) {

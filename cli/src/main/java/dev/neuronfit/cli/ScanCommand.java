@@ -11,6 +11,7 @@ import dev.neuronfit.report.ScanHtmlRenderer;
 import dev.neuronfit.report.ScanJsonRenderer;
 import dev.neuronfit.report.ScanMarkdownRenderer;
 import dev.neuronfit.report.ScanRenderer;
+import dev.neuronfit.report.ScanSarifRenderer;
 import dev.neuronfit.report.ScanSummary;
 import dev.neuronfit.report.ScanTextRenderer;
 import dev.neuronfit.report.Style;
@@ -254,6 +255,7 @@ final class ScanCommand implements Callable<Integer> {
       case json -> new ScanJsonRenderer(out, edition, Inspector.version());
       case html ->
           new ScanHtmlRenderer(out, new TempFileScratch(), edition, targets, Inspector.version());
+      case sarif -> new ScanSarifRenderer(out, edition, Inspector.version(), Path.of(""));
     };
   }
 

@@ -9,5 +9,6 @@ enum ScanFormat {
   json,
   csv,
   md,
-  html
+  html,
+  sarif
 }

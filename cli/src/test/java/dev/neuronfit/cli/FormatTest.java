@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.report.Style;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FormatTest {
-  private static final Format.Settings PLAIN = new Format.Settings(Style.PLAIN, false);
+  private static final Format.Settings PLAIN =
+      new Format.Settings(Style.PLAIN, false, KnowledgeBase.load().defaultEdition(), List.of());
 
   @Test
   void everyFormatMakesARendererForReports() {
@@ -18,9 +21,11 @@ class FormatTest {
   }
 
   @Test
-  void onlyJsonWritesADocumentWhenNoModelWasChecked() {
+  void onlyJsonAndSarifWriteADocumentWhenNoModelWasChecked() {
     for (Format f : Format.values()) {
-      assertThat(f.renderer(PLAIN, 0).isPresent()).as(f.name()).isEqualTo(f == Format.json);
+      assertThat(f.renderer(PLAIN, 0).isPresent())
+          .as(f.name())
+          .isEqualTo(f == Format.json || f == Format.sarif);
     }
   }
 

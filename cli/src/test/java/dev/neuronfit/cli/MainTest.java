@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -27,7 +29,35 @@ class MainTest {
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(err));
     int code = cl.execute(args);
+    if (code != ExitCodes.USAGE && code != ExitCodes.INTERNAL) {
+      schemaCheck(args, out.toString());
+    }
     return new Run(code, out.toString(), err.toString());
+  }
+
+  /**
+   * JSON and SARIF output, on stdout or in the --output file, must follow their schemas (after a
+   * usage error nothing was written, and an --output file is not neuronfit's).
+   */
+  private static void schemaCheck(String[] args, String out) {
+    List<String> a = List.of(args);
+    int f = a.indexOf("--format");
+    if (f < 0 || f + 1 >= a.size()) {
+      return;
+    }
+    int o = Math.max(a.indexOf("--output"), a.indexOf("-o"));
+    String written = out;
+    if (o >= 0 && o + 1 < a.size()) {
+      Path file = Path.of(a.get(o + 1));
+      try {
+        written = Files.isRegularFile(file) ? Files.readString(file) : "";
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    if (!written.isEmpty()) {
+      OutputSchemas.check(a.get(f + 1), written);
+    }
   }
 
   static String example(String name) {

@@ -24,6 +24,6 @@ class MessagesTest {
 
   @Test
   void aMissingCommandNamesTheCommands() {
-    assertThat(run().err()).contains("check, scan or matrix");
+    assertThat(run().err()).contains("check, scan, matrix or schema");
   }
 }

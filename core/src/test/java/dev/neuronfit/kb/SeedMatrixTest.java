@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neuronfit.report.JsonRenderer;
+import dev.neuronfit.testing.JsonSchemas;
 import dev.neuronfit.testing.TestFiles;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -49,7 +49,7 @@ class SeedMatrixTest {
     Edition edition = KnowledgeBase.load().edition("2.5.0").orElseThrow();
     StringWriter out = new StringWriter();
     new JsonRenderer().matrix(edition, edition.targets(), out);
-    JsonNode matrix = new ObjectMapper().readTree(out.toString());
+    JsonNode matrix = JsonSchemas.report(out.toString());
 
     int cells = 0;
     for (RstTable table : tables) {

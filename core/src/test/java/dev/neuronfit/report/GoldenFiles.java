@@ -2,6 +2,7 @@ package dev.neuronfit.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.neuronfit.testing.JsonSchemas;
 import dev.neuronfit.testing.TestFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,9 @@ final class GoldenFiles {
   private GoldenFiles() {}
 
   static void assertMatches(String name, String actual) throws IOException {
+    if (name.endsWith(".json")) {
+      JsonSchemas.report(actual);
+    }
     Path file = TestFiles.repoRoot().resolve("core/src/test/resources/golden").resolve(name);
     if (Boolean.getBoolean("neuronfit.golden.update")) {
       Files.createDirectories(file.getParent());

@@ -12,6 +12,7 @@ import dev.neuronfit.kb.Edition;
 import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.model.Framework;
 import dev.neuronfit.model.ModelProfile;
+import dev.neuronfit.testing.JsonSchemas;
 import dev.neuronfit.testing.TestFiles;
 import dev.neuronfit.verdict.Selection;
 import java.io.IOException;
@@ -70,7 +71,7 @@ class RenderersTest {
   void jsonFollowsTheSchemaVersion1Contract() throws IOException {
     StringWriter out = new StringWriter();
     new JsonRenderer().reports(List.of(report("gpt2")), out);
-    JsonNode r = new ObjectMapper().readTree(out.toString());
+    JsonNode r = JsonSchemas.report(out.toString());
     assertThat(r.get("schemaVersion").asInt()).isEqualTo(1);
     assertThat(r.get("tool").get("name").asText()).isEqualTo("neuronfit");
     assertThat(r.get("knowledgeBase").get("edition").asText()).isEqualTo("2.11.0");
@@ -100,7 +101,7 @@ class RenderersTest {
   void severalReportsAreAJsonArray() throws IOException {
     StringWriter out = new StringWriter();
     new JsonRenderer().reports(List.of(report("gpt2"), report("resnet-50")), out);
-    JsonNode r = new ObjectMapper().readTree(out.toString());
+    JsonNode r = JsonSchemas.report(out.toString());
     assertThat(r.isArray()).isTrue();
     assertThat(r.size()).isEqualTo(2);
   }
@@ -157,7 +158,7 @@ class RenderersTest {
   void jsonOfAnOnnxModelHasAnOperatorsObject() throws IOException {
     StringWriter out = new StringWriter();
     new JsonRenderer().reports(List.of(onnxReport("gpt_tiny.onnx", Selection.ALL)), out);
-    JsonNode o = new ObjectMapper().readTree(out.toString()).get("operators");
+    JsonNode o = JsonSchemas.report(out.toString()).get("operators");
 
     assertThat(o.get("total").asInt()).isEqualTo(152);
     assertThat(o.get("counted").asInt()).isEqualTo(111);
@@ -188,7 +189,7 @@ class RenderersTest {
   void reportsOfHuggingFaceFoldersHaveNoOperatorsObject() throws IOException {
     StringWriter out = new StringWriter();
     new JsonRenderer().reports(List.of(report("gpt2")), out);
-    assertThat(new ObjectMapper().readTree(out.toString()).has("operators")).isFalse();
+    assertThat(JsonSchemas.report(out.toString()).has("operators")).isFalse();
     assertThat(report("gpt2").operators()).isEmpty();
   }
 
@@ -289,7 +290,7 @@ class RenderersTest {
   void jsonDescribesTheGraphOfAGraphModel() throws IOException {
     StringWriter out = new StringWriter();
     new JsonRenderer().reports(List.of(onnxReport("fasterrcnn_tiny.onnx", Selection.ALL)), out);
-    JsonNode g = new ObjectMapper().readTree(out.toString()).get("model").get("graph");
+    JsonNode g = JsonSchemas.report(out.toString()).get("model").get("graph");
     assertThat(g.get("producer").asText()).startsWith("pytorch");
     assertThat(g.get("opsets").get("ai.onnx").asInt()).isEqualTo(11);
     assertThat(g.get("inputs").get(0).get("dtype").asText()).isEqualTo("F32");
@@ -297,7 +298,7 @@ class RenderersTest {
     assertThat(g.get("subgraphNodes").asInt()).isPositive().isLessThan(g.get("nodes").asInt());
     StringWriter hf = new StringWriter();
     new JsonRenderer().reports(List.of(report("gpt2")), hf);
-    assertThat(new ObjectMapper().readTree(hf.toString()).get("model").has("graph")).isFalse();
+    assertThat(JsonSchemas.report(hf.toString()).get("model").has("graph")).isFalse();
   }
 
   private static Report report(String example) throws IOException {

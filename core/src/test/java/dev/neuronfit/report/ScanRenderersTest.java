@@ -13,6 +13,7 @@ import dev.neuronfit.kb.Target;
 import dev.neuronfit.model.ModelProfile;
 import dev.neuronfit.rules.Finding;
 import dev.neuronfit.rules.Severity;
+import dev.neuronfit.testing.JsonSchemas;
 import dev.neuronfit.testing.TestFiles;
 import dev.neuronfit.verdict.Selection;
 import java.io.IOException;
@@ -255,12 +256,12 @@ class ScanRenderersTest {
     render(new ScanJsonRenderer(out, EDITION, "0.1.0"), items);
 
     ObjectMapper json = new ObjectMapper();
-    JsonNode root = json.readTree(out.toString());
+    JsonNode root = JsonSchemas.report(out.toString());
     assertThat(root.get("schemaVersion").asInt()).isEqualTo(1);
     assertThat(root.get("models")).hasSize(items.size());
     StringWriter check = new StringWriter();
     new JsonRenderer().reports(List.of(items.get(0).report().get()), check);
-    assertThat(root.get("models").get(0)).isEqualTo(json.readTree(check.toString()));
+    assertThat(root.get("models").get(0)).isEqualTo(JsonSchemas.report(check.toString()));
     JsonNode error = root.get("models").get(2);
     assertThat(error.get("path").asText()).isEqualTo("examples/broken.onnx");
     assertThat(error.get("error").asText()).contains("expected a field tag");

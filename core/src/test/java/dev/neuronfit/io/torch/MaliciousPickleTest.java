@@ -10,6 +10,7 @@ import dev.neuronfit.report.JsonRenderer;
 import dev.neuronfit.report.Report;
 import dev.neuronfit.rules.Finding;
 import dev.neuronfit.rules.Severity;
+import dev.neuronfit.testing.JsonSchemas;
 import dev.neuronfit.verdict.Selection;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -48,6 +49,7 @@ class MaliciousPickleTest {
     Report report = inspector.inspect(located, KB.defaultEdition(), Selection.ALL);
     StringWriter json = new StringWriter();
     new JsonRenderer().reports(java.util.List.of(report), json);
+    JsonSchemas.report(json.toString());
 
     assertThat(MARKER).doesNotExist();
     assertThat(report.findings())
