@@ -40,7 +40,8 @@ public final class ParameterEstimator {
     }
     DTypeChoice dt = dtype(c);
     return Optional.of(
-        new Estimate(p.getAsLong(), dt.dtype, dt.source, method(c), List.of(), List.of()));
+        new Estimate(
+            p.getAsLong(), dt.dtype, dt.source, method(c) + quantization(c), List.of(), List.of()));
   }
 
   /**
@@ -141,6 +142,29 @@ public final class ParameterEstimator {
           + ")";
     }
     return type + " layout";
+  }
+
+  /**
+   * The quantization a config declares ({@code quantization_config}: gptq, awq, bitsandbytes, fp8,
+   * compressed-tensors, mxfp4), said after the method: the layout counts logical parameters, and
+   * the stored bytes are narrower than the config's dtype.
+   */
+  static String quantization(HfConfig c) {
+    Optional<HfConfig> q = c.child("quantization_config");
+    if (q.isEmpty()) {
+      return "";
+    }
+    String method = q.get().string("quant_method").orElse("unnamed method");
+    OptionalLong bits = q.get().integer("bits");
+    if (bits.isEmpty() && q.get().bool("load_in_4bit").orElse(false)) {
+      bits = OptionalLong.of(4);
+    } else if (bits.isEmpty() && q.get().bool("load_in_8bit").orElse(false)) {
+      bits = OptionalLong.of(8);
+    }
+    return "; quantized: "
+        + method
+        + (bits.isPresent() ? " " + bits.getAsLong() + "-bit" : "")
+        + ", logical parameters counted";
   }
 
   private record DTypeChoice(DType dtype, String source) {}

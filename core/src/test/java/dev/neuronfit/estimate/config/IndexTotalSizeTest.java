@@ -56,4 +56,19 @@ class IndexTotalSizeTest {
     assertThat(r.model().weights().parameters()).isEmpty();
     assertThat(r.model().weights().bytes()).hasValue(1_200_000_000_000L);
   }
+
+  @Test
+  void aQuantizedConfigSaysSoInTheWeightsBasis(@TempDir Path dir) throws IOException {
+    Files.writeString(
+        dir.resolve("config.json"),
+        "{\"model_type\": \"llama\", \"hidden_size\": 64, \"num_hidden_layers\": 2,"
+            + " \"num_attention_heads\": 4, \"vocab_size\": 100, \"rms_norm_eps\": 1e-5,"
+            + " \"quantization_config\": {\"quant_method\": \"awq\", \"bits\": 4}}");
+    Report r =
+        new Inspector(KB, ReadLimits.DEFAULT)
+            .report(
+                new HfReader().read(dir, ReadLimits.DEFAULT), KB.defaultEdition(), Selection.ALL);
+
+    assertThat(r.model().weights().basis()).contains("quantized: awq 4-bit");
+  }
 }
