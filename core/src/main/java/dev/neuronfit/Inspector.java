@@ -12,6 +12,8 @@ import dev.neuronfit.estimate.Workload;
 import dev.neuronfit.estimate.WorkloadOptions;
 import dev.neuronfit.estimate.Workloads;
 import dev.neuronfit.estimate.config.ParameterEstimator;
+import dev.neuronfit.io.GitLfsPointer;
+import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ModelLocator;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.kb.Edition;
@@ -27,6 +29,9 @@ import dev.neuronfit.report.Report;
 import dev.neuronfit.rules.RuleContext;
 import dev.neuronfit.rules.RuleRegistry;
 import dev.neuronfit.verdict.Selection;
+import dev.neuronfit.verdict.TargetVerdict;
+import dev.neuronfit.verdict.Today;
+import dev.neuronfit.verdict.TodayPaths;
 import dev.neuronfit.verdict.Verdicts;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,6 +44,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.stream.Collectors;
 
 /**
  * The one entry point of the library: finds the models under a path and turns each into a {@link
@@ -93,7 +99,17 @@ public final class Inspector {
       WorkloadOptions workloadOptions,
       Hardware hardware)
       throws IOException {
-    ModelProfile profile = model.reader().read(model.path(), limits);
+    ModelProfile profile;
+    try {
+      profile = model.reader().read(model.path(), limits);
+    } catch (ModelFormatException e) {
+      // whichever reader met it, a Git LFS pointer in place of a file is named as what it is
+      Optional<GitLfsPointer> pointer = GitLfsPointer.read(e.file());
+      if (pointer.isPresent()) {
+        throw pointer.get().error(e.file());
+      }
+      throw e;
+    }
     return report(profile, edition, selection, workloadOptions, hardware);
   }
 
@@ -131,8 +147,27 @@ public final class Inspector {
         Workloads.estimate(profile, weights.parameters(), workloadOptions);
     Map<String, TargetEstimate> estimates =
         estimates(workload, targets, hardware, selection, workloadOptions.efficiency());
+    List<TargetVerdict> verdicts =
+        Verdicts.build(edition, c.family(), profile.framework(), selection);
+    Today today =
+        TodayPaths.build(
+            kb.supportNow(),
+            hardware,
+            profile,
+            selection,
+            edition.targets().stream().map(Target::id).collect(Collectors.toSet()),
+            verdicts);
     RuleContext ctx =
-        new RuleContext(profile, c, weights, edition, targets, operators, workload, estimates);
+        new RuleContext(
+            profile,
+            c,
+            weights,
+            edition,
+            targets,
+            operators,
+            workload,
+            estimates,
+            Optional.of(today));
     ModelSummary summary =
         new ModelSummary(
             profile.path(),
@@ -149,11 +184,12 @@ public final class Inspector {
         edition,
         summary,
         c,
-        Verdicts.build(edition, c.family(), profile.framework(), selection),
+        verdicts,
         RuleRegistry.run(ctx),
         operators,
         workload,
-        estimates);
+        estimates,
+        Optional.of(today));
   }
 
   /**

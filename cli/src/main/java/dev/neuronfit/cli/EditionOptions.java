@@ -26,7 +26,8 @@ final class EditionOptions {
       paramLabel = "T",
       split = ",",
       description =
-          "Only these targets (inf1, trn1, inf2 from edition 2.9.0); repeat or separate with commas.")
+          "Only these targets: inf1, inf2, trn1, trn2, trn3 (default: all; the guideline editions"
+              + " rate inf1, and trn1 and inf2 from 2.9.0); repeat or separate with commas.")
   List<String> targets = new ArrayList<>();
 
   Edition resolve(KnowledgeBase kb) {
@@ -52,8 +53,11 @@ final class EditionOptions {
                             + "' (use --edition with one of: "
                             + String.join(", ", kb.editionIds())
                             + ")"));
+    // targets the support-now layer knows (trn2, trn3) are valid though no edition rates them
+    List<String> known = new ArrayList<>(otherTargets);
+    known.addAll(kb.supportNow().targetIds());
     for (String t : targets) {
-      if (e.target(t).isEmpty() && !otherTargets.contains(t)) {
+      if (e.target(t).isEmpty() && !known.contains(t)) {
         throw new ParameterException(
             spec.commandLine(),
             "edition "
@@ -62,6 +66,8 @@ final class EditionOptions {
                 + t
                 + "' (use --target with one of: "
                 + String.join(", ", e.targetIds())
+                + "; known today: "
+                + String.join(", ", kb.supportNow().targetIds())
                 + ")");
       }
     }

@@ -5,6 +5,7 @@ import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.report.HtmlRenderer;
 import dev.neuronfit.report.JsonRenderer;
 import dev.neuronfit.report.MarkdownRenderer;
+import dev.neuronfit.report.NowMatrix;
 import dev.neuronfit.report.TextRenderer;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -29,6 +30,13 @@ final class MatrixCommand implements Callable<Integer> {
       description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   MatrixFormat format = MatrixFormat.text;
 
+  @Option(
+      names = "--now",
+      description =
+          "Print the support-now layer instead: software stacks against targets, with each"
+              + " stack's current status (text or md).")
+  boolean now;
+
   @Mixin EditionOptions editionOptions;
 
   @Mixin CommonOptions common;
@@ -38,7 +46,27 @@ final class MatrixCommand implements Callable<Integer> {
     KnowledgeBase kb = KnowledgeBase.load();
     Edition edition = editionOptions.resolve(kb);
     PrintWriter out = spec.commandLine().getOut();
+    if (now) {
+      if (format != MatrixFormat.text && format != MatrixFormat.md) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "matrix --now prints text or md, not " + format);
+      }
+      var ids =
+          kb.supportNow().targetIds().stream()
+              .filter(t -> editionOptions.targets.isEmpty() || editionOptions.targets.contains(t))
+              .toList();
+      new NowMatrix(format == MatrixFormat.md).render(kb.supportNow(), ids, out);
+      return ExitCodes.OK;
+    }
     var targets = editionOptions.selectedTargets(edition);
+    if (targets.isEmpty()) {
+      out.println(
+          "No guideline edition rates "
+              + String.join(", ", editionOptions.targets)
+              + "; `neuronfit matrix --now` shows the stacks that serve models there today.");
+      out.flush();
+      return ExitCodes.OK;
+    }
     switch (format) {
       case json -> new JsonRenderer().matrix(edition, targets, out);
       case md -> new MarkdownRenderer().matrix(edition, targets, out);

@@ -242,6 +242,15 @@ final class ScanCommand implements Callable<Integer> {
 
   /** The renderer of the chosen format. */
   ScanRenderer renderer(Writer out, Edition edition, List<Target> targets) {
+    // targets no edition rates (trn2, trn3) get a column with today's best stack
+    List<String> now =
+        KnowledgeBase.load().supportNow().targetIds().stream()
+            .filter(t -> edition.target(t).isEmpty())
+            .filter(
+                t ->
+                    fitOptions.editionOptions.targets.isEmpty()
+                        || fitOptions.editionOptions.targets.contains(t))
+            .toList();
     return switch (format) {
       case text ->
           new ScanTextRenderer(
@@ -249,8 +258,9 @@ final class ScanCommand implements Callable<Integer> {
               output == null ? AnsiStyle.forOutput(common.noColor) : Style.PLAIN,
               edition,
               targets,
+              now,
               Inspector.version());
-      case md -> new ScanMarkdownRenderer(out, edition, targets, Inspector.version());
+      case md -> new ScanMarkdownRenderer(out, edition, targets, now, Inspector.version());
       case csv -> new ScanCsvRenderer(out, targets);
       case json -> new ScanJsonRenderer(out, edition, Inspector.version());
       case html ->

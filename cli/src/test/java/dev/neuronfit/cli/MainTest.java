@@ -114,9 +114,13 @@ class MainTest {
     Run edition = run("check", "--edition", "9.9.9", example("gpt2"));
     assertThat(edition.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(edition.err()).contains("unknown edition '9.9.9'").contains("2.5.0, 2.9.0, 2.11.0");
-    Run target = run("check", "--edition", "2.5.0", "--target", "inf2", example("gpt2"));
+    Run target = run("check", "--edition", "2.5.0", "--target", "trn9", example("gpt2"));
     assertThat(target.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(target.err()).contains("has no target 'inf2'");
+    assertThat(target.err())
+        .contains("has no target 'trn9'")
+        .contains("inf1, inf2, trn1, trn2, trn3");
+    // trn2 is rated by no edition but known to the support-now layer
+    assertThat(run("check", "--target", "trn2", example("gpt2")).code()).isEqualTo(ExitCodes.OK);
     assertThat(run("check", "--fail-on", "sometimes", example("gpt2")).code())
         .isEqualTo(ExitCodes.USAGE);
     assertThat(run("check", "--framework", "jax", example("gpt2")).code())

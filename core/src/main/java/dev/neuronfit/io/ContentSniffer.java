@@ -36,6 +36,10 @@ public final class ContentSniffer {
     HDF5,
     /** A TensorFlow Lite flatbuffer. */
     TFLITE,
+    /** A GGUF file (llama.cpp, ggml): magic {@code GGUF}. */
+    GGUF,
+    /** A Git LFS pointer left in place of a file by a clone without Git LFS. */
+    LFS_POINTER,
     /** A TensorFlow SavedModel protobuf ({@code saved_model.pb}). */
     TF_SAVEDMODEL,
     /** A TensorFlow GraphDef protobuf (a frozen graph). */
@@ -60,6 +64,10 @@ public final class ContentSniffer {
         n >= 3 && (head[0] & 0xFF) == 0xEF && (head[1] & 0xFF) == 0xBB && (head[2] & 0xFF) == 0xBF
             ? 3
             : 0;
+    if (new String(head, 0, n, java.nio.charset.StandardCharsets.US_ASCII)
+        .startsWith(GitLfsPointer.VERSION_PREFIX)) {
+      return Kind.LFS_POINTER;
+    }
     Kind magic = magic(head, n);
     if (magic != Kind.UNKNOWN) {
       return magic;
@@ -175,8 +183,9 @@ public final class ContentSniffer {
   /**
    * Formats with a fixed signature: zip local header {@code PK 03 04} (or {@code PK 05 06} for an
    * empty archive), the HDF5 superblock signature {@code 89 'HDF' 0D 0A 1A 0A}, TFLite's {@code
-   * TFL3} file identifier at byte 4, and a pickle's PROTO opcode {@code 0x80} with protocol 0 to 5
-   * (torch.save writes protocol 2; Python writes no PROTO for 0 and 1, but accepts one).
+   * TFL3} file identifier at byte 4, GGUF's {@code GGUF} magic, and a pickle's PROTO opcode {@code
+   * 0x80} with protocol 0 to 5 (torch.save writes protocol 2; Python writes no PROTO for 0 and 1,
+   * but accepts one).
    */
   private static Kind magic(byte[] h, int n) {
     if (n >= 4
@@ -198,6 +207,9 @@ public final class ContentSniffer {
     }
     if (n >= 8 && h[4] == 'T' && h[5] == 'F' && h[6] == 'L' && h[7] == '3') {
       return Kind.TFLITE;
+    }
+    if (n >= 8 && h[0] == 'G' && h[1] == 'G' && h[2] == 'U' && h[3] == 'F') {
+      return Kind.GGUF;
     }
     if (n >= 2 && (h[0] & 0xFF) == 0x80 && h[1] >= 0 && h[1] <= 5) {
       return Kind.PICKLE;

@@ -1,14 +1,14 @@
 package dev.neuronfit.io;
 
+import dev.neuronfit.io.gguf.GgufReader;
 import dev.neuronfit.io.hf.HfReader;
 import dev.neuronfit.io.keras.KerasReader;
 import dev.neuronfit.io.onnx.OnnxReader;
 import dev.neuronfit.io.tf.TfReader;
+import dev.neuronfit.io.tflite.TfLiteFile;
 import dev.neuronfit.io.torch.PickleCheckpointReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,9 +49,7 @@ public final class ModelLocator {
    * .zip} hold models as often as other data, and count only by content.
    */
   private static final Set<String> MODEL_EXTENSIONS =
-      Set.of("onnx", "pt", "pth", "ptl", "ckpt", "jit", "safetensors", "h5", "keras", "pb");
-
-  private static final String LFS_POINTER = "version https://git-lfs.github.com/spec/";
+      Set.of("onnx", "pt", "pth", "ptl", "ckpt", "jit", "safetensors", "h5", "keras", "pb", "gguf");
 
   private final ReadLimits limits;
   private final boolean namedLikeModels;
@@ -333,7 +331,8 @@ public final class ModelLocator {
       case PICKLE -> Optional.of(new PickleCheckpointReader());
       case HDF5 -> Optional.of(new KerasReader());
       case TF_SAVEDMODEL, TF_GRAPHDEF -> Optional.of(new TfReader());
-      case JSON_OBJECT, TFLITE, UNKNOWN -> Optional.empty();
+      case GGUF -> Optional.of(new GgufReader());
+      case JSON_OBJECT, TFLITE, LFS_POINTER, UNKNOWN -> Optional.empty();
     };
   }
 
@@ -342,13 +341,9 @@ public final class ModelLocator {
    * LFS, else content of no format neuronfit reads.
    */
   private static ModelFormatException unknownContent(Path file) throws IOException {
-    byte[] head;
-    try (InputStream in = Files.newInputStream(file)) {
-      head = in.readNBytes(LFS_POINTER.length());
-    }
-    if (new String(head, StandardCharsets.US_ASCII).equals(LFS_POINTER)) {
-      return new ModelFormatException(
-          file, "", "a Git LFS pointer, not the model itself (fetch it with git lfs pull)");
+    Optional<GitLfsPointer> pointer = GitLfsPointer.read(file);
+    if (pointer.isPresent()) {
+      return pointer.get().error(file);
     }
     return new ModelFormatException(
         file,
@@ -411,13 +406,11 @@ public final class ModelLocator {
     if (kind == ContentSniffer.Kind.JSON_OBJECT) {
       return new HfReader(); // a config.json or model_index.json named directly
     }
+    if (kind == ContentSniffer.Kind.LFS_POINTER) {
+      throw unknownContent(file);
+    }
     if (kind == ContentSniffer.Kind.TFLITE) {
-      throw new ModelFormatException(
-          file,
-          "",
-          "a TensorFlow Lite model; the Neuron SDK does not compile TFLite, so neuronfit does"
-              + " not read it (run neuronfit check on the TensorFlow or ONNX model it was converted"
-              + " from)");
+      throw TfLiteFile.refusal(file);
     }
     return readerOf(kind)
         .orElseThrow(

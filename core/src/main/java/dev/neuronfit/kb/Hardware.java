@@ -24,6 +24,14 @@ public final class Hardware {
    * @param deviceMemoryBytes memory per chip
    * @param bandwidthBytesPerSecond memory bandwidth per chip
    * @param memoryPerCoreBytes memory one NeuronCore can address
+   * @param coresPerChip NeuronCores per chip as sizing counts them: logical cores at the default
+   *     LNC on chips that have logical NeuronCore configurations
+   * @param physicalCoresPerChip physical NeuronCores per chip
+   * @param onChipMemoryPerCoreMiB on-chip memories per physical core (SBUF, PSUM), when documented
+   * @param lnc the logical NeuronCore configurations (empty for chips without LNC)
+   * @param defaultLnc the LNC the runtime uses unless told otherwise (0 without LNC)
+   * @param note where sources disagree and which figure was chosen; empty when they agree
+   * @param sources the dated documents the figures come from (empty in a user's file without them)
    */
   public record Chip(
       String id,
@@ -35,10 +43,24 @@ public final class Hardware {
       double bandwidthBytesPerSecond,
       long memoryPerCoreBytes,
       String notes,
-      String source) {
+      String source,
+      int physicalCoresPerChip,
+      Map<String, Double> onChipMemoryPerCoreMiB,
+      List<Lnc> lnc,
+      int defaultLnc,
+      String note,
+      List<DatedSource> sources) {
     public Chip {
       Objects.requireNonNull(id, "id");
       peakTflops = Map.copyOf(peakTflops);
+      onChipMemoryPerCoreMiB = Map.copyOf(onChipMemoryPerCoreMiB);
+      lnc = List.copyOf(lnc);
+      sources = List.copyOf(sources);
+    }
+
+    /** The configuration for the default LNC, when the chip has LNC. */
+    public Optional<Lnc> defaultLncConfig() {
+      return lnc.stream().filter(l -> l.lnc() == defaultLnc).findFirst();
     }
 
     /** Peak FLOP/s for an element type, or empty when the chip lists none for it. */
@@ -47,17 +69,46 @@ public final class Hardware {
     }
   }
 
-  /** An instance size. */
+  /**
+   * One logical NeuronCore configuration.
+   *
+   * @param lnc physical cores per logical core (1 or 2)
+   * @param coresPerChip logical cores per chip
+   * @param memoryPerCoreBytes device memory per logical core
+   * @param note how the memory is shared
+   */
+  public record Lnc(int lnc, int coresPerChip, long memoryPerCoreBytes, String note) {
+    public Lnc {
+      Objects.requireNonNull(note, "note");
+    }
+  }
+
+  /**
+   * An instance size.
+   *
+   * @param neuronCores NeuronCores as sizing counts them (logical cores at the default LNC)
+   * @param physicalNeuronCores physical NeuronCores
+   * @param inferred the figures derived by arithmetic or indirect evidence rather than stated
+   * @param note where sources disagree or are silent
+   * @param sources the dated documents the figures come from
+   */
   public record Instance(
       String name,
       String target,
       int chips,
       int neuronCores,
       long deviceMemoryBytes,
-      double bandwidthBytesPerSecond) {
+      double bandwidthBytesPerSecond,
+      int physicalNeuronCores,
+      List<String> inferred,
+      String note,
+      List<DatedSource> sources) {
     public Instance {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(target, "target");
+      inferred = List.copyOf(inferred);
+      Objects.requireNonNull(note, "note");
+      sources = List.copyOf(sources);
     }
   }
 
@@ -68,14 +119,17 @@ public final class Hardware {
    *     NeuronCores (empty when it gives none)
    * @param inf1PipelineRule true for Inferentia, where the NeuronCore pipeline rule of thumb
    *     applies
+   * @param tensorParallelSource where the degrees are documented, when the file says
    */
   public record TargetHardware(
       String target,
       Chip chip,
       List<Integer> tensorParallelDegrees,
       boolean inf1PipelineRule,
-      List<Instance> instances) {
+      List<Instance> instances,
+      Optional<DatedSource> tensorParallelSource) {
     public TargetHardware {
+      Objects.requireNonNull(tensorParallelSource, "tensorParallelSource");
       tensorParallelDegrees = List.copyOf(tensorParallelDegrees);
       instances = List.copyOf(instances);
     }
@@ -111,10 +165,16 @@ public final class Hardware {
   public static Hardware parse(JsonNode root, String source) {
     Map<String, Chip> chips = new LinkedHashMap<>();
     for (JsonNode c : array(root, "chips")) {
-      Map<String, Double> peak = new LinkedHashMap<>();
-      c.path("peakTflops")
-          .fields()
-          .forEachRemaining(e -> peak.put(e.getKey(), e.getValue().asDouble()));
+      Map<String, Double> peak = doubles(c.path("peakTflops"));
+      List<Lnc> lnc = new ArrayList<>();
+      for (JsonNode l : c.path("lnc").path("configs")) {
+        lnc.add(
+            new Lnc(
+                positive(l, "lnc"),
+                positive(l, "coresPerChip"),
+                (long) (number(l, "memoryPerCoreGiB") * GIB),
+                l.path("note").asText("")));
+      }
       Chip chip =
           new Chip(
               text(c, "id"),
@@ -123,13 +183,21 @@ public final class Hardware {
               positive(c, "coresPerChip"),
               peak,
               (long) (number(c, "deviceMemoryGiB") * GIB),
-              number(c, "memoryBandwidthGiBps") * GIB,
+              bandwidth(c),
               (long)
                   (c.path("memoryPerCoreGiB")
                           .asDouble(number(c, "deviceMemoryGiB") / positive(c, "coresPerChip"))
                       * GIB),
               c.path("notes").asText(""),
-              c.path("source").asText(""));
+              c.path("source").asText(""),
+              c.has("physicalCoresPerChip")
+                  ? positive(c, "physicalCoresPerChip")
+                  : positive(c, "coresPerChip"),
+              doubles(c.path("onChipMemoryPerCoreMiB")),
+              lnc,
+              c.path("lnc").path("default").asInt(0),
+              c.path("note").asText(""),
+              DatedSource.list(c, "sources"));
       chips.put(chip.id(), chip);
     }
     Map<String, List<Instance>> instances = new LinkedHashMap<>();
@@ -141,7 +209,13 @@ public final class Hardware {
               positive(i, "chips"),
               positive(i, "neuronCores"),
               (long) (number(i, "deviceMemoryGiB") * GIB),
-              number(i, "memoryBandwidthGiBps") * GIB);
+              bandwidth(i),
+              i.has("physicalNeuronCores")
+                  ? positive(i, "physicalNeuronCores")
+                  : positive(i, "neuronCores"),
+              strings(i.path("inferred")),
+              i.path("note").asText(""),
+              DatedSource.list(i, "sources"));
       instances.computeIfAbsent(inst.target(), k -> new ArrayList<>()).add(inst);
     }
     Map<String, TargetHardware> targets = new LinkedHashMap<>();
@@ -157,11 +231,37 @@ public final class Hardware {
       List<Instance> own = new ArrayList<>(instances.getOrDefault(id, List.of()));
       own.sort(
           Comparator.comparingLong(Instance::deviceMemoryBytes).thenComparingInt(Instance::chips));
+      JsonNode tpSource = t.get("tensorParallelSource");
       targets.put(
           id,
-          new TargetHardware(id, chip, tp, "inf1".equals(t.path("pipelineRule").asText()), own));
+          new TargetHardware(
+              id,
+              chip,
+              tp,
+              "inf1".equals(t.path("pipelineRule").asText()),
+              own,
+              tpSource == null ? Optional.empty() : Optional.of(DatedSource.of(tpSource))));
     }
     return new Hardware(targets, source);
+  }
+
+  /** Bandwidth in bytes per second from GiB/s, or from decimal TB/s as the newer pages give it. */
+  private static double bandwidth(JsonNode n) {
+    return n.has("memoryBandwidthTBps")
+        ? number(n, "memoryBandwidthTBps") * 1e12
+        : number(n, "memoryBandwidthGiBps") * GIB;
+  }
+
+  private static Map<String, Double> doubles(JsonNode object) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    object.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asDouble()));
+    return out;
+  }
+
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(x -> out.add(x.asText()));
+    return out;
   }
 
   private static Iterable<JsonNode> array(JsonNode n, String key) {

@@ -37,6 +37,7 @@ public final class KnowledgeBase {
   private volatile HfCatalogue catalogue;
   private volatile Hardware hardware;
   private volatile OperatorLists operatorLists;
+  private volatile SupportNow supportNow;
 
   private KnowledgeBase() {
     JsonNode index = readJson("editions/index.json");
@@ -96,6 +97,20 @@ public final class KnowledgeBase {
       hardware = h;
     }
     return h;
+  }
+
+  /** The dated support-now layer (kb/support-now.json), parsed on first use. */
+  public SupportNow supportNow() {
+    SupportNow s = supportNow;
+    if (s == null) {
+      try {
+        s = SupportNow.parse(readJson("support-now.json"));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("kb/support-now.json: " + e.getMessage(), e);
+      }
+      supportNow = s;
+    }
+    return s;
   }
 
   /** The Hugging Face model-type catalogue. */

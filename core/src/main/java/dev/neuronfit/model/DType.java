@@ -35,7 +35,12 @@ public enum DType {
   U4(4, false),
   BOOL(8, true),
   /** Variable-length strings: the size comes from the stored data, not from the element count. */
-  STRING(0, false);
+  STRING(0, false),
+  /**
+   * ggml's block-quantized types (Q4_K, Q8_0, IQ2_XS ...) in GGUF files: a few scale bytes per
+   * block of 32 or 256 elements, so the size comes from the block layout, not from a bit width.
+   */
+  GGML_QUANT(0, false);
 
   private final int bits;
   private final boolean safetensors;

@@ -5,9 +5,10 @@ import java.util.Objects;
 /**
  * Something in a model file that would be dangerous to load with the framework's own loader, found
  * while reading it safely: for example a pickle that names {@code os.system}, which {@code
- * torch.load} would call. Readers record hazards; they never act on them.
+ * torch.load} would call, or a Git LFS pointer where a weight file should be, which the loader
+ * fails on. Readers record hazards; they never act on them.
  *
- * @param kind a stable id, e.g. {@code pickle-global}
+ * @param kind a stable id, e.g. {@code pickle-global} or {@code lfs-pointer}
  * @param detail what was found, e.g. {@code posix.system}
  * @param place where: file, archive entry, byte offset
  */

@@ -16,6 +16,8 @@ public enum ModelFormat {
   TF_SAVEDMODEL("tf-savedmodel", "TensorFlow SavedModels"),
   /** A frozen TensorFlow GraphDef (.pb). */
   TF_GRAPHDEF("tf-graphdef", "frozen TensorFlow GraphDefs"),
+  /** A GGUF file of llama.cpp and ggml (header, metadata and tensor infos read). */
+  GGUF("gguf", "GGUF files"),
   /** A Keras model: a .keras archive or a legacy .h5 file. */
   KERAS("keras", "Keras .keras and .h5 files");
 

@@ -156,8 +156,14 @@ public final class HtmlRenderer implements ReportRenderer {
         .ifPresent(g -> sb.append("<p class=\"facts\">").append(escape(g.line())).append("</p>\n"));
     sb.append("<div class=\"cards\">\n");
     for (TargetVerdict v : r.targets()) {
-      card(v, r.estimates().get(v.target().id()), sb);
+      card(v, r.estimates().get(v.target().id()), r, sb);
     }
+    r.today()
+        .ifPresent(
+            t ->
+                t.paths().stream()
+                    .filter(p -> !p.ratedByEdition())
+                    .forEach(p -> HtmlToday.card(p, r.estimates().get(p.target()), t, sb)));
     sb.append("</div>\n</header>\n");
     evidence(r, sb);
     findings(r, sb);
@@ -189,7 +195,7 @@ public final class HtmlRenderer implements ReportRenderer {
   }
 
   /** A card for one target: the fit, the best-supported package and, with estimates, sizing. */
-  private static void card(TargetVerdict v, TargetEstimate estimate, StringBuilder sb) {
+  private static void card(TargetVerdict v, TargetEstimate estimate, Report r, StringBuilder sb) {
     sb.append("<div class=\"card ")
         .append(fitClass(v.fit()))
         .append("\">\n<div class=\"card-head\"><span class=\"target\">")
@@ -239,6 +245,7 @@ public final class HtmlRenderer implements ReportRenderer {
           .append(escape(HtmlEstimates.cores(estimate.sizing())))
           .append("</span></dd>");
     }
+    HtmlToday.entry(r.today(), v.target().id(), sb);
     sb.append("</dl>\n</div>\n");
   }
 

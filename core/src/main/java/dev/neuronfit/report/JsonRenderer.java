@@ -193,6 +193,9 @@ public final class JsonRenderer implements ReportRenderer {
     if (r.operators().isPresent()) {
       operators(r.operators().get(), g);
     }
+    if (r.today().isPresent()) {
+      TodayJson.write(r.today().get(), r.estimates(), g);
+    }
     g.writeEndObject();
   }
 

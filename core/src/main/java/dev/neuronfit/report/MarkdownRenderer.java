@@ -88,6 +88,7 @@ public final class MarkdownRenderer implements ReportRenderer {
               String.join("<br>", support)));
     }
     sb.append('\n');
+    r.today().ifPresent(t -> today(t, r, sb));
     r.workload().ifPresent(w -> EstimatesText.appendMarkdown(w, r.estimates(), sb));
     if (!r.findings().isEmpty()) {
       sb.append("### Findings\n\n");
@@ -267,6 +268,23 @@ public final class MarkdownRenderer implements ReportRenderer {
     }
     sb.append("> ").append(prose(edition.footnote())).append("\n");
     write(out, sb);
+  }
+
+  /** The support-now paths, one table row per target (model text in them is escaped). */
+  private static void today(dev.neuronfit.verdict.Today t, Report r, StringBuilder sb) {
+    sb.append("### ")
+        .append("Today" + esc(TodayText.heading(t).substring("TODAY".length())))
+        .append("\n\n");
+    row(sb, List.of("target", "core", "today"));
+    row(sb, List.of("---", "---", "---"));
+    for (var p : t.paths()) {
+      List<String> parts = new java.util.ArrayList<>();
+      for (String[] l : TodayText.lines(p, r.estimates())) {
+        parts.add("**" + l[0] + "**: " + esc(l[1]));
+      }
+      row(sb, List.of(p.target(), p.neuronCore(), String.join("<br>", parts)));
+    }
+    sb.append('\n');
   }
 
   private static void row(StringBuilder sb, List<String> cells) {

@@ -7,6 +7,7 @@ import dev.neuronfit.estimate.Workload;
 import dev.neuronfit.kb.Edition;
 import dev.neuronfit.rules.Finding;
 import dev.neuronfit.verdict.TargetVerdict;
+import dev.neuronfit.verdict.Today;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,8 @@ import java.util.Optional;
  * @param workload the work one inference takes, when neuronfit can derive it
  * @param estimates roofline bounds and sizing per target id (the report's targets, then any other
  *     target the hardware figures describe), in that order; empty without a workload
+ * @param today what serves the model on each target now, from the dated support-now layer; empty
+ *     when the report was built without it
  */
 public record Report(
     String toolVersion,
@@ -38,7 +41,8 @@ public record Report(
     List<Finding> findings,
     Optional<OperatorSummary> operators,
     Optional<Workload> workload,
-    Map<String, TargetEstimate> estimates) {
+    Map<String, TargetEstimate> estimates,
+    Optional<Today> today) {
   /** The version of the JSON layout; see docs/json-schema.md. */
   public static final int SCHEMA_VERSION = 1;
 
@@ -52,5 +56,30 @@ public record Report(
     Objects.requireNonNull(operators, "operators");
     Objects.requireNonNull(workload, "workload");
     estimates = Collections.unmodifiableMap(new LinkedHashMap<>(estimates));
+    Objects.requireNonNull(today, "today");
+  }
+
+  /** A report without the support-now view. */
+  public Report(
+      String toolVersion,
+      Edition edition,
+      ModelSummary model,
+      Classification architecture,
+      List<TargetVerdict> targets,
+      List<Finding> findings,
+      Optional<OperatorSummary> operators,
+      Optional<Workload> workload,
+      Map<String, TargetEstimate> estimates) {
+    this(
+        toolVersion,
+        edition,
+        model,
+        architecture,
+        targets,
+        findings,
+        operators,
+        workload,
+        estimates,
+        Optional.empty());
   }
 }

@@ -129,4 +129,13 @@ final class ScanCells {
         });
     return parts;
   }
+
+  /** Today's stack on a target no edition rates, e.g. {@code vllm-neuron · ga}, or {@code none}. */
+  static String now(ScanRow.Checked c, String target) {
+    return c.now().stream()
+        .filter(n -> n.target().equals(target))
+        .findFirst()
+        .map(n -> n.stack().isEmpty() ? "none" : n.stack() + " · " + n.status())
+        .orElse("-");
+  }
 }

@@ -21,13 +21,27 @@ public final class ScanMarkdownRenderer implements ScanRenderer {
   private final Writer out;
   private final Edition edition;
   private final List<Target> targets;
+  private final List<String> nowTargets;
   private final String toolVersion;
 
   public ScanMarkdownRenderer(
       Writer out, Edition edition, List<Target> targets, String toolVersion) {
+    this(out, edition, targets, List.of(), toolVersion);
+  }
+
+  /**
+   * @param nowTargets targets no edition rates, shown with today's best stack (trn2, trn3)
+   */
+  public ScanMarkdownRenderer(
+      Writer out,
+      Edition edition,
+      List<Target> targets,
+      List<String> nowTargets,
+      String toolVersion) {
     this.out = out;
     this.edition = edition;
     this.targets = List.copyOf(targets);
+    this.nowTargets = List.copyOf(nowTargets);
     this.toolVersion = toolVersion;
   }
 
@@ -35,6 +49,7 @@ public final class ScanMarkdownRenderer implements ScanRenderer {
   public void begin() {
     List<String> head = new ArrayList<>(List.of("Model", "Format", "Family"));
     targets.forEach(t -> head.add(t.id()));
+    nowTargets.forEach(t -> head.add(t + " now"));
     head.addAll(List.of("Parameters", "Weights", "Top finding"));
     StringBuilder sb = new StringBuilder("# neuronfit scan\n\n");
     row(sb, head);
@@ -61,6 +76,9 @@ public final class ScanMarkdownRenderer implements ScanRenderer {
                 + "**"
                 + (support.isEmpty() ? "" : " · " + MarkdownRenderer.esc(support)));
       }
+      for (String t : nowTargets) {
+        cells.add(MarkdownRenderer.esc(ScanCells.now(c, t)));
+      }
       cells.add(ScanCells.parameters(c));
       cells.add(ScanCells.weights(c));
       cells.add(
@@ -76,7 +94,7 @@ public final class ScanMarkdownRenderer implements ScanRenderer {
       ScanRow.Unreadable u = (ScanRow.Unreadable) row;
       cells.add("-");
       cells.add("**could not be read**");
-      for (int i = 0; i < targets.size() + 2; i++) {
+      for (int i = 0; i < targets.size() + nowTargets.size() + 2; i++) {
         cells.add("");
       }
       cells.add(MarkdownRenderer.esc(ScanCells.reason(u)));

@@ -39,6 +39,7 @@ public sealed interface ScanRow permits ScanRow.Checked, ScanRow.Unreadable {
    *     concerns another selected target (or all of them), so that an inf1-only error does not hide
    *     what applies on inf2; empty otherwise
    * @param findings how many findings there are of each severity
+   * @param now today's best stack on each selected target no guideline edition rates (trn2, trn3)
    */
   record Checked(
       String name,
@@ -52,7 +53,8 @@ public sealed interface ScanRow permits ScanRow.Checked, ScanRow.Unreadable {
       boolean estimated,
       Optional<Finding> topFinding,
       Optional<Finding> topElsewhere,
-      Map<Severity, Integer> findings)
+      Map<Severity, Integer> findings,
+      List<NowCell> now)
       implements ScanRow {
     public Checked {
       Objects.requireNonNull(name, "name");
@@ -66,6 +68,7 @@ public sealed interface ScanRow permits ScanRow.Checked, ScanRow.Unreadable {
       Objects.requireNonNull(topFinding, "topFinding");
       Objects.requireNonNull(topElsewhere, "topElsewhere");
       findings = Map.copyOf(findings);
+      now = List.copyOf(now);
     }
 
     /** Findings of all severities. */
@@ -102,6 +105,20 @@ public sealed interface ScanRow permits ScanRow.Checked, ScanRow.Unreadable {
     }
   }
 
+  /**
+   * Today's best stack on a target no guideline edition rates.
+   *
+   * @param stack the stack id, empty when no stack serves the model there
+   * @param status its status id ({@code ga}, {@code beta}, ...), empty with no stack
+   */
+  record NowCell(String target, String stack, String status) {
+    public NowCell {
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(stack, "stack");
+      Objects.requireNonNull(status, "status");
+    }
+  }
+
   /** The row of a report. */
   static Checked of(String name, Report r) {
     List<TargetCell> cells = new ArrayList<>();
@@ -119,6 +136,19 @@ public sealed interface ScanRow permits ScanRow.Checked, ScanRow.Unreadable {
         topTarget.isEmpty()
             ? Optional.empty()
             : r.findings().stream().filter(f -> !f.target().equals(topTarget)).findFirst();
+    List<NowCell> now = new ArrayList<>();
+    r.today()
+        .ifPresent(
+            t ->
+                t.paths().stream()
+                    .filter(p -> !p.ratedByEdition())
+                    .forEach(
+                        p ->
+                            now.add(
+                                new NowCell(
+                                    p.target(),
+                                    p.best().map(b -> b.stack()).orElse(""),
+                                    p.best().map(b -> b.statusValue().id()).orElse("")))));
     return new Checked(
         name,
         r.model().path(),
@@ -131,7 +161,8 @@ public sealed interface ScanRow permits ScanRow.Checked, ScanRow.Unreadable {
         r.model().weights().estimated(),
         top,
         elsewhere,
-        counts);
+        counts,
+        now);
   }
 
   private static Optional<SupportEntry> best(TargetVerdict v, Framework framework) {

@@ -33,6 +33,8 @@ public final class ScanTextRenderer implements ScanRenderer {
   private final Style style;
   private final Edition edition;
   private final List<Target> targets;
+  private final List<String> nowTargets;
+  private final List<Integer> nowWidths = new ArrayList<>();
   private final String toolVersion;
   private final List<ScanRow> held = new ArrayList<>();
   private Widths widths;
@@ -45,10 +47,25 @@ public final class ScanTextRenderer implements ScanRenderer {
    */
   public ScanTextRenderer(
       Writer out, Style style, Edition edition, List<Target> targets, String toolVersion) {
+    this(out, style, edition, targets, List.of(), toolVersion);
+  }
+
+  /**
+   * @param targets the targets the rows have verdicts for, in order
+   * @param nowTargets targets no edition rates, shown with today's best stack (trn2, trn3)
+   */
+  public ScanTextRenderer(
+      Writer out,
+      Style style,
+      Edition edition,
+      List<Target> targets,
+      List<String> nowTargets,
+      String toolVersion) {
     this.out = out;
     this.style = style;
     this.edition = edition;
     this.targets = List.copyOf(targets);
+    this.nowTargets = List.copyOf(nowTargets);
     this.toolVersion = toolVersion;
   }
 
@@ -121,6 +138,16 @@ public final class ScanTextRenderer implements ScanRenderer {
         }
       }
     }
+    nowWidths.clear();
+    for (String t : nowTargets) {
+      int w = t.length();
+      for (ScanRow r : rows) {
+        if (r instanceof ScanRow.Checked c) {
+          w = Math.max(w, ScanCells.now(c, t).length());
+        }
+      }
+      nowWidths.add(w);
+    }
     return new Widths(name, format, family, cells, params, weights);
   }
 
@@ -176,6 +203,10 @@ public final class ScanTextRenderer implements ScanRenderer {
       h.append(pad(targets.get(i).id().toUpperCase(Locale.ROOT), widths.targets().get(i)))
           .append(GAP);
     }
+    for (int i = 0; i < nowTargets.size(); i++) {
+      h.append(pad(nowTargets.get(i).toUpperCase(Locale.ROOT) + " NOW", nowWidths.get(i) + 4))
+          .append(GAP);
+    }
     h.append(padLeft("PARAMS", widths.params())).append(GAP);
     h.append(padLeft("WEIGHTS", widths.weights())).append(GAP);
     h.append("TOP FINDING");
@@ -196,6 +227,9 @@ public final class ScanTextRenderer implements ScanRenderer {
       sb.append(pad(c.family().id(), widths.family())).append(GAP);
       for (int i = 0; i < targets.size(); i++) {
         sb.append(targetCell(c, i, widths.targets().get(i))).append(GAP);
+      }
+      for (int i = 0; i < nowTargets.size(); i++) {
+        sb.append(pad(ScanCells.now(c, nowTargets.get(i)), nowWidths.get(i) + 4)).append(GAP);
       }
       sb.append(padLeft(ScanCells.parameters(c), widths.params())).append(GAP);
       sb.append(padLeft(ScanCells.weights(c), widths.weights())).append(GAP);

@@ -87,6 +87,17 @@ public final class TextRenderer implements ReportRenderer {
 
     targetTable(r, sb);
 
+    for (var p : r.today().map(t -> t.paths()).orElse(List.of())) {
+      if (!p.ratedByEdition()) {
+        sb.append(IND)
+            .append(pad(p.target(), 8))
+            .append(pad(p.neuronCore(), 6))
+            .append(style.apply(Style.Span.DIM, "no guideline edition rates it (see TODAY)"))
+            .append('\n');
+      }
+    }
+    r.today().ifPresent(t -> TodayText.appendText(t, r.estimates(), style, IND, WIDTH, sb));
+
     r.workload().ifPresent(w -> EstimatesText.appendText(w, r.estimates(), style, IND, sb));
 
     if (!r.findings().isEmpty()) {
@@ -257,6 +268,11 @@ public final class TextRenderer implements ReportRenderer {
     Map<String, List<String>> byFit = new java.util.LinkedHashMap<>();
     for (TargetVerdict v : r.targets()) {
       byFit.computeIfAbsent(Text.fit(v.fit()), k -> new ArrayList<>()).add(v.target().id());
+    }
+    if (byFit.isEmpty()) {
+      return style.apply(Style.Span.HEADING, family)
+          + conf
+          + " — no guideline edition rates the selected targets (see TODAY)";
     }
     String fits =
         byFit.entrySet().stream()

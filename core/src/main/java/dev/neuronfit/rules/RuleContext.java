@@ -9,6 +9,7 @@ import dev.neuronfit.kb.Target;
 import dev.neuronfit.model.Family;
 import dev.neuronfit.model.ModelProfile;
 import dev.neuronfit.model.WeightSummary;
+import dev.neuronfit.verdict.Today;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +31,8 @@ import java.util.Optional;
  * @param workload the work one inference takes, when neuronfit can derive it
  * @param estimates roofline bounds and sizing per target id, as the report shows them; empty
  *     without a workload
+ * @param today what serves the model on each target now (support-now layer); empty when the report
+ *     is built without it
  */
 public record RuleContext(
     ModelProfile profile,
@@ -39,7 +42,8 @@ public record RuleContext(
     List<Target> targets,
     Optional<OperatorSummary> operators,
     Optional<Workload> workload,
-    Map<String, TargetEstimate> estimates) {
+    Map<String, TargetEstimate> estimates,
+    Optional<Today> today) {
   public RuleContext {
     Objects.requireNonNull(profile, "profile");
     Objects.requireNonNull(classification, "classification");
@@ -49,6 +53,29 @@ public record RuleContext(
     Objects.requireNonNull(operators, "operators");
     Objects.requireNonNull(workload, "workload");
     estimates = Collections.unmodifiableMap(new LinkedHashMap<>(estimates));
+    Objects.requireNonNull(today, "today");
+  }
+
+  /** A context without the support-now view. */
+  public RuleContext(
+      ModelProfile profile,
+      Classification classification,
+      WeightSummary weights,
+      Edition edition,
+      List<Target> targets,
+      Optional<OperatorSummary> operators,
+      Optional<Workload> workload,
+      Map<String, TargetEstimate> estimates) {
+    this(
+        profile,
+        classification,
+        weights,
+        edition,
+        targets,
+        operators,
+        workload,
+        estimates,
+        Optional.empty());
   }
 
   /** A context of a graph model without a workload. */

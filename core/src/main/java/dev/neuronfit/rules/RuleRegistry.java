@@ -12,6 +12,8 @@ public final class RuleRegistry {
               new CpuFallbackOnInf1(),
               new DecoderOnInf1(),
               new FamilyUnknown(),
+              new GgufNotNeuron(),
+              new LfsPointer(),
               new NoInstanceHoldsModel(),
               new PickleRunsCode(),
               new RcnnBackboneSize(),
@@ -19,6 +21,9 @@ public final class RuleRegistry {
               new RcnnRoiAlignCpu(),
               new Seq2seqWrappingOnInf1(),
               new SizeUnknown(),
+              new StackEndOfSupport(),
+              new StackMaintenanceOnly(),
+              new TargetFrozen(),
               new WeightsOver2gb()));
 
   private RuleRegistry() {}

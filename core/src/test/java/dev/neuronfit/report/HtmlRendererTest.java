@@ -129,11 +129,13 @@ class HtmlRendererTest {
     Report r = example("llama-2-7b");
     Document doc = Jsoup.parse(html(List.of(r)));
     Element svg = doc.selectFirst("figure.roofline > svg");
-    // trn1 and inf2 have the same figures and share a roof: 2 roofs, 2 phases, 4 markers
-    assertThat(svg.select("polyline")).hasSize(2);
-    assertThat(svg.select("circle:not(.ridge)")).hasSize(4);
+    // trn1 and inf2 have the same figures and share a roof; trn2 and trn3 have their own:
+    // 4 roofs, 2 phases, 8 markers
+    assertThat(svg.select("polyline")).hasSize(4);
+    assertThat(svg.select("circle:not(.ridge)")).hasSize(8);
     assertThat(svg.select("text.roof-label").eachText())
-        .containsExactlyInAnyOrder("inf1 64.0 TFLOP/s", "trn1, inf2 190 TFLOP/s");
+        .containsExactlyInAnyOrder(
+            "inf1 64.0 TFLOP/s", "trn1, inf2 190 TFLOP/s", "trn2 667 TFLOP/s", "trn3 671 TFLOP/s");
     assertThat(svg.select("text.phase-label").eachText())
         .containsExactly("prefill · 3480 FLOP/byte", "decode · 0.983 FLOP/byte");
     assertThat(doc.select("figure.roofline .legend li").eachText())

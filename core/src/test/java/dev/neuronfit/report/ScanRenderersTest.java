@@ -87,7 +87,9 @@ class ScanRenderersTest {
   @Test
   void textTableWithTotals() throws IOException {
     StringWriter out = new StringWriter();
-    render(new ScanTextRenderer(out, Style.PLAIN, EDITION, TARGETS, "0.1.0"), items());
+    render(
+        new ScanTextRenderer(out, Style.PLAIN, EDITION, TARGETS, List.of("trn2", "trn3"), "0.1.0"),
+        items());
     GoldenFiles.assertMatches("scan.txt", out.toString());
   }
 
@@ -148,7 +150,8 @@ class ScanRenderersTest {
   @Test
   void markdownTable() throws IOException {
     StringWriter out = new StringWriter();
-    render(new ScanMarkdownRenderer(out, EDITION, TARGETS, "0.1.0"), items());
+    render(
+        new ScanMarkdownRenderer(out, EDITION, TARGETS, List.of("trn2", "trn3"), "0.1.0"), items());
     GoldenFiles.assertMatches("scan.md", out.toString());
   }
 

@@ -47,11 +47,8 @@ public final class HfReader implements ModelReader {
       if (Files.isRegularFile(path.resolve(MODEL_INDEX))) {
         return readPipeline(path, path, path.resolve(MODEL_INDEX), json, weights, limits, notes);
       }
-      Path config = path.resolve(CONFIG);
       Optional<HfConfig> cfg =
-          Files.isRegularFile(config)
-              ? Optional.of(readConfig(config, path.resolve(CONFIG), CONFIG, json))
-              : Optional.empty();
+          config(path.resolve(CONFIG), path.resolve(CONFIG), CONFIG, json, weights);
       return readModel(path, path, cfg, weights, limits, notes);
     }
     if (!Files.isRegularFile(path)) {
@@ -91,7 +88,7 @@ public final class HfReader implements ModelReader {
     Path shownFolder = Files.isDirectory(shown) ? shown : parentOf(shown);
     WeightFiles.Found found = weights.read(folder, shownFolder, "", limits.maxTensors());
     notes.addAll(found.notes());
-    if (config.isEmpty() && found.isEmpty()) {
+    if (config.isEmpty() && found.isEmpty() && weights.pointers().isEmpty()) {
       throw new ModelFormatException(
           shown,
           "",
@@ -107,7 +104,7 @@ public final class HfReader implements ModelReader {
         found.tensors(),
         Optional.of(new HfMetadata(config, Optional.empty(), List.of())),
         Optional.empty(),
-        hazards,
+        withPointers(hazards, weights),
         notes.list());
   }
 
@@ -154,14 +151,12 @@ public final class HfReader implements ModelReader {
       Path dir = folder.resolve(name);
       Path configFile = dir.resolve(CONFIG);
       Optional<HfConfig> cfg =
-          Files.isRegularFile(configFile)
-              ? Optional.of(
-                  readConfig(
-                      configFile,
-                      shownFolder.resolve(name).resolve(CONFIG),
-                      name + "/" + CONFIG,
-                      json))
-              : Optional.empty();
+          config(
+              configFile,
+              shownFolder.resolve(name).resolve(CONFIG),
+              name + "/" + CONFIG,
+              json,
+              weights);
       components.add(new HfComponent(name, v.get(0).asText(), v.get(1).asText(), cfg));
       if (Files.isDirectory(dir)) {
         hazards.addAll(
@@ -220,8 +215,28 @@ public final class HfReader implements ModelReader {
         tensors,
         Optional.of(meta),
         Optional.empty(),
-        hazards,
+        withPointers(hazards, weights),
         notes.list());
+  }
+
+  /** The hazards found in a folder's files, then the Git LFS pointers met in place of files. */
+  private static List<Hazard> withPointers(List<Hazard> hazards, WeightFiles weights) {
+    List<Hazard> all = new ArrayList<>(hazards);
+    all.addAll(weights.pointers());
+    return all;
+  }
+
+  /**
+   * The config in {@code file} when there is one; a Git LFS pointer in its place is recorded (the
+   * report goes on with the weights) instead of failing as JSON.
+   */
+  private static Optional<HfConfig> config(
+      Path file, Path shown, String relative, BoundedJson json, WeightFiles weights)
+      throws IOException {
+    if (!Files.isRegularFile(file) || weights.pointer(file, relative).isPresent()) {
+      return Optional.empty();
+    }
+    return Optional.of(readConfig(file, shown, relative, json));
   }
 
   /** The pickle hazards of every PyTorch checkpoint file in a folder (see CheckpointFiles). */

@@ -2,9 +2,11 @@ package dev.neuronfit.io.hf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.neuronfit.io.BoundedJson;
+import dev.neuronfit.io.GitLfsPointer;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.model.Framework;
+import dev.neuronfit.model.Hazard;
 import dev.neuronfit.model.TensorInfo;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -16,6 +18,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
@@ -46,10 +49,29 @@ final class WeightFiles {
 
   private final ReadLimits limits;
   private final BoundedJson json;
+  private final List<Hazard> pointers = new ArrayList<>();
 
   WeightFiles(ReadLimits limits, BoundedJson json) {
     this.limits = limits;
     this.json = json;
+  }
+
+  /** The Git LFS pointers found in place of weight files and index files, in the order met. */
+  List<Hazard> pointers() {
+    return List.copyOf(pointers);
+  }
+
+  /** The pointer {@code file} is, recorded under {@code name}; empty when it is a real file. */
+  Optional<GitLfsPointer> pointer(Path file, String name) {
+    Optional<GitLfsPointer> p = GitLfsPointer.read(file);
+    p.ifPresent(found -> pointers.add(found.hazard(name)));
+    return p;
+  }
+
+  /** The size of the file a weight file stands for: a pointer's declared size, else its own. */
+  private long size(Path file, String name) throws IOException {
+    Optional<GitLfsPointer> p = pointer(file, name);
+    return p.isPresent() && p.get().hasSize() ? p.get().size() : Files.size(file);
   }
 
   /** What was found in one folder. */
@@ -88,7 +110,7 @@ final class WeightFiles {
   Found read(Path folder, Path shownFolder, String prefix, int budget) throws IOException {
     for (String stem : SAFETENSORS_STEMS) {
       Path index = folder.resolve(stem + ".safetensors.index.json");
-      if (Files.isRegularFile(index)) {
+      if (Files.isRegularFile(index) && pointer(index, prefix + index.getFileName()).isEmpty()) {
         return readSafetensorsIndex(folder, shownFolder, prefix, index, budget);
       }
     }
@@ -98,7 +120,7 @@ final class WeightFiles {
     }
     for (String stem : PYTORCH_STEMS) {
       Path index = folder.resolve(stem + ".bin.index.json");
-      if (Files.isRegularFile(index)) {
+      if (Files.isRegularFile(index) && pointer(index, prefix + index.getFileName()).isEmpty()) {
         return readBinIndex(shownFolder, prefix, index);
       }
     }
@@ -107,7 +129,7 @@ final class WeightFiles {
       if (Files.isRegularFile(bin)) {
         return new Found(
             List.of(),
-            OptionalLong.of(Files.size(bin)),
+            OptionalLong.of(size(bin, prefix + bin.getFileName())),
             false,
             Framework.PYTORCH,
             "size of " + prefix + bin.getFileName() + " (a pickle, not opened)",
@@ -119,7 +141,7 @@ final class WeightFiles {
     if (Files.isRegularFile(h5)) {
       return new Found(
           List.of(),
-          OptionalLong.of(Files.size(h5)),
+          OptionalLong.of(size(h5, prefix + "tf_model.h5")),
           false,
           Framework.TENSORFLOW,
           "size of " + prefix + "tf_model.h5 (not opened)",
@@ -166,6 +188,16 @@ final class WeightFiles {
     if (missing.isEmpty()) {
       List<String> notes = new ArrayList<>();
       Found found = readSafetensorsFiles(folder, shownFolder, prefix, present, budget, notes);
+      if (!found.fromHeaders()) {
+        return new Found(
+            found.tensors(),
+            found.declaredBytes(),
+            false,
+            found.framework(),
+            found.basis(),
+            withIndex(prefix + index.getFileName(), found.files()),
+            notes);
+      }
       int declared = map.size();
       if (found.tensors().size() != declared) {
         notes.add(
@@ -220,6 +252,10 @@ final class WeightFiles {
       int budget,
       List<String> notes)
       throws IOException {
+    Found pointed = pointedFiles(folder, prefix, names, notes);
+    if (pointed != null) {
+      return pointed;
+    }
     List<TensorInfo> tensors = new ArrayList<>();
     List<String> files = new ArrayList<>();
     for (String name : names) {
@@ -245,6 +281,46 @@ final class WeightFiles {
             + (names.size() == 1
                 ? " of " + prefix + names.get(0)
                 : "s of " + names.size() + " files"),
+        files,
+        notes);
+  }
+
+  /**
+   * When some of the files are Git LFS pointers, their headers are not there to read: the weights
+   * are then known only by the files' sizes (a pointer's declared size, a real file's own), and no
+   * tensor is listed. Null when no file is a pointer.
+   */
+  private Found pointedFiles(Path folder, String prefix, List<String> names, List<String> notes)
+      throws IOException {
+    int before = pointers.size();
+    long bytes = 0;
+    boolean sized = true;
+    List<String> files = new ArrayList<>();
+    for (String name : names) {
+      Path file = folder.resolve(name);
+      Optional<GitLfsPointer> p = pointer(file, prefix + name);
+      if (p.isPresent() && !p.get().hasSize()) {
+        sized = false;
+      } else {
+        bytes += p.isPresent() ? p.get().size() : Files.size(file);
+      }
+      files.add(prefix + name);
+    }
+    int found = pointers.size() - before;
+    if (found == 0) {
+      return null;
+    }
+    return new Found(
+        List.of(),
+        sized ? OptionalLong.of(bytes) : OptionalLong.empty(),
+        false,
+        Framework.PYTORCH,
+        (sized ? "file sizes" : "no weight figures")
+            + " ("
+            + (names.size() == 1
+                ? prefix + names.get(0) + " is a Git LFS pointer"
+                : found + " of " + names.size() + " safetensors files are Git LFS pointers")
+            + "; no header read)",
         files,
         notes);
   }
