@@ -130,7 +130,8 @@ public final class Inspector {
     Optional<Estimate> estimate =
         read.parameters().isPresent()
             ? Optional.empty()
-            : read.bytes().isPresent()
+            // only an index's total_size is the bytes of the tensors alone (file sizes are not)
+            : read.bytes().isPresent() && read.basis().startsWith("metadata.total_size")
                 ? ParameterEstimator.fromDeclaredBytes(profile, read.bytes().getAsLong())
                     .or(() -> ParameterEstimator.estimate(profile))
                 : ParameterEstimator.estimate(profile);
