@@ -11,6 +11,8 @@ import dev.neuronfit.estimate.TargetEstimate;
 import dev.neuronfit.estimate.Workload;
 import dev.neuronfit.estimate.WorkloadOptions;
 import dev.neuronfit.estimate.Workloads;
+import dev.neuronfit.estimate.config.ConfigNumbers;
+import dev.neuronfit.estimate.config.ConfigWorkload;
 import dev.neuronfit.estimate.config.ParameterEstimator;
 import dev.neuronfit.io.GitLfsPointer;
 import dev.neuronfit.io.ModelFormatException;
@@ -37,6 +39,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +107,7 @@ public final class Inspector {
       profile = model.reader().read(model.path(), limits);
     } catch (ModelFormatException e) {
       // whichever reader met it, a Git LFS pointer in place of a file is named as what it is
-      Optional<GitLfsPointer> pointer = GitLfsPointer.read(e.file());
+      Optional<GitLfsPointer> pointer = GitLfsPointer.read(e.file(), model.path());
       if (pointer.isPresent()) {
         throw pointer.get().error(e.file());
       }
@@ -148,6 +151,8 @@ public final class Inspector {
         Workloads.estimate(profile, weights.parameters(), workloadOptions);
     Map<String, TargetEstimate> estimates =
         estimates(workload, targets, hardware, selection, workloadOptions.efficiency());
+    List<String> notes = new ArrayList<>(profile.notes());
+    estimateSkipped(profile, estimate, weights, workload, workloadOptions).ifPresent(notes::add);
     List<TargetVerdict> verdicts =
         Verdicts.build(edition, c.family(), profile.framework(), selection);
     Today today =
@@ -179,7 +184,7 @@ public final class Inspector {
             profile.tensors().size(),
             profile.graph().map(GraphSummary::of),
             profile.hazards(),
-            profile.notes());
+            notes);
     return new Report(
         version(),
         edition,
@@ -191,6 +196,32 @@ public final class Inspector {
         workload,
         estimates,
         Optional.of(today));
+  }
+
+  /** Why the config estimates were skipped for a model whose config has numbers out of bounds. */
+  private static Optional<String> estimateSkipped(
+      ModelProfile profile,
+      Optional<Estimate> estimate,
+      WeightSummary weights,
+      Optional<Workload> workload,
+      WorkloadOptions opts) {
+    if (profile.hf().isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> problem = ConfigNumbers.problem(profile);
+    if (problem.isPresent()) {
+      return problem;
+    }
+    if (estimate.isEmpty() && profile.weights().parameters().isEmpty()) {
+      Optional<String> p = ParameterEstimator.skipped(profile);
+      if (p.isPresent()) {
+        return p;
+      }
+    }
+    if (workload.isEmpty() && weights.parameters().isPresent()) {
+      return ConfigWorkload.skipped(profile, weights.parameters().getAsLong(), opts);
+    }
+    return Optional.empty();
   }
 
   /**

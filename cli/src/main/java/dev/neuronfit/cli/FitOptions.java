@@ -69,7 +69,7 @@ final class FitOptions {
       names = "--efficiency",
       paramLabel = "X",
       description =
-          "Fraction of peak compute and bandwidth assumed reachable, in (0, 1] (default 1).")
+          "Fraction of peak compute and bandwidth assumed reachable, 0.001 to 1 (default 1).")
   Double efficiency;
 
   @Option(
@@ -106,6 +106,17 @@ final class FitOptions {
   }
 
   private WorkloadOptions workload() {
+    inRange("--batch", batch, WorkloadOptions.MAX_BATCH);
+    inRange("--seq-len", seqLen, WorkloadOptions.MAX_SEQUENCE_LENGTH);
+    inRange("--image-size", imageSize, WorkloadOptions.MAX_IMAGE_SIZE);
+    if (efficiency != null && !(efficiency >= WorkloadOptions.MIN_EFFICIENCY && efficiency <= 1)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--efficiency must be between "
+              + WorkloadOptions.MIN_EFFICIENCY
+              + " and 1, found "
+              + efficiency);
+    }
     try {
       return new WorkloadOptions(
           opt(batch),
@@ -115,6 +126,14 @@ final class FitOptions {
           efficiency == null ? 1.0 : efficiency);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  /** A usage error naming the option when its value is outside 1 to {@code max}. */
+  private void inRange(String option, Integer value, int max) {
+    if (value != null && (value < 1 || value > max)) {
+      throw new ParameterException(
+          spec.commandLine(), option + " must be between 1 and " + max + ", found " + value);
     }
   }
 

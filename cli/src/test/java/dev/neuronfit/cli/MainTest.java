@@ -283,6 +283,17 @@ class MainTest {
     assertThat(run("check", "--efficiency", "1.5", example("gpt2")).code())
         .isEqualTo(ExitCodes.USAGE);
     assertThat(run("check", "--batch", "0", example("gpt2")).code()).isEqualTo(ExitCodes.USAGE);
+    // issue 11: these once exited 4 or printed "Infinity s"
+    Run hugeImage = run("check", "--image-size", "2147483647", example("vit-base-patch16-224"));
+    assertThat(hugeImage.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(hugeImage.err()).contains("--image-size must be between 1 and 65536");
+    Run tinyEfficiency = run("check", "--efficiency", "1e-320", example("gpt2"));
+    assertThat(tinyEfficiency.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(tinyEfficiency.err()).contains("--efficiency must be between 0.001 and 1");
+    assertThat(run("check", "--seq-len", "2147483647", example("gpt2")).code())
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(run("check", "--batch", "3000000", example("gpt2")).code())
+        .isEqualTo(ExitCodes.USAGE);
     assertThat(run("check", "--dtype", "fp4", example("gpt2")).code()).isEqualTo(ExitCodes.USAGE);
     assertThat(run("check", "--seq-len", "128", example("gpt2")).out())
         .contains("ESTIMATES")

@@ -13,7 +13,8 @@ import java.util.OptionalInt;
  * @param imageSize image side in pixels; default the model's own
  * @param dtype element type of weights and activations on the device; default BF16 (the Neuron
  *     benchmarks auto-cast matrix multiplications to BF16)
- * @param efficiency fraction of peak compute and bandwidth assumed reachable, in (0, 1]
+ * @param efficiency fraction of peak compute and bandwidth assumed reachable, from {@link
+ *     #MIN_EFFICIENCY} to 1
  */
 public record WorkloadOptions(
     OptionalInt batch,
@@ -25,18 +26,39 @@ public record WorkloadOptions(
       new WorkloadOptions(
           OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), Optional.empty(), 1.0);
 
+  /** Largest batch accepted: far above any inference batch, small enough to keep sizes exact. */
+  public static final int MAX_BATCH = 1 << 16;
+
+  /** Longest sequence accepted, in tokens (16 M, beyond the longest published context). */
+  public static final int MAX_SEQUENCE_LENGTH = 1 << 24;
+
+  /** Largest image side accepted, in pixels. */
+  public static final int MAX_IMAGE_SIZE = 1 << 16;
+
+  /**
+   * Smallest efficiency accepted: below a thousandth of peak an estimate says nothing, and a
+   * smaller divisor (down to subnormal doubles) turns finite work into an infinite time.
+   */
+  public static final double MIN_EFFICIENCY = 1e-3;
+
   public WorkloadOptions {
     Objects.requireNonNull(batch, "batch");
     Objects.requireNonNull(sequenceLength, "sequenceLength");
     Objects.requireNonNull(imageSize, "imageSize");
     Objects.requireNonNull(dtype, "dtype");
-    if (!(efficiency > 0 && efficiency <= 1)) {
-      throw new IllegalArgumentException("efficiency must be in (0, 1]: " + efficiency);
+    if (!(efficiency >= MIN_EFFICIENCY && efficiency <= 1)) {
+      throw new IllegalArgumentException(
+          "efficiency must be between " + MIN_EFFICIENCY + " and 1, found " + efficiency);
     }
-    if (batch.isPresent() && batch.getAsInt() < 1
-        || sequenceLength.isPresent() && sequenceLength.getAsInt() < 1
-        || imageSize.isPresent() && imageSize.getAsInt() < 1) {
-      throw new IllegalArgumentException("batch, sequence length and image size must be positive");
+    check("batch", batch, MAX_BATCH);
+    check("sequence length", sequenceLength, MAX_SEQUENCE_LENGTH);
+    check("image size", imageSize, MAX_IMAGE_SIZE);
+  }
+
+  private static void check(String what, OptionalInt value, int max) {
+    if (value.isPresent() && (value.getAsInt() < 1 || value.getAsInt() > max)) {
+      throw new IllegalArgumentException(
+          what + " must be between 1 and " + max + ", found " + value.getAsInt());
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.neuronfit.io;
 
+import com.fasterxml.jackson.core.ErrorReportConfiguration;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -14,14 +15,24 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Parses untrusted JSON (config files, index files, safetensors headers) within {@link ReadLimits}:
  * size is checked before reading, nesting depth and string length are enforced by Jackson's {@link
- * StreamReadConstraints}, and duplicate keys are an error rather than silently overwritten.
+ * StreamReadConstraints}, the values held as a tree are counted against {@link
+ * ReadLimits#MAX_JSON_VALUES}, and duplicate keys are an error rather than silently overwritten.
+ * Jackson's messages quote the token it failed on: the quote is cut to {@link
+ * ReadLimits#MAX_QUOTED_CHARS} characters and {@link ModelFormatException} escapes it.
  */
 public final class BoundedJson {
   private final JsonFactory factory;
@@ -31,6 +42,12 @@ public final class BoundedJson {
     this.limits = limits;
     this.factory =
         JsonFactory.builder()
+            // hostile files hold millions of distinct keys (a safetensors __metadata__ is
+            // skipped, but its keys are still read): a table of them, or the JVM's interned
+            // strings, would keep them all. Without the table Jackson reads bytes through its
+            // UTF-8 reader, which lets malformed UTF-8 through, so utf8() checks it first.
+            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
             // Python's json module writes NaN and Infinity; transformers configs sometimes hold
             // them.
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
@@ -41,6 +58,11 @@ public final class BoundedJson {
                     .maxStringLength(limits.maxJsonStringChars())
                     .maxNameLength(limits.maxJsonStringChars())
                     .maxNumberLength(ReadLimits.MAX_JSON_NUMBER_CHARS)
+                    .build())
+            .errorReportConfiguration(
+                ErrorReportConfiguration.builder()
+                    .maxErrorTokenLength(ReadLimits.MAX_QUOTED_CHARS)
+                    .maxRawContentLength(0)
                     .build())
             .build();
   }
@@ -53,9 +75,22 @@ public final class BoundedJson {
    * @throws ModelFormatException when the file is missing, too big, not JSON or not an object
    */
   public JsonNode readObjectFile(Path file, Path shown) throws IOException {
+    return readObjectFile(file, file, shown);
+  }
+
+  /**
+   * Reads a whole JSON file of a model that must hold an object.
+   *
+   * @param file the file to read
+   * @param root the model's root folder (see {@link ModelFiles})
+   * @param shown how to name the file in messages (relative to the model folder where useful)
+   * @throws ModelFormatException when the file is missing, outside the model, too big, not JSON or
+   *     not an object
+   */
+  public JsonNode readObjectFile(Path file, Path root, Path shown) throws IOException {
     long size;
     try {
-      size = Files.size(file);
+      size = ModelFiles.size(file, root, shown);
     } catch (NoSuchFileException e) {
       throw new ModelFormatException(shown, "", "file not found");
     }
@@ -68,7 +103,7 @@ public final class BoundedJson {
     // read no more than the limit even if the file grew since, or is a special file whose size
     // says 0 (as under /proc)
     byte[] bytes;
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = ModelFiles.stream(file, root, shown)) {
       bytes = in.readNBytes((int) Math.min(limits.maxJsonFileBytes() + 1, Integer.MAX_VALUE - 8));
     }
     if (bytes.length > limits.maxJsonFileBytes()) {
@@ -85,7 +120,9 @@ public final class BoundedJson {
    */
   public JsonNode parseObject(byte[] bytes, Path shown, String place) throws ModelFormatException {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
-    forEachField(bytes, shown, place, node::set);
+    // one budget for the whole tree, since all of it is kept
+    fields(
+        bytes, shown, place, Set.of(), node::set, new long[] {ReadLimits.MAX_JSON_VALUES}, false);
     return node;
   }
 
@@ -108,6 +145,30 @@ public final class BoundedJson {
    */
   public void forEachField(byte[] bytes, Path shown, String place, FieldVisitor visitor)
       throws ModelFormatException {
+    forEachField(bytes, shown, place, Set.of(), visitor);
+  }
+
+  /**
+   * As {@link #forEachField(byte[], Path, String, FieldVisitor)}, but the values of the keys in
+   * {@code skipped} must be objects and are passed over unread (never built as a tree, never handed
+   * to the visitor): a 99 MB safetensors {@code __metadata__} costs no memory.
+   */
+  public void forEachField(
+      byte[] bytes, Path shown, String place, Set<String> skipped, FieldVisitor visitor)
+      throws ModelFormatException {
+    fields(bytes, shown, place, skipped, visitor, new long[1], true);
+  }
+
+  private void fields(
+      byte[] bytes,
+      Path shown,
+      String place,
+      Set<String> skipped,
+      FieldVisitor visitor,
+      long[] budget,
+      boolean budgetPerValue)
+      throws ModelFormatException {
+    utf8(bytes, shown, place);
     try (JsonParser parser = factory.createParser(bytes)) {
       JsonToken first = parser.nextToken();
       if (first == null) {
@@ -117,10 +178,35 @@ public final class BoundedJson {
         throw new ModelFormatException(
             shown, place, "expected a JSON object, found " + kind(first));
       }
+      // Jackson's duplicate check keeps every key of an object; a skipped object's keys must not
+      // be kept, so while one is skipped the check is off, and the top-level keys are checked
+      // here (Jackson's check restarts empty once it is back on)
+      Set<String> topKeys = skipped.isEmpty() ? Set.of() : new HashSet<>();
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String key = parser.currentName();
+        if (!skipped.isEmpty() && !topKeys.add(key)) {
+          throw new ModelFormatException(
+              shown,
+              where(place, parser.currentLocation()),
+              "not valid JSON: duplicate key \"" + key + "\"");
+        }
+        if (skipped.contains(key)) {
+          parser.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+          if (parser.nextToken() != JsonToken.START_OBJECT) {
+            throw new ModelFormatException(
+                shown,
+                place.isEmpty() ? "key " + key : place + " key " + key,
+                "expected an object");
+          }
+          parser.skipChildren();
+          parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+          continue;
+        }
         parser.nextToken();
-        JsonNode value = JsonTreeBuilder.read(parser);
+        if (budgetPerValue) {
+          budget[0] = ReadLimits.MAX_JSON_VALUES;
+        }
+        JsonNode value = JsonTreeBuilder.read(parser, budget);
         visitor.visit(key, value == null ? NullNode.getInstance() : value);
       }
       if (parser.nextToken() != null) {
@@ -129,11 +215,53 @@ public final class BoundedJson {
       }
     } catch (ModelFormatException e) {
       throw e;
+    } catch (JsonTreeBuilder.TooManyValues e) {
+      throw new ModelFormatException(
+          shown,
+          place,
+          "holds more than " + ReadLimits.MAX_JSON_VALUES + " JSON values, over the limit");
     } catch (JsonProcessingException e) {
       throw new ModelFormatException(
           shown, where(place, e.getLocation()), "not valid JSON: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new ModelFormatException(shown, place, "not valid JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Requires well-formed UTF-8 (JSON's encoding, RFC 8259 section 8.1), decoding through a small
+   * buffer so a 100 MB header costs no more memory than a small one.
+   */
+  private static void utf8(byte[] bytes, Path shown, String place) throws ModelFormatException {
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(8192);
+    while (true) {
+      CoderResult r = decoder.decode(in, out, true);
+      if (r.isError()) {
+        int at = in.position();
+        int line = 1;
+        int lineStart = 0;
+        for (int i = 0; i < at; i++) {
+          if (bytes[i] == '\n') {
+            line++;
+            lineStart = i + 1;
+          }
+        }
+        String where = "line " + line + ", column " + (at - lineStart + 1);
+        throw new ModelFormatException(
+            shown,
+            place.isEmpty() ? where : place + ", " + where,
+            "not valid JSON: malformed UTF-8");
+      }
+      out.clear();
+      if (r.isUnderflow()) {
+        return;
+      }
     }
   }
 

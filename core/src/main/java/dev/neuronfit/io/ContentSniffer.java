@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.apache.commons.compress.archivers.tar.TarUtils;
@@ -54,7 +53,7 @@ public final class ContentSniffer {
   public static Kind sniff(Path file) throws IOException {
     byte[] head = new byte[HEAD_BYTES];
     int n;
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = ModelFiles.stream(file, file, file)) {
       n = in.readNBytes(head, 0, head.length);
     }
     if (n == 0) {
@@ -101,7 +100,7 @@ public final class ContentSniffer {
   public static boolean isTar(Path file) throws IOException {
     byte[] head = new byte[HEAD_BYTES];
     int n;
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = ModelFiles.stream(file, file, file)) {
       n = in.readNBytes(head, 0, head.length);
     }
     return isTarHeader(head, n);

@@ -4,7 +4,6 @@ import dev.neuronfit.model.Hazard;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -31,14 +30,18 @@ public record GitLfsPointer(String oid, long size) {
   private static final Pattern OID = Pattern.compile("(?m)^oid (sha256:[0-9a-f]{64})$");
   private static final Pattern SIZE = Pattern.compile("(?m)^size ([0-9]{1,18})$");
 
-  /** The pointer in {@code file}, or empty when the file is not one (or cannot be read). */
-  public static Optional<GitLfsPointer> read(Path file) {
+  /**
+   * The pointer in {@code file}, or empty when the file is not one, or cannot be read within the
+   * model's {@code root} (see {@link ModelFiles}).
+   */
+  public static Optional<GitLfsPointer> read(Path file, Path root) {
     try {
-      if (!Files.isRegularFile(file) || Files.size(file) >= MAX_POINTER_BYTES) {
+      if (!ModelFiles.isAllowedFile(file, root)
+          || ModelFiles.size(file, root, file) >= MAX_POINTER_BYTES) {
         return Optional.empty();
       }
       byte[] bytes;
-      try (InputStream in = Files.newInputStream(file)) {
+      try (InputStream in = ModelFiles.stream(file, root, file)) {
         bytes = in.readNBytes(MAX_POINTER_BYTES);
       }
       return parse(new String(bytes, StandardCharsets.UTF_8));

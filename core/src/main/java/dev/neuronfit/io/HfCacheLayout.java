@@ -1,7 +1,6 @@
 package dev.neuronfit.io;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -48,6 +47,23 @@ final class HfCacheLayout {
         && Files.isDirectory(repo.resolve(SNAPSHOTS));
   }
 
+  /**
+   * True when {@code realRoot} lies in the {@code snapshots/} of a model repository of the cache
+   * and {@code realTarget} in the same repository (its {@code blobs/}, or another file of its
+   * snapshots): how a snapshot's files link to their contents. Both paths are fully resolved.
+   */
+  static boolean sameRepo(Path realRoot, Path realTarget) {
+    for (int i = realRoot.getNameCount() - 2; i >= 0; i--) {
+      String name = realRoot.getName(i).toString();
+      if (name.startsWith(MODELS)
+          && name.length() > MODELS.length()
+          && realRoot.getName(i + 1).toString().equals(SNAPSHOTS)) {
+        return realTarget.startsWith(rootOf(realRoot, i + 1));
+      }
+    }
+    return false;
+  }
+
   /** The folder of a model repository that a search descends into. */
   static Path snapshots(Path repo) {
     return repo.resolve(SNAPSHOTS);
@@ -88,11 +104,9 @@ final class HfCacheLayout {
 
   private static int revisions(Path snapshots) throws IOException {
     int count = 0;
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(snapshots)) {
-      for (Path p : ds) {
-        if (Files.isDirectory(p) && !fileName(p).startsWith(".")) {
-          count++;
-        }
+    for (Path p : ModelFiles.list(snapshots, "*")) {
+      if (Files.isDirectory(p) && !fileName(p).startsWith(".")) {
+        count++;
       }
     }
     return count;

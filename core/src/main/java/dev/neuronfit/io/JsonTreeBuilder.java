@@ -28,14 +28,34 @@ public final class JsonTreeBuilder {
    * @return the value, or null when the input is empty
    */
   public static JsonNode read(JsonParser p) throws IOException {
-    JsonToken t = p.currentToken() == null ? p.nextToken() : p.currentToken();
-    return t == null ? null : value(p, t);
+    return read(p, new long[] {Long.MAX_VALUE});
   }
 
-  private static JsonNode value(JsonParser p, JsonToken t) throws IOException {
+  /**
+   * Reads one value as {@link #read(JsonParser)} does, building at most {@code budget[0]} nodes
+   * (the tree's memory grows with them) and taking those it builds off the budget.
+   *
+   * @throws TooManyValues when the value holds more nodes than the budget
+   */
+  public static JsonNode read(JsonParser p, long[] budget) throws IOException {
+    JsonToken t = p.currentToken() == null ? p.nextToken() : p.currentToken();
+    return t == null ? null : value(p, t, budget);
+  }
+
+  /** A JSON value with more nodes than its budget allows. */
+  public static final class TooManyValues extends IOException {
+    TooManyValues() {
+      super("more JSON values than the limit allows");
+    }
+  }
+
+  private static JsonNode value(JsonParser p, JsonToken t, long[] budget) throws IOException {
+    if (--budget[0] < 0) {
+      throw new TooManyValues();
+    }
     return switch (t) {
-      case START_OBJECT -> object(p);
-      case START_ARRAY -> array(p);
+      case START_OBJECT -> object(p, budget);
+      case START_ARRAY -> array(p, budget);
       case VALUE_STRING -> NODES.textNode(p.getText());
       case VALUE_NUMBER_INT ->
           switch (p.getNumberType()) {
@@ -51,12 +71,12 @@ public final class JsonTreeBuilder {
     };
   }
 
-  private static ObjectNode object(JsonParser p) throws IOException {
+  private static ObjectNode object(JsonParser p, long[] budget) throws IOException {
     ObjectNode o = NODES.objectNode();
     JsonToken t;
     while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
       String name = p.currentName();
-      o.set(name, value(p, p.nextToken()));
+      o.set(name, value(p, p.nextToken(), budget));
     }
     if (t != JsonToken.END_OBJECT) {
       throw new IOException("unexpected JSON token " + t + " in an object");
@@ -64,14 +84,14 @@ public final class JsonTreeBuilder {
     return o;
   }
 
-  private static ArrayNode array(JsonParser p) throws IOException {
+  private static ArrayNode array(JsonParser p, long[] budget) throws IOException {
     ArrayNode a = NODES.arrayNode();
     JsonToken t;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
       if (t == null) {
         throw new IOException("unexpected end of JSON in an array");
       }
-      a.add(value(p, t));
+      a.add(value(p, t, budget));
     }
     return a;
   }

@@ -9,7 +9,6 @@ import dev.neuronfit.io.tflite.TfLiteFile;
 import dev.neuronfit.io.torch.PickleCheckpointReader;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -252,8 +251,8 @@ public final class ModelLocator {
       return;
     }
     List<Path> entries = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      for (Path p : ds) {
+    try {
+      for (Path p : ModelFiles.list(dir, "*")) {
         if (!p.getFileName().toString().startsWith(".")) {
           entries.add(p);
         }
@@ -273,8 +272,8 @@ public final class ModelLocator {
       }
       if (Files.isDirectory(p)) {
         children.add(p);
-      } else if (Files.isRegularFile(p)) {
-        files.add(p);
+      } else if (ModelFiles.isAllowedFile(p, p)) {
+        files.add(p); // regular files only: no FIFOs, devices, or /proc and /sys entries
       }
     }
     for (Path file : files) {
@@ -304,7 +303,7 @@ public final class ModelLocator {
    * scan, a file named like a model that holds something else is reported with a reader that fails.
    */
   private Optional<ModelReader> modelFile(Path file) throws IOException {
-    if (Files.size(file) == 0) {
+    if (ModelFiles.size(file, file, file) == 0) {
       return namedLikeAModel(file)
           ? Optional.of(new Unreadable(new ModelFormatException(file, "", "empty file")))
           : Optional.empty();
@@ -341,7 +340,7 @@ public final class ModelLocator {
    * LFS, else content of no format neuronfit reads.
    */
   private static ModelFormatException unknownContent(Path file) throws IOException {
-    Optional<GitLfsPointer> pointer = GitLfsPointer.read(file);
+    Optional<GitLfsPointer> pointer = GitLfsPointer.read(file, file);
     if (pointer.isPresent()) {
       return pointer.get().error(file);
     }
@@ -386,12 +385,9 @@ public final class ModelLocator {
     }
     // weights named as transformers and diffusers save them; other loose .safetensors files are
     // models of their own
-    try (DirectoryStream<Path> ds =
-        Files.newDirectoryStream(dir, "{model,diffusion_pytorch_model}*.safetensors")) {
-      for (Path p : ds) {
-        if (Files.isRegularFile(p)) {
-          return true;
-        }
+    for (Path p : ModelFiles.list(dir, "{model,diffusion_pytorch_model}*.safetensors")) {
+      if (Files.isRegularFile(p)) {
+        return true;
       }
     }
     return false;

@@ -65,6 +65,17 @@ public record ReadLimits(
   /** Longest JSON number, in characters (Jackson's own default is 1000). */
   public static final int MAX_JSON_NUMBER_CHARS = 100;
 
+  /**
+   * Most JSON values (objects, arrays, strings, numbers ...) held as a tree from one file, or from
+   * one top-level entry of a safetensors header; more are refused. A value costs about 100 bytes of
+   * heap as a tree, so this bounds a 32 MB config of empty objects to about 100 MB, and still
+   * admits an index of {@link #DEFAULT}'s 500,000 tensors.
+   */
+  public static final long MAX_JSON_VALUES = 1_000_000;
+
+  /** Longest excerpt of a file quoted in an error message (a JSON token), in characters. */
+  public static final int MAX_QUOTED_CHARS = 40;
+
   /** Most dimensions of one tensor or shape; a longer shape is refused or not kept. */
   public static final int MAX_RANK = 64;
 

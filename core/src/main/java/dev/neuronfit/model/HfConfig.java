@@ -117,6 +117,33 @@ public final class HfConfig {
     return List.copyOf(out);
   }
 
+  /** The keys of this object, in file order. */
+  public List<String> keys() {
+    List<String> out = new ArrayList<>();
+    node.fieldNames().forEachRemaining(out::add);
+    return List.copyOf(out);
+  }
+
+  /**
+   * The numbers under a key as doubles: the value itself when it is a number, the numeric elements
+   * when it is an array; empty otherwise. For range checks, where a value beyond a long still has
+   * to be seen.
+   */
+  public List<Double> numbersIn(String key) {
+    JsonNode v = node.get(key);
+    List<Double> out = new ArrayList<>();
+    if (v != null && v.isNumber()) {
+      out.add(v.asDouble());
+    } else if (v != null && v.isArray()) {
+      for (JsonNode e : v) {
+        if (e.isNumber()) {
+          out.add(e.asDouble());
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+
   /** Number of entries of an object or array value, or 0. */
   public int sizeOf(String key) {
     JsonNode v = node.get(key);

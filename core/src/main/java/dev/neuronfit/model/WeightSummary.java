@@ -45,12 +45,16 @@ public record WeightSummary(
     long elements = 0;
     long bytes = 0;
     for (TensorInfo t : tensors) {
-      elements = Math.addExact(elements, t.elements());
-      bytes = Math.addExact(bytes, t.bytes());
+      // declared sizes are untrusted: totals saturate rather than wrap or throw
+      elements = Quantities.saturatedSum(elements, t.elements());
+      bytes = Quantities.saturatedSum(bytes, t.bytes());
       byType.merge(
           t.dtype(),
           new DTypeTally(t.elements(), t.bytes()),
-          (a, b) -> new DTypeTally(a.elements() + b.elements(), a.bytes() + b.bytes()));
+          (a, b) ->
+              new DTypeTally(
+                  Quantities.saturatedSum(a.elements(), b.elements()),
+                  Quantities.saturatedSum(a.bytes(), b.bytes())));
     }
     return new WeightSummary(
         OptionalLong.of(elements), OptionalLong.of(bytes), byType, false, basis);

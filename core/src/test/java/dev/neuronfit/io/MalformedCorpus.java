@@ -79,6 +79,25 @@ public final class MalformedCorpus {
             h.writeTo(out);
           }
         });
+    // issue 11: links out of the model are refused by ModelFiles, whose message names the link
+    // and its target and quotes nothing of it
+    m.put(
+        "config-link-proc-environ",
+        d -> Files.createSymbolicLink(d.resolve("config.json"), Path.of("/proc/self/environ")));
+    m.put(
+        "shard-link-etc-passwd",
+        d -> Files.createSymbolicLink(d.resolve("model.safetensors"), Path.of("/etc/passwd")));
+    m.put(
+        "component-link-outside",
+        d -> {
+          text(
+              d,
+              "model_index.json",
+              "{\"_class_name\": \"StableDiffusionPipeline\", \"unet\": [\"diffusers\", \"U\"]}");
+          Path outside = Files.createDirectories(d.resolveSibling(d.getFileName() + "-outside"));
+          text(outside, "config.json", "{\"_class_name\": \"UNet2DConditionModel\"}");
+          Files.createSymbolicLink(d.resolve("unet"), outside);
+        });
     return m;
   }
 

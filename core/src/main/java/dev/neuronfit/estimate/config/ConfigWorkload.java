@@ -32,13 +32,43 @@ public final class ConfigWorkload {
   private ConfigWorkload() {}
 
   /**
+   * The workload, or empty when the architecture has no layout, a config number is out of range
+   * ({@link ConfigNumbers#problem(ModelProfile)} says which) or the sizes multiply beyond a long.
+   *
    * @param parameters the model's parameter count (read or estimated), for the bytes of weights
    */
   public static Optional<Workload> estimate(
       ModelProfile profile, long parameters, WorkloadOptions opts) {
-    if (profile.hf().isEmpty()) {
+    if (profile.hf().isEmpty() || ConfigNumbers.problem(profile).isPresent()) {
       return Optional.empty();
     }
+    try {
+      return estimateChecked(profile, parameters, opts);
+    } catch (ArithmeticException e) {
+      return Optional.empty(); // sizes beyond a long: no figure rather than a wrapped one
+    }
+  }
+
+  /**
+   * Why the workload was skipped although the model has a config: a number out of range, or sizes
+   * that multiply beyond a long at this input; empty when it was not skipped for either reason.
+   */
+  public static Optional<String> skipped(
+      ModelProfile profile, long parameters, WorkloadOptions opts) {
+    Optional<String> problem = ConfigNumbers.problem(profile);
+    if (problem.isPresent() || profile.hf().isEmpty()) {
+      return problem;
+    }
+    try {
+      estimateChecked(profile, parameters, opts);
+      return Optional.empty();
+    } catch (ArithmeticException e) {
+      return Optional.of(ConfigNumbers.overflowNote(profile.hf().get(), "workload estimate"));
+    }
+  }
+
+  private static Optional<Workload> estimateChecked(
+      ModelProfile profile, long parameters, WorkloadOptions opts) {
     HfMetadata hf = profile.hf().get();
     DType dtype = opts.dtypeOrDefault();
     int bytes = Math.max(1, (int) dtype.bytesFor(1));
@@ -47,7 +77,7 @@ public final class ConfigWorkload {
     if (hf.pipelineClass().isPresent()) {
       work = pipeline(hf, opts, bytes, batch);
     } else if (hf.config().isPresent()) {
-      work = single(hf.config().get(), parameters * bytes, opts, bytes, batch);
+      work = single(hf.config().get(), Exact.mul(parameters, bytes), opts, bytes, batch);
     } else {
       work = Optional.empty();
     }
@@ -62,7 +92,7 @@ public final class ConfigWorkload {
               dtype,
               w.phases(),
               Map.of(),
-              parameters * bytes,
+              Exact.mul(parameters, bytes),
               w.activationBytes(),
               w.kvCacheBytes(),
               w.method(),
@@ -196,7 +226,7 @@ public final class ConfigWorkload {
         int image = opts.imageSize().orElse((int) c.integer("image_size").orElse(224));
         long patch = c.integer("patch_size").orElse(16);
         long ch = c.integer("num_channels").orElse(3);
-        int tokens = (int) ((image / patch) * (image / patch) + 1);
+        int tokens = Math.toIntExact(Exact.add(Exact.mul(image / patch, image / patch), 1));
         return layout
             .encoder()
             .get()

@@ -1,5 +1,8 @@
 package dev.neuronfit.estimate.config;
 
+import static dev.neuronfit.estimate.config.Exact.add;
+import static dev.neuronfit.estimate.config.Exact.mul;
+
 import dev.neuronfit.model.HfConfig;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,12 +25,12 @@ final class DiffusersLayouts {
    * A ResNet block: two GroupNorm + 3x3 conv pairs, a time projection, a 1x1 shortcut if needed.
    */
   private static long resnetParameters(long in, long out, long temb) {
-    long p = 2 * in + 9 * in * out + out + 2 * out + 9 * out * out + out;
+    long p = add(mul(2, in), mul(9, in, out), out, mul(2, out), mul(9, out, out), out);
     if (temb > 0) {
-      p += temb * out + out;
+      p = add(p, mul(temb, out), out);
     }
     if (in != out) {
-      p += in * out + out;
+      p = add(p, mul(in, out), out);
     }
     return p;
   }
@@ -39,15 +42,18 @@ final class DiffusersLayouts {
   /** A spatial transformer: GroupNorm, projections in and out, self- and cross-attention, GEGLU. */
   private static long transformerParameters(long ch, long cross, long layers) {
     long block =
-        6 * ch // three LayerNorms
-            + 4 * ch * ch
-            + ch // self-attention: q, k, v without bias, output with bias
-            + 2 * ch * ch
-            + 2 * cross * ch
-            + ch // cross-attention
-            + (ch * 8 * ch + 8 * ch)
-            + (4 * ch * ch + ch); // GEGLU feed-forward
-    return 2 * ch + (ch * ch + ch) + layers * block + (ch * ch + ch);
+        add(
+            mul(6, ch), // three LayerNorms
+            mul(4, ch, ch),
+            ch, // self-attention: q, k, v without bias, output with bias
+            mul(2, ch, ch),
+            mul(2, cross, ch),
+            ch, // cross-attention
+            mul(ch, 8, ch),
+            mul(8, ch),
+            mul(4, ch, ch),
+            ch); // GEGLU feed-forward
+    return add(mul(2, ch), mul(ch, ch), ch, mul(layers, block), mul(ch, ch), ch);
   }
 
   private static double transformerMacs(
@@ -71,7 +77,7 @@ final class DiffusersLayouts {
 
   /** A 3x3 convolution keeping the channels: a downsampler, or an upsampler after its resize. */
   private static long resampleParameters(long ch) {
-    return 9 * ch * ch + ch;
+    return add(mul(9, ch, ch), ch);
   }
 
   /**
@@ -95,9 +101,9 @@ final class DiffusersLayouts {
     long inCh = c.integer("in_channels").orElse(4);
     long outCh = c.integer("out_channels").orElse(4);
     long c0 = channels.get(0);
-    long temb = 4 * c0;
+    long temb = mul(4, c0);
     int n = channels.size();
-    long total = 9 * inCh * c0 + c0 + (c0 * temb + temb) + (temb * temb + temb);
+    long total = add(mul(9, inCh, c0), c0, mul(c0, temb), temb, mul(temb, temb), temb);
     double res = latent;
     double macs = res * res * inCh * c0 * 9;
     long output = c0;
@@ -105,22 +111,26 @@ final class DiffusersLayouts {
       long input = output;
       output = channels.get(i);
       boolean attn = down.get(i).startsWith("CrossAttn");
-      for (int j = 0; j < layersPerBlock; j++) {
-        total += resnetParameters(j == 0 ? input : output, output, temb);
+      for (long j = 0; j < layersPerBlock; j++) {
+        total = add(total, resnetParameters(j == 0 ? input : output, output, temb));
         macs += resnetMacs(res, j == 0 ? input : output, output);
         if (attn) {
-          total += transformerParameters(output, cross, tLayers);
+          total = add(total, transformerParameters(output, cross, tLayers));
           macs += transformerMacs(res, output, cross, textTokens, tLayers);
         }
       }
       if (i < n - 1) {
-        total += resampleParameters(output);
+        total = add(total, resampleParameters(output));
         res /= 2;
         macs += res * res * 9.0 * output * output;
       }
     }
     long last = channels.get(n - 1);
-    total += 2 * resnetParameters(last, last, temb) + transformerParameters(last, cross, tLayers);
+    total =
+        add(
+            total,
+            mul(2, resnetParameters(last, last, temb)),
+            transformerParameters(last, cross, tLayers));
     macs +=
         2 * resnetMacs(res, last, last) + transformerMacs(res, last, cross, textTokens, tLayers);
     List<Long> reversed = reversed(channels);
@@ -130,23 +140,23 @@ final class DiffusersLayouts {
       output = reversed.get(i);
       long input = reversed.get(Math.min(i + 1, n - 1));
       boolean attn = up.get(i).startsWith("CrossAttn");
-      for (int j = 0; j <= layersPerBlock; j++) {
+      for (long j = 0; j <= layersPerBlock; j++) {
         long skip = j == layersPerBlock ? input : output;
         long resIn = j == 0 ? prev : output;
-        total += resnetParameters(resIn + skip, output, temb);
+        total = add(total, resnetParameters(add(resIn, skip), output, temb));
         macs += resnetMacs(res, resIn + skip, output);
         if (attn) {
-          total += transformerParameters(output, cross, tLayers);
+          total = add(total, transformerParameters(output, cross, tLayers));
           macs += transformerMacs(res, output, cross, textTokens, tLayers);
         }
       }
       if (i < n - 1) {
-        total += resampleParameters(output);
+        total = add(total, resampleParameters(output));
         res *= 2;
         macs += res * res * 9.0 * output * output;
       }
     }
-    total += 2 * c0 + 9 * c0 * outCh + outCh;
+    total = add(total, mul(2, c0), mul(9, c0, outCh), outCh);
     return Optional.of(LayoutCount.of(total, macs + res * res * 9.0 * c0 * outCh));
   }
 
@@ -163,36 +173,36 @@ final class DiffusersLayouts {
     int n = channels.size();
     long c0 = channels.get(0);
     long last = channels.get(n - 1);
-    long attention = 2 * last + 4 * (last * last + last);
-    long mid = 2 * resnetParameters(last, last, 0) + attention;
-    long encoder = 9 * inCh * c0 + c0;
+    long attention = add(mul(2, last), mul(4, add(mul(last, last), last)));
+    long mid = add(mul(2, resnetParameters(last, last, 0)), attention);
+    long encoder = add(mul(9, inCh, c0), c0);
     long ch = c0;
     for (int i = 0; i < n; i++) {
       long out = channels.get(i);
-      for (int j = 0; j < layers; j++) {
-        encoder += resnetParameters(j == 0 ? ch : out, out, 0);
+      for (long j = 0; j < layers; j++) {
+        encoder = add(encoder, resnetParameters(j == 0 ? ch : out, out, 0));
       }
       if (i < n - 1) {
-        encoder += resampleParameters(out);
+        encoder = add(encoder, resampleParameters(out));
       }
       ch = out;
     }
-    encoder += mid + 2 * last + 9 * last * 2 * latent + 2 * latent;
-    long decoder = 9 * latent * last + last + mid;
+    encoder = add(encoder, mid, mul(2, last), mul(9, last, 2, latent), mul(2, latent));
+    long decoder = add(mul(9, latent, last), last, mid);
     ch = last;
     List<Long> reversed = reversed(channels);
     for (int i = 0; i < n; i++) {
       long out = reversed.get(i);
-      for (int j = 0; j <= layers; j++) {
-        decoder += resnetParameters(j == 0 ? ch : out, out, 0);
+      for (long j = 0; j <= layers; j++) {
+        decoder = add(decoder, resnetParameters(j == 0 ? ch : out, out, 0));
       }
       if (i < n - 1) {
-        decoder += resampleParameters(out);
+        decoder = add(decoder, resampleParameters(out));
       }
       ch = out;
     }
-    decoder += 2 * c0 + 9 * c0 * outCh + outCh;
-    long quant = (2 * latent * 2 * latent + 2 * latent) + (latent * latent + latent);
-    return OptionalLong.of(encoder + decoder + quant);
+    decoder = add(decoder, mul(2, c0), mul(9, c0, outCh), outCh);
+    long quant = add(mul(2, latent, 2, latent), mul(2, latent), mul(latent, latent), latent);
+    return OptionalLong.of(add(encoder, decoder, quant));
   }
 }

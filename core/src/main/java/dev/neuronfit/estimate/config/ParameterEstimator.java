@@ -21,11 +21,40 @@ import java.util.OptionalLong;
 public final class ParameterEstimator {
   private ParameterEstimator() {}
 
-  /** An estimate for the model, or empty when its architecture has no formula. */
+  /**
+   * An estimate for the model, or empty when its architecture has no formula, a config number is
+   * out of range ({@link ConfigNumbers#problem(ModelProfile)} says which) or the sizes multiply
+   * beyond a long.
+   */
   public static Optional<Estimate> estimate(ModelProfile profile) {
-    if (profile.hf().isEmpty()) {
+    if (profile.hf().isEmpty() || ConfigNumbers.problem(profile).isPresent()) {
       return Optional.empty();
     }
+    try {
+      return estimateChecked(profile);
+    } catch (ArithmeticException e) {
+      return Optional.empty(); // sizes beyond a long: no figure rather than a wrapped one
+    }
+  }
+
+  /**
+   * Why the estimate was skipped although the model has a config: a number out of range, or sizes
+   * that multiply beyond a long; empty when it was not skipped for either reason.
+   */
+  public static Optional<String> skipped(ModelProfile profile) {
+    Optional<String> problem = ConfigNumbers.problem(profile);
+    if (problem.isPresent() || profile.hf().isEmpty()) {
+      return problem;
+    }
+    try {
+      estimateChecked(profile);
+      return Optional.empty();
+    } catch (ArithmeticException e) {
+      return Optional.of(ConfigNumbers.overflowNote(profile.hf().get(), "parameter estimate"));
+    }
+  }
+
+  private static Optional<Estimate> estimateChecked(ModelProfile profile) {
     HfMetadata hf = profile.hf().get();
     if (hf.pipelineClass().isPresent()) {
       return pipeline(hf);
@@ -80,7 +109,7 @@ public final class ParameterEstimator {
       }
       OptionalLong p = single(comp.config().get());
       if (p.isPresent()) {
-        total += p.getAsLong();
+        total = Exact.add(total, p.getAsLong());
         parts.add(comp.name());
         if (dt == null) {
           dt = dtype(comp.config().get());

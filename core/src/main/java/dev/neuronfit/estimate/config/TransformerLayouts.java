@@ -1,5 +1,8 @@
 package dev.neuronfit.estimate.config;
 
+import static dev.neuronfit.estimate.config.Exact.add;
+import static dev.neuronfit.estimate.config.Exact.mul;
+
 import dev.neuronfit.model.HfConfig;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -129,13 +132,16 @@ final class TransformerLayouts {
 
     long projectionMacs() {
       long attn =
-          hidden * heads * headDim + 2 * hidden * kvHeads * headDim + heads * headDim * hidden;
-      return attn + mlpMatrices * hidden * intermediate;
+          add(
+              mul(hidden, heads, headDim),
+              mul(2, hidden, kvHeads, headDim),
+              mul(heads, headDim, hidden));
+      return add(attn, mul(mlpMatrices, hidden, intermediate));
     }
 
     /** Bytes of the K and V entries one token adds to one layer's cache. */
     long kvBytesPerToken(int bytes) {
-      return kvPerToken * bytes;
+      return mul(kvPerToken, bytes);
     }
   }
 
@@ -247,7 +253,7 @@ final class TransformerLayouts {
     long nh = d.heads().getAsLong();
     long i = d.intermediate(h);
     if (activeExperts > 0) {
-      i = d.first("moe_intermediate_size").orElse(i) * activeExperts;
+      i = mul(d.first("moe_intermediate_size").orElse(i), activeExperts);
     }
     return Optional.of(
         new LayerShape(
@@ -295,7 +301,7 @@ final class TransformerLayouts {
 
   /** One BERT-style encoder layer: attention with biases, two LayerNorms, a two-matrix MLP. */
   private static long bertLayer(long h, long i) {
-    return 4 * (h * h + h) + 2 * h + (h * i + i) + (i * h + h) + 2 * h;
+    return add(mul(4, add(mul(h, h), h)), mul(2, h), mul(h, i), i, mul(i, h), h, mul(2, h));
   }
 
   /** BERT, RoBERTa, ELECTRA, DistilBERT and other encoders with absolute positions. */
@@ -310,16 +316,16 @@ final class TransformerLayouts {
     long v = vOpt.getAsLong();
     long p = d.positions().orElse(0);
     long types = d.first("type_vocab_size").orElse(0);
-    long emb = v * h + p * h + types * h + 2 * h;
-    long layers = lOpt.getAsLong() * bertLayer(h, d.intermediate(h));
+    long emb = add(mul(v, h), mul(p, h), mul(types, h), mul(2, h));
+    long layers = mul(lOpt.getAsLong(), bertLayer(h, d.intermediate(h)));
     long top =
         switch (head) {
           case "masked-lm" ->
-              h * h + h + 2 * h + v; // transform, LayerNorm, output bias; weights tied
+              add(mul(h, h), h, mul(2, h), v); // transform, LayerNorm, output bias; tied
           case "none" -> 0;
-          default -> h * h + h; // pooler
+          default -> add(mul(h, h), h); // pooler
         };
-    return OptionalLong.of(emb + layers + top);
+    return OptionalLong.of(add(emb, layers, top));
   }
 
   /**
@@ -340,29 +346,29 @@ final class TransformerLayouts {
     long layers = lOpt.getAsLong();
     long i = d.intermediate(h);
     if (!llamaStyle(d.config())) {
-      long pos = LEARNED_POSITIONS.contains(modelType) ? d.positions().orElse(0) * h : 0;
-      long head = d.flag("tie_word_embeddings", true) ? 0 : v * h;
-      return OptionalLong.of(v * h + pos + layers * bertLayer(h, i) + 2 * h + head);
+      long pos = LEARNED_POSITIONS.contains(modelType) ? mul(d.positions().orElse(0), h) : 0;
+      long head = d.flag("tie_word_embeddings", true) ? 0 : mul(v, h);
+      return OptionalLong.of(add(mul(v, h), pos, mul(layers, bertLayer(h, i)), mul(2, h), head));
     }
     long nh = nhOpt.getAsLong();
     long kv = d.kvHeads(nh);
     long hd = d.headDim(h, nh);
-    long attn = h * nh * hd + 2 * h * kv * hd + nh * hd * h;
+    long attn = add(mul(h, nh, hd), mul(2, h, kv, hd), mul(nh, hd, h));
     if (d.flag("attention_bias", modelType.startsWith("qwen2"))) {
-      attn += nh * hd + 2 * kv * hd;
+      attn = add(attn, mul(nh, hd), mul(2, kv, hd));
     }
     long experts = d.first("num_local_experts", "num_experts", "n_routed_experts").orElse(0);
     long mlp;
     if (experts > 0) {
       long ei = d.first("moe_intermediate_size").orElse(i);
       long shared = d.first("shared_expert_intermediate_size").orElse(0);
-      mlp = experts * 3 * h * ei + h * experts + 3 * h * shared + (shared > 0 ? h : 0);
+      mlp = add(mul(experts, 3, h, ei), mul(h, experts), mul(3, h, shared), shared > 0 ? h : 0);
     } else {
-      mlp = 3 * h * i;
+      mlp = mul(3, h, i);
     }
     // Gemma's configs leave tie_word_embeddings at its default, which is tied
-    long head = d.flag("tie_word_embeddings", modelType.startsWith("gemma")) ? 0 : v * h;
-    return OptionalLong.of(v * h + layers * (attn + mlp + 2 * h) + h + head);
+    long head = d.flag("tie_word_embeddings", modelType.startsWith("gemma")) ? 0 : mul(v, h);
+    return OptionalLong.of(add(mul(v, h), mul(layers, add(attn, mlp, mul(2, h))), h, head));
   }
 
   /** Llama-family configs name their KV heads or RMSNorm epsilon; GPT-2-family configs do not. */
@@ -384,17 +390,17 @@ final class TransformerLayouts {
     long h = dm.getAsLong();
     long v = vOpt.getAsLong();
     long heads = c.integer("num_heads").orElse(8);
-    long inner = heads * c.integer("d_kv").orElse(h / heads);
-    long ff = c.integer("d_ff").orElse(4 * h);
-    long ffn = (c.string("feed_forward_proj").orElse("relu").startsWith("gated") ? 3 : 2) * h * ff;
-    long buckets = c.integer("relative_attention_num_buckets").orElse(32) * heads;
-    long attn = 4 * h * inner;
+    long inner = mul(heads, c.integer("d_kv").orElse(h / heads));
+    long ff = c.integer("d_ff").orElse(mul(4, h));
+    long ffn = mul(c.string("feed_forward_proj").orElse("relu").startsWith("gated") ? 3 : 2, h, ff);
+    long buckets = mul(c.integer("relative_attention_num_buckets").orElse(32), heads);
+    long attn = mul(4, h, inner);
     long encLayers = le.getAsLong();
     long decLayers = c.integer("num_decoder_layers").orElse(encLayers);
-    long encoder = encLayers * (attn + h + ffn + h) + buckets + h;
-    long decoder = decLayers * (2 * attn + 2 * h + ffn + h) + buckets + h;
-    long head = d.flag("tie_word_embeddings", true) ? 0 : v * h;
-    return OptionalLong.of(v * h + encoder + decoder + head);
+    long encoder = add(mul(encLayers, add(attn, h, ffn, h)), buckets, h);
+    long decoder = add(mul(decLayers, add(mul(2, attn), mul(2, h), ffn, h)), buckets, h);
+    long head = d.flag("tie_word_embeddings", true) ? 0 : mul(v, h);
+    return OptionalLong.of(add(mul(v, h), encoder, decoder, head));
   }
 
   /**
@@ -412,28 +418,28 @@ final class TransformerLayouts {
     long v = vOpt.getAsLong();
     long le = c.integer("encoder_layers").orElse(12);
     long ld = c.integer("decoder_layers").orElse(le);
-    long fe = c.integer("encoder_ffn_dim").orElse(4 * h);
+    long fe = c.integer("encoder_ffn_dim").orElse(mul(4, h));
     long fd = c.integer("decoder_ffn_dim").orElse(fe);
     long p = c.integer("max_position_embeddings").orElse(1024);
-    long attn = 4 * (h * h + h);
-    long enc = le * (attn + 2 * h + h * fe + fe + fe * h + h + 2 * h);
-    long dec = ld * (2 * attn + 4 * h + h * fd + fd + fd * h + h + 2 * h);
+    long attn = mul(4, add(mul(h, h), h));
+    long enc = mul(le, add(attn, mul(2, h), mul(h, fe), fe, mul(fe, h), h, mul(2, h)));
+    long dec = mul(ld, add(mul(2, attn), mul(4, h), mul(h, fd), fd, mul(fd, h), h, mul(2, h)));
     long extra =
         switch (modelType) {
           // learned positions with an offset of 2, and a LayerNorm on the embeddings, on both sides
-          case "bart" -> 2 * ((p + 2) * h) + 2 * (2 * h);
+          case "bart" -> add(mul(2, add(p, 2), h), mul(2, 2, h));
           // as BART plus a final LayerNorm on both sides
-          case "mbart" -> 2 * ((p + 2) * h) + 4 * (2 * h);
+          case "mbart" -> add(mul(2, add(p, 2), h), mul(4, 2, h));
           // sinusoidal tables stored as frozen embedding weights; no embedding LayerNorm
-          case "marian" -> 2 * p * h;
-          case "pegasus" -> 2 * p * h + 2 * (2 * h);
+          case "marian" -> mul(2, p, h);
+          case "pegasus" -> add(mul(2, p, h), mul(2, 2, h));
           // sinusoidal positions kept as buffers; final LayerNorms
-          default -> 2 * (2 * h);
+          default -> mul(2, 2, h);
         };
     long decoderVocab = c.integer("decoder_vocab_size").orElse(v);
     boolean shared = c.bool("share_encoder_decoder_embeddings").orElse(true);
-    long embeddings = shared ? v * h : v * h + decoderVocab * h;
-    return OptionalLong.of(embeddings + enc + dec + extra);
+    long embeddings = shared ? mul(v, h) : add(mul(v, h), mul(decoderVocab, h));
+    return OptionalLong.of(add(embeddings, enc, dec, extra));
   }
 
   /** Whisper: a two-convolution audio front end, a BART-like encoder and decoder. */
@@ -448,16 +454,21 @@ final class TransformerLayouts {
     long mel = c.integer("num_mel_bins").orElse(80);
     long le = c.integer("encoder_layers").orElse(4);
     long ld = c.integer("decoder_layers").orElse(le);
-    long fe = c.integer("encoder_ffn_dim").orElse(4 * h);
+    long fe = c.integer("encoder_ffn_dim").orElse(mul(4, h));
     long fd = c.integer("decoder_ffn_dim").orElse(fe);
-    long attn = 4 * h * h + 3 * h; // the key projection has no bias
-    long convs = (mel * h * 3 + h) + (h * h * 3 + h);
+    long attn = add(mul(4, h, h), mul(3, h)); // the key projection has no bias
+    long convs = add(mul(mel, h, 3), h, mul(h, h, 3), h);
     long positions =
-        c.integer("max_source_positions").orElse(1500) * h
-            + c.integer("max_target_positions").orElse(448) * h;
-    long enc = le * (attn + 2 * h + h * fe + fe + fe * h + h + 2 * h) + 2 * h;
-    long dec = ld * (2 * attn + 4 * h + h * fd + fd + fd * h + h + 2 * h) + 2 * h;
-    return OptionalLong.of(vOpt.getAsLong() * h + convs + positions + enc + dec);
+        add(
+            mul(c.integer("max_source_positions").orElse(1500), h),
+            mul(c.integer("max_target_positions").orElse(448), h));
+    long enc =
+        add(mul(le, add(attn, mul(2, h), mul(h, fe), fe, mul(fe, h), h, mul(2, h))), mul(2, h));
+    long dec =
+        add(
+            mul(ld, add(mul(2, attn), mul(4, h), mul(h, fd), fd, mul(fd, h), h, mul(2, h))),
+            mul(2, h));
+    return OptionalLong.of(add(mul(vOpt.getAsLong(), h), convs, positions, enc, dec));
   }
 
   /** ViT: a patch-embedding convolution, class token and positions, encoder layers, a head. */
@@ -473,11 +484,11 @@ final class TransformerLayouts {
     long h = hOpt.getAsLong();
     long patch = patchOpt.getAsLong();
     long channels = c.integer("num_channels").orElse(3);
-    long patches = (imageOpt.getAsLong() / patch) * (imageOpt.getAsLong() / patch);
-    long emb = channels * patch * patch * h + h + h + (patches + 1) * h;
-    long layers = lOpt.getAsLong() * bertLayer(h, d.intermediate(h));
+    long patches = mul(imageOpt.getAsLong() / patch, imageOpt.getAsLong() / patch);
+    long emb = add(mul(channels, patch, patch, h), h, h, mul(add(patches, 1), h));
+    long layers = mul(lOpt.getAsLong(), bertLayer(h, d.intermediate(h)));
     long labels = Math.max(2, c.sizeOf("id2label"));
-    long head = (classifier ? h * labels + labels : 0) + (pooler ? h * h + h : 0);
-    return OptionalLong.of(emb + layers + 2 * h + head);
+    long head = add(classifier ? add(mul(h, labels), labels) : 0, pooler ? add(mul(h, h), h) : 0);
+    return OptionalLong.of(add(emb, layers, mul(2, h), head));
   }
 }

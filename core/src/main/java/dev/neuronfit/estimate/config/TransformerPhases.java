@@ -1,5 +1,8 @@
 package dev.neuronfit.estimate.config;
 
+import static dev.neuronfit.estimate.config.Exact.add;
+import static dev.neuronfit.estimate.config.Exact.mul;
+
 import dev.neuronfit.estimate.Assumptions;
 import dev.neuronfit.estimate.Phase;
 import dev.neuronfit.model.HfConfig;
@@ -66,13 +69,13 @@ final class TransformerPhases {
         batch
             * ((double) s.layers() * (s.projectionMacs() + seq * attnPairs)
                 + s.hidden() * (double) vocab);
-    long kv = batch * s.layers() * seq * s.kvBytesPerToken(bytes);
+    long kv = mul(batch, s.layers(), seq, s.kvBytesPerToken(bytes));
     long act = activationBytes(s, batch, seq, bytes);
     long decodeAct = activationBytes(s, batch, 1, bytes);
     List<Phase> phases =
         List.of(
-            new Phase("prefill", 2 * prefill, weightBytes + act + kv, batch),
-            new Phase("decode", 2 * decode, weightBytes + kv + decodeAct, batch));
+            new Phase("prefill", 2 * prefill, add(weightBytes, act, kv), batch),
+            new Phase("decode", 2 * decode, add(weightBytes, kv, decodeAct), batch));
     return new Work(
         phases,
         act,
@@ -117,15 +120,15 @@ final class TransformerPhases {
                         + 2.0 * tgt * dec.heads() * dec.headDim()
                         + 2.0 * src * dec.heads() * dec.headDim())
                 + dec.hidden() * (double) vocab);
-    long kv = batch * dec.layers() * (tgt + src) * dec.kvBytesPerToken(bytes);
+    long kv = mul(batch, dec.layers(), (long) tgt + src, dec.kvBytesPerToken(bytes));
     long act = activationBytes(enc, batch, src, bytes);
     List<Phase> phases =
         List.of(
-            new Phase("prefill", 2 * (encMacs + crossKv), weightBytes + act + kv, batch),
+            new Phase("prefill", 2 * (encMacs + crossKv), add(weightBytes, act, kv), batch),
             new Phase(
                 "decode",
                 2 * step,
-                weightBytes + kv + activationBytes(dec, batch, 1, bytes),
+                add(weightBytes, kv, activationBytes(dec, batch, 1, bytes)),
                 batch));
     return new Work(
         phases,
@@ -143,7 +146,7 @@ final class TransformerPhases {
    * are assumed to stay in on-chip memory, as fused kernels keep them; an unfused run moves more.
    */
   static long activationBytes(TransformerLayouts.LayerShape s, int batch, int seq, int bytes) {
-    return (long) (2.0 * batch * s.layers() * seq * s.hidden() * bytes);
+    return mul(2, batch, s.layers(), seq, s.hidden(), bytes);
   }
 
   /** The configured sequence length, or the model's position limit. */

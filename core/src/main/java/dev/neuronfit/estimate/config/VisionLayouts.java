@@ -1,5 +1,8 @@
 package dev.neuronfit.estimate.config;
 
+import static dev.neuronfit.estimate.config.Exact.add;
+import static dev.neuronfit.estimate.config.Exact.mul;
+
 import dev.neuronfit.model.HfConfig;
 import java.util.List;
 import java.util.Optional;
@@ -33,30 +36,38 @@ final class VisionLayouts {
     long stem = c.integer("embedding_size").orElse(64);
     long channels = c.integer("num_channels").orElse(3);
     boolean bottleneck = !"basic".equals(c.string("layer_type").orElse("bottleneck"));
-    long total = channels * stem * 49 + 2 * stem; // 7x7 stem convolution without bias, batch norm
+    long total = add(mul(channels, stem, 49), mul(2, stem)); // 7x7 stem conv, batch norm
     double res = image / 2.0; // 7x7 stride-2 stem
     double macs = res * res * channels * stem * 49;
     res /= 2; // 3x3 stride-2 max pool
     long in = stem;
     for (int s = 0; s < widths.size(); s++) {
       long out = widths.get(s);
-      for (int b = 0; b < depths.get(s); b++) {
+      for (long b = 0; b < depths.get(s); b++) {
         long blockIn = b == 0 ? in : out;
         boolean strided = b == 0 && (s > 0 || c.bool("downsample_in_first_stage").orElse(false));
         double resIn = res;
         double resOut = strided ? res / 2 : res;
         if (bottleneck) {
           long mid = out / 4;
-          total += blockIn * mid + 2 * mid + 9 * mid * mid + 2 * mid + mid * out + 2 * out;
+          total =
+              add(
+                  total,
+                  mul(blockIn, mid),
+                  mul(2, mid),
+                  mul(9, mid, mid),
+                  mul(2, mid),
+                  mul(mid, out),
+                  mul(2, out));
           macs +=
               resIn * resIn * blockIn * mid
                   + resOut * resOut * (9.0 * mid * mid + (double) mid * out);
         } else {
-          total += 9 * blockIn * out + 2 * out + 9 * out * out + 2 * out;
+          total = add(total, mul(9, blockIn, out), mul(2, out), mul(9, out, out), mul(2, out));
           macs += resOut * resOut * (9.0 * blockIn * out + 9.0 * out * out);
         }
         if (blockIn != out || strided) {
-          total += blockIn * out + 2 * out; // 1x1 projection shortcut with batch norm
+          total = add(total, mul(blockIn, out), mul(2, out)); // 1x1 shortcut, batch norm
           macs += resOut * resOut * blockIn * out;
         }
         res = resOut;
@@ -64,7 +75,7 @@ final class VisionLayouts {
       in = out;
     }
     if (classifier) {
-      total += in * labels(c) + labels(c);
+      total = add(total, mul(in, labels(c)), labels(c));
     }
     return Optional.of(LayoutCount.of(total, macs + in * (double) labels(c)));
   }
@@ -82,25 +93,25 @@ final class VisionLayouts {
     long channels = c.integer("num_channels").orElse(3);
     long patch = c.integer("patch_size").orElse(4);
     long first = widths.get(0);
-    long total = channels * patch * patch * first + first + 2 * first;
+    long total = add(mul(channels, patch, patch, first), first, mul(2, first));
     double res = (double) image / patch;
     double macs = res * res * channels * widths.get(0) * patch * patch;
     for (int s = 0; s < widths.size(); s++) {
       long w = widths.get(s);
       if (s > 0) {
         long prev = widths.get(s - 1);
-        total += 2 * prev + prev * w * 4 + w; // LayerNorm, 2x2 strided convolution
+        total = add(total, mul(2, prev), mul(prev, w, 4), w); // LayerNorm, 2x2 strided conv
         res /= 2;
         macs += res * res * widths.get(s - 1) * w * 4;
       }
-      long block = 49 * w + w + 2 * w + (w * 4 * w + 4 * w) + (4 * w * w + w) + w;
-      total += depths.get(s) * block;
+      long block = add(mul(49, w), w, mul(2, w), mul(w, 4, w), mul(4, w), mul(4, w, w), w, w);
+      total = add(total, mul(depths.get(s), block));
       macs += depths.get(s) * res * res * (49.0 * w + 8.0 * w * w);
     }
     long last = widths.get(widths.size() - 1);
-    total += 2 * last;
+    total = add(total, mul(2, last));
     if (classifier) {
-      total += last * labels(c) + labels(c);
+      total = add(total, mul(last, labels(c)), labels(c));
     }
     return Optional.of(
         LayoutCount.of(total, macs + widths.get(widths.size() - 1) * (double) labels(c)));
@@ -125,22 +136,27 @@ final class VisionLayouts {
     long window = c.integer("window_size").orElse(7);
     long ratio = Math.round(c.number("mlp_ratio").orElse(4.0));
     double exactRatio = c.number("mlp_ratio").orElse(4.0);
-    long table = (2 * window - 1) * (2 * window - 1);
-    long total = channels * patch * patch * embed + embed + 2 * embed;
+    long table = mul(2 * window - 1, 2 * window - 1);
+    long total = add(mul(channels, patch, patch, embed), embed, mul(2, embed));
     long dim = embed;
     double side = (double) image / patch;
     double macs = side * side * channels * dim * patch * patch;
     for (int s = 0; s < depths.size(); s++) {
       if (headsKnown) {
         long block =
-            2 * dim
-                + (dim * 3 * dim + 3 * dim)
-                + (dim * dim + dim)
-                + table * heads.get(s)
-                + 2 * dim
-                + (dim * ratio * dim + ratio * dim)
-                + (ratio * dim * dim + dim);
-        total += depths.get(s) * block;
+            add(
+                mul(2, dim),
+                mul(dim, 3, dim),
+                mul(3, dim),
+                mul(dim, dim),
+                dim,
+                mul(table, heads.get(s)),
+                mul(2, dim),
+                mul(dim, ratio, dim),
+                mul(ratio, dim),
+                mul(ratio, dim, dim),
+                dim);
+        total = add(total, mul(depths.get(s), block));
       }
       double tokens = side * side;
       double block =
@@ -148,15 +164,15 @@ final class VisionLayouts {
               + 2.0 * tokens * window * window * dim;
       macs += depths.get(s) * block;
       if (s < depths.size() - 1) {
-        total += 2 * 4 * dim + 4 * dim * 2 * dim; // patch merging: LayerNorm, linear without bias
+        total = add(total, mul(2, 4, dim), mul(4, dim, 2, dim)); // merging: LayerNorm, linear
         side /= 2;
         macs += side * side * 4.0 * dim * 2.0 * dim;
-        dim *= 2;
+        dim = mul(dim, 2);
       }
     }
-    total += 2 * dim;
+    total = add(total, mul(2, dim));
     if (classifier) {
-      total += dim * labels(c) + labels(c);
+      total = add(total, mul(dim, labels(c)), labels(c));
     }
     return Optional.of(
         new LayoutCount(

@@ -1,5 +1,7 @@
 package dev.neuronfit.estimate.config;
 
+import static dev.neuronfit.estimate.config.Exact.add;
+
 import dev.neuronfit.estimate.Phase;
 import dev.neuronfit.estimate.Workload;
 import java.util.ArrayList;
@@ -31,7 +33,7 @@ record Work(
       String method,
       List<String> assumptions) {
     List<Phase> p = new ArrayList<>();
-    p.add(new Phase("inference", 2 * macs, weightBytes + activationBytes, batch));
+    p.add(new Phase("inference", 2 * macs, add(weightBytes, activationBytes), batch));
     return new Work(p, activationBytes, 0, seq, image, method, assumptions);
   }
 }

@@ -185,19 +185,22 @@ final class IndexShapes {
   private static TensorValue gatherNd(NodeView v) {
     TensorValue x = v.in(0);
     TensorValue idx = v.in(1);
-    int b = (int) v.integer("batch_dims", 0);
+    // batch_dims and the index depth come from the file: checked as longs against the rank
+    // before they size an array (an int cast of 2^31 once wrapped into a huge allocation)
+    long b = v.integer("batch_dims", 0);
     if (!x.rankKnown() || !idx.rankKnown() || idx.rank() == 0 || idx.dim(-1) < 0) {
       return TensorValue.unknownRank(x.integral());
     }
-    int last = (int) idx.dim(-1);
+    long last = idx.dim(-1);
     long[] id = idx.dims();
     long[] xd = x.dims();
-    if (b + last > xd.length) {
+    if (b < 0 || b > xd.length || last > xd.length - b) {
       return TensorValue.unknownRank(x.integral());
     }
-    long[] out = new long[id.length - 1 + xd.length - b - last];
+    int kept = (int) (xd.length - b - last);
+    long[] out = new long[id.length - 1 + kept];
     System.arraycopy(id, 0, out, 0, id.length - 1);
-    System.arraycopy(xd, b + last, out, id.length - 1, xd.length - b - last);
+    System.arraycopy(xd, xd.length - kept, out, id.length - 1, kept);
     return TensorValue.of(out, x.integral());
   }
 
@@ -223,6 +226,9 @@ final class IndexShapes {
     long[] depth = v.in(1).longs();
     int r = idx.rank() + 1;
     long a = v.integer("axis", -1);
+    if (a < -r || a >= r) {
+      return TensorValue.unknownRank(v.in(2).integral());
+    }
     int axis = (int) (a < 0 ? a + r : a);
     long[] out = new long[r];
     for (int i = 0, j = 0; i < r; i++) {

@@ -47,9 +47,18 @@ public final class LayoutShapes {
     return out;
   }
 
-  /** The rank a shape vector gives when its numbers are not known, or -1. */
+  /**
+   * The rank a shape vector gives when its numbers are not known, or -1 (also when the length is
+   * beyond {@link TensorValue#MAX_RANK}: the length is a dimension from the file, and the dims
+   * array of the result is allocated from it).
+   */
   public static int lengthOf(TensorValue shape) {
-    return shape.rankKnown() && shape.rank() == 1 && shape.dim(0) >= 0 ? (int) shape.dim(0) : -1;
+    return shape.rankKnown()
+            && shape.rank() == 1
+            && shape.dim(0) >= 0
+            && shape.dim(0) <= TensorValue.MAX_RANK
+        ? (int) shape.dim(0)
+        : -1;
   }
 
   public static TensorValue unknownDims(int rank, boolean integral) {
@@ -135,7 +144,7 @@ public final class LayoutShapes {
   private static long product(long[] d, int from, int to) {
     long p = 1;
     for (int i = from; i < to; i++) {
-      p = d[i] < 0 || p < 0 ? -1 : p * d[i];
+      p = d[i] < 0 || p < 0 ? -1 : Math.multiplyExact(p, d[i]);
     }
     return p;
   }
@@ -146,6 +155,9 @@ public final class LayoutShapes {
       return unknownDims(2, x.integral());
     }
     long a = v.integer("axis", 1);
+    if (a < -x.rank() || a > x.rank()) {
+      return unknownDims(2, x.integral());
+    }
     int axis = (int) (a < 0 ? a + x.rank() : a);
     long[] d = x.dims();
     long[] out = {product(d, 0, axis), product(d, axis, d.length)};
@@ -247,7 +259,7 @@ public final class LayoutShapes {
       return TensorValue.unknownRank(integral);
     }
     long a = v.integer("axis", 0);
-    int axis = (int) (a < 0 ? a + rank : a);
+    int axis = a < -rank || a >= rank ? -1 : (int) (a < 0 ? a + rank : a);
     if (axis < 0 || axis >= rank) {
       return TensorValue.unknownRank(integral);
     }

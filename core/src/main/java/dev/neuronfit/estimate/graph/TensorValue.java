@@ -12,6 +12,12 @@ public final class TensorValue {
   /** Largest tensor whose numbers are kept; shape arithmetic works on far smaller ones. */
   public static final int MAX_DATA = 4096;
 
+  /**
+   * Largest rank accepted where a rank comes from a value in the file (the length of a shape
+   * vector): numpy's limit, far above any model's tensors.
+   */
+  public static final int MAX_RANK = 64;
+
   /** Nothing known: neither rank nor numbers. */
   public static final TensorValue UNKNOWN = new TensorValue(null, null, false);
 

@@ -208,7 +208,7 @@ final class TfArrayShapes {
     }
     int r = dims.length + 1;
     long a = v.integer("axis", 0);
-    int axis = (int) (a < 0 ? a + r : a);
+    int axis = a < -r || a >= r ? -1 : (int) (a < 0 ? a + r : a);
     if (axis < 0 || axis >= r) {
       return TensorValue.unknownRank(first.integral());
     }

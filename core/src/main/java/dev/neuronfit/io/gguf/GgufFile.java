@@ -1,11 +1,11 @@
 package dev.neuronfit.io.gguf;
 
+import dev.neuronfit.io.ModelFiles;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.model.TensorInfo;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,7 +46,8 @@ record GgufFile(long version, Map<String, Object> metadata, List<TensorInfo> ten
   record ArrayValue(String elementType, long length) {}
 
   static GgufFile read(Path file, Path shown, String name, ReadLimits limits) throws IOException {
-    try (SeekableByteChannel ch = Files.newByteChannel(file)) {
+    // a GGUF file named directly is its own root; a folder's GGUF files are read by their own path
+    try (SeekableByteChannel ch = ModelFiles.channel(file, file, shown)) {
       return read(new LeInput(ch, shown), shown, name, limits);
     }
   }

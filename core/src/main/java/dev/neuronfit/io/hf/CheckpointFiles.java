@@ -1,6 +1,7 @@
 package dev.neuronfit.io.hf;
 
 import dev.neuronfit.io.ContentSniffer;
+import dev.neuronfit.io.ModelFiles;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.NotAModelException;
 import dev.neuronfit.io.ReadLimits;
@@ -11,7 +12,6 @@ import dev.neuronfit.model.Hazard;
 import dev.neuronfit.model.ModelFormat;
 import dev.neuronfit.model.ModelProfile;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,16 +38,16 @@ final class CheckpointFiles {
   static Found hazards(Path folder, Path shownFolder, String prefix, ReadLimits limits, int max)
       throws IOException {
     TreeSet<String> names = new TreeSet<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(folder, GLOB)) {
-      for (Path p : ds) {
-        if (Files.isRegularFile(p) && Files.size(p) > 0) {
-          names.add(p.getFileName().toString());
-          if (names.size() > limits.maxWeightFiles()) {
-            throw new ModelFormatException(
-                shownFolder,
-                "",
-                "holds more than " + limits.maxWeightFiles() + " PyTorch checkpoint files");
-          }
+    for (Path p : ModelFiles.list(folder, GLOB)) {
+      // a checkpoint linked out of the folder fails the read (ModelFiles), not passed over
+      if (Files.isRegularFile(p)
+          && ModelFiles.size(p, folder, shownFolder.resolve(p.getFileName())) > 0) {
+        names.add(p.getFileName().toString());
+        if (names.size() > limits.maxWeightFiles()) {
+          throw new ModelFormatException(
+              shownFolder,
+              "",
+              "holds more than " + limits.maxWeightFiles() + " PyTorch checkpoint files");
         }
       }
     }

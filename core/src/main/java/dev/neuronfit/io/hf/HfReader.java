@@ -15,6 +15,7 @@ import dev.neuronfit.model.HfConfig;
 import dev.neuronfit.model.HfMetadata;
 import dev.neuronfit.model.ModelFormat;
 import dev.neuronfit.model.ModelProfile;
+import dev.neuronfit.model.Quantities;
 import dev.neuronfit.model.TensorInfo;
 import dev.neuronfit.model.WeightSummary;
 import java.io.IOException;
@@ -41,14 +42,17 @@ public final class HfReader implements ModelReader {
   @Override
   public ModelProfile read(Path path, ReadLimits limits) throws IOException {
     BoundedJson json = new BoundedJson(limits);
-    WeightFiles weights = new WeightFiles(limits, json);
+    // every file read below stays inside this folder (see ModelFiles)
+    Path root = Files.isDirectory(path) ? path : parentOf(path);
+    WeightFiles weights = new WeightFiles(limits, json, root);
     Notes notes = new Notes(limits);
     if (Files.isDirectory(path)) {
       if (Files.isRegularFile(path.resolve(MODEL_INDEX))) {
-        return readPipeline(path, path, path.resolve(MODEL_INDEX), json, weights, limits, notes);
+        return readPipeline(
+            path, path, path.resolve(MODEL_INDEX), root, json, weights, limits, notes);
       }
       Optional<HfConfig> cfg =
-          config(path.resolve(CONFIG), path.resolve(CONFIG), CONFIG, json, weights);
+          config(path.resolve(CONFIG), root, path.resolve(CONFIG), CONFIG, json, weights);
       return readModel(path, path, cfg, weights, limits, notes);
     }
     if (!Files.isRegularFile(path)) {
@@ -58,7 +62,7 @@ public final class HfReader implements ModelReader {
     String name = path.getFileName().toString();
     if (ContentSniffer.sniff(path) == ContentSniffer.Kind.SAFETENSORS) {
       List<TensorInfo> tensors =
-          SafetensorsHeader.read(path, path, name, "", limits, json, limits.maxTensors());
+          SafetensorsHeader.read(path, path, path, name, "", limits, json, limits.maxTensors());
       return new ModelProfile(
           path.toString(),
           ModelFormat.HF,
@@ -70,9 +74,9 @@ public final class HfReader implements ModelReader {
           List.of(),
           notes.list());
     }
-    HfConfig cfg = readConfig(path, path, name, json);
+    HfConfig cfg = readConfig(path, path, path, name, json);
     if (name.equals(MODEL_INDEX) || cfg.string("_class_name").orElse("").endsWith("Pipeline")) {
-      return readPipeline(folder, path, path, json, weights, limits, notes);
+      return readPipeline(folder, path, path, root, json, weights, limits, notes);
     }
     return readModel(folder, path, Optional.of(cfg), weights, limits, notes);
   }
@@ -112,6 +116,7 @@ public final class HfReader implements ModelReader {
       Path folder,
       Path shown,
       Path modelIndex,
+      Path root,
       BoundedJson json,
       WeightFiles weights,
       ReadLimits limits,
@@ -119,8 +124,8 @@ public final class HfReader implements ModelReader {
       throws IOException {
     Path shownFolder = Files.isDirectory(shown) ? shown : parentOf(shown);
     Path shownIndex = Files.isDirectory(shown) ? shown.resolve(MODEL_INDEX) : shown;
-    JsonNode root = json.readObjectFile(modelIndex, shownIndex);
-    JsonNode className = root.get("_class_name");
+    JsonNode index = json.readObjectFile(modelIndex, root, shownIndex);
+    JsonNode className = index.get("_class_name");
     if (className == null || !className.isTextual()) {
       throw new ModelFormatException(
           shownIndex, "key _class_name", "expected the pipeline class name");
@@ -132,7 +137,7 @@ public final class HfReader implements ModelReader {
     List<String> withoutWeights = new ArrayList<>();
     OptionalLong declaredOnly = OptionalLong.of(0);
     boolean allFromHeaders = true;
-    Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
+    Iterator<Map.Entry<String, JsonNode>> fields = index.fields();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> f = fields.next();
       String name = f.getKey();
@@ -153,6 +158,7 @@ public final class HfReader implements ModelReader {
       Optional<HfConfig> cfg =
           config(
               configFile,
+              root,
               shownFolder.resolve(name).resolve(CONFIG),
               name + "/" + CONFIG,
               json,
@@ -178,7 +184,9 @@ public final class HfReader implements ModelReader {
       allFromHeaders &= found.fromHeaders();
       if (declaredOnly.isPresent() && found.declaredBytes().isPresent()) {
         declaredOnly =
-            OptionalLong.of(declaredOnly.getAsLong() + found.declaredBytes().getAsLong());
+            OptionalLong.of(
+                Quantities.saturatedSum(
+                    declaredOnly.getAsLong(), found.declaredBytes().getAsLong()));
       } else {
         declaredOnly = OptionalLong.empty();
       }
@@ -189,6 +197,9 @@ public final class HfReader implements ModelReader {
               + String.join(", ", withoutWeights)
               + "; figures cover "
               + String.join(", ", withWeights));
+    }
+    if (declaredOnly.isPresent() && declaredOnly.getAsLong() == Long.MAX_VALUE) {
+      notes.add("the components' declared sizes add up beyond 2^63-1 bytes; the total is capped");
     }
     WeightSummary summary;
     if (withWeights.isEmpty()) {
@@ -231,12 +242,12 @@ public final class HfReader implements ModelReader {
    * report goes on with the weights) instead of failing as JSON.
    */
   private static Optional<HfConfig> config(
-      Path file, Path shown, String relative, BoundedJson json, WeightFiles weights)
+      Path file, Path root, Path shown, String relative, BoundedJson json, WeightFiles weights)
       throws IOException {
     if (!Files.isRegularFile(file) || weights.pointer(file, relative).isPresent()) {
       return Optional.empty();
     }
-    return Optional.of(readConfig(file, shown, relative, json));
+    return Optional.of(readConfig(file, root, shown, relative, json));
   }
 
   /** The pickle hazards of every PyTorch checkpoint file in a folder (see CheckpointFiles). */
@@ -252,9 +263,9 @@ public final class HfReader implements ModelReader {
     return f.hazards();
   }
 
-  private static HfConfig readConfig(Path file, Path shown, String relative, BoundedJson json)
-      throws IOException {
-    return new HfConfig(relative, json.readObjectFile(file, shown));
+  private static HfConfig readConfig(
+      Path file, Path root, Path shown, String relative, BoundedJson json) throws IOException {
+    return new HfConfig(relative, json.readObjectFile(file, root, shown));
   }
 
   private static WeightSummary summary(WeightFiles.Found found) {

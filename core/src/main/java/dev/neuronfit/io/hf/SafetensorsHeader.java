@@ -2,6 +2,7 @@ package dev.neuronfit.io.hf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.neuronfit.io.BoundedJson;
+import dev.neuronfit.io.ModelFiles;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.model.DType;
@@ -11,10 +12,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reads the header of a safetensors file and never its tensor data.
@@ -36,6 +37,7 @@ final class SafetensorsHeader {
    * Reads the tensors declared by one file.
    *
    * @param file the file to open
+   * @param root the model's root folder (see {@link ModelFiles})
    * @param shown how to name it in messages
    * @param relative its name relative to the model folder, for {@link TensorInfo#file()}
    * @param namePrefix prepended to every tensor name (a pipeline component, e.g. {@code unet/})
@@ -43,6 +45,7 @@ final class SafetensorsHeader {
    */
   static List<TensorInfo> read(
       Path file,
+      Path root,
       Path shown,
       String relative,
       String namePrefix,
@@ -50,7 +53,7 @@ final class SafetensorsHeader {
       BoundedJson json,
       int budget)
       throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+    try (FileChannel ch = ModelFiles.channel(file, root, shown)) {
       long fileSize = ch.size();
       if (fileSize < 8) {
         throw new ModelFormatException(
@@ -94,14 +97,9 @@ final class SafetensorsHeader {
           header.array(),
           shown,
           "header",
+          // the metadata is free text neuronfit does not use: checked to be an object, not kept
+          Set.of(METADATA_KEY),
           (name, value) -> {
-            if (name.equals(METADATA_KEY)) {
-              if (!value.isObject()) {
-                throw new ModelFormatException(
-                    shown, "header key " + METADATA_KEY, "expected an object of strings");
-              }
-              return;
-            }
             if (entries.size() >= budget) {
               throw new ModelFormatException(
                   shown, "header", "declares more tensors than the limit allows");

@@ -3,13 +3,14 @@ package dev.neuronfit.io.hf;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.neuronfit.io.BoundedJson;
 import dev.neuronfit.io.GitLfsPointer;
+import dev.neuronfit.io.ModelFiles;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.model.Framework;
 import dev.neuronfit.model.Hazard;
+import dev.neuronfit.model.Quantities;
 import dev.neuronfit.model.TensorInfo;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -50,10 +51,15 @@ final class WeightFiles {
   private final ReadLimits limits;
   private final BoundedJson json;
   private final List<Hazard> pointers = new ArrayList<>();
+  private final Path root;
 
-  WeightFiles(ReadLimits limits, BoundedJson json) {
+  /**
+   * @param root the model's root folder; no weight file outside it is read (see {@link ModelFiles})
+   */
+  WeightFiles(ReadLimits limits, BoundedJson json, Path root) {
     this.limits = limits;
     this.json = json;
+    this.root = root;
   }
 
   /** The Git LFS pointers found in place of weight files and index files, in the order met. */
@@ -63,15 +69,15 @@ final class WeightFiles {
 
   /** The pointer {@code file} is, recorded under {@code name}; empty when it is a real file. */
   Optional<GitLfsPointer> pointer(Path file, String name) {
-    Optional<GitLfsPointer> p = GitLfsPointer.read(file);
+    Optional<GitLfsPointer> p = GitLfsPointer.read(file, root);
     p.ifPresent(found -> pointers.add(found.hazard(name)));
     return p;
   }
 
   /** The size of the file a weight file stands for: a pointer's declared size, else its own. */
-  private long size(Path file, String name) throws IOException {
+  private long size(Path file, Path shown, String name) throws IOException {
     Optional<GitLfsPointer> p = pointer(file, name);
-    return p.isPresent() && p.get().hasSize() ? p.get().size() : Files.size(file);
+    return p.isPresent() && p.get().hasSize() ? p.get().size() : ModelFiles.size(file, root, shown);
   }
 
   /** What was found in one folder. */
@@ -129,7 +135,8 @@ final class WeightFiles {
       if (Files.isRegularFile(bin)) {
         return new Found(
             List.of(),
-            OptionalLong.of(size(bin, prefix + bin.getFileName())),
+            OptionalLong.of(
+                size(bin, shownFolder.resolve(bin.getFileName()), prefix + bin.getFileName())),
             false,
             Framework.PYTORCH,
             "size of " + prefix + bin.getFileName() + " (a pickle, not opened)",
@@ -141,7 +148,7 @@ final class WeightFiles {
     if (Files.isRegularFile(h5)) {
       return new Found(
           List.of(),
-          OptionalLong.of(size(h5, prefix + "tf_model.h5")),
+          OptionalLong.of(size(h5, shownFolder.resolve("tf_model.h5"), prefix + "tf_model.h5")),
           false,
           Framework.TENSORFLOW,
           "size of " + prefix + "tf_model.h5 (not opened)",
@@ -154,13 +161,13 @@ final class WeightFiles {
   private Found readSafetensorsIndex(
       Path folder, Path shownFolder, String prefix, Path index, int budget) throws IOException {
     Path shownIndex = shownFolder.resolve(index.getFileName());
-    JsonNode root = json.readObjectFile(index, shownIndex);
-    JsonNode map = root.get("weight_map");
+    JsonNode tree = json.readObjectFile(index, root, shownIndex);
+    JsonNode map = tree.get("weight_map");
     if (map == null || !map.isObject()) {
       throw new ModelFormatException(
           shownIndex, "key weight_map", "expected an object of tensor name to file");
     }
-    OptionalLong totalSize = totalSize(root, shownIndex);
+    OptionalLong totalSize = totalSize(tree, shownIndex);
     Set<String> shardNames = new LinkedHashSet<>();
     Iterator<Map.Entry<String, JsonNode>> it = map.fields();
     while (it.hasNext()) {
@@ -262,6 +269,7 @@ final class WeightFiles {
       List<TensorInfo> fromFile =
           SafetensorsHeader.read(
               folder.resolve(name),
+              root,
               shownFolder.resolve(name),
               prefix + name,
               prefix,
@@ -271,7 +279,7 @@ final class WeightFiles {
       tensors.addAll(fromFile);
       files.add(prefix + name);
     }
-    long bytes = tensors.stream().mapToLong(TensorInfo::bytes).sum();
+    long bytes = tensors.stream().mapToLong(TensorInfo::bytes).reduce(0, Quantities::saturatedSum);
     return new Found(
         tensors,
         OptionalLong.of(bytes),
@@ -302,7 +310,7 @@ final class WeightFiles {
       if (p.isPresent() && !p.get().hasSize()) {
         sized = false;
       } else {
-        bytes += p.isPresent() ? p.get().size() : Files.size(file);
+        bytes += p.isPresent() ? p.get().size() : ModelFiles.size(file, root, file);
       }
       files.add(prefix + name);
     }
@@ -327,8 +335,8 @@ final class WeightFiles {
 
   private Found readBinIndex(Path shownFolder, String prefix, Path index) throws IOException {
     Path shownIndex = shownFolder.resolve(index.getFileName());
-    JsonNode root = json.readObjectFile(index, shownIndex);
-    OptionalLong totalSize = totalSize(root, shownIndex);
+    JsonNode tree = json.readObjectFile(index, root, shownIndex);
+    OptionalLong totalSize = totalSize(tree, shownIndex);
     return new Found(
         List.of(),
         totalSize,
@@ -374,14 +382,12 @@ final class WeightFiles {
    */
   private List<String> safetensorsFiles(Path folder) throws IOException {
     Set<String> all = new TreeSet<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(folder, "*.safetensors")) {
-      for (Path p : ds) {
-        if (Files.isRegularFile(p)) {
-          all.add(p.getFileName().toString());
-          if (all.size() > limits.maxWeightFiles()) {
-            throw new ModelFormatException(
-                folder, "", "holds more than " + limits.maxWeightFiles() + " safetensors files");
-          }
+    for (Path p : ModelFiles.list(folder, "*.safetensors")) {
+      if (Files.isRegularFile(p)) {
+        all.add(p.getFileName().toString());
+        if (all.size() > limits.maxWeightFiles()) {
+          throw new ModelFormatException(
+              folder, "", "holds more than " + limits.maxWeightFiles() + " safetensors files");
         }
       }
     }

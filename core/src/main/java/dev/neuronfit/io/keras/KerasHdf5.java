@@ -1,5 +1,6 @@
 package dev.neuronfit.io.keras;
 
+import dev.neuronfit.io.ModelFiles;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.model.DType;
@@ -18,10 +19,8 @@ import io.jhdf.object.datatype.VariableLength;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -63,25 +62,21 @@ final class KerasHdf5 implements Closeable {
    * @throws ModelFormatException when jhdf cannot read its superblock or root group
    */
   static KerasHdf5 open(Path file) throws IOException {
-    ByteBuffer mapped = null;
-    try (FileChannel fc = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = fc.size();
-      if (size <= Integer.MAX_VALUE) {
-        try {
-          // the mapping stays valid after the channel is closed
-          mapped = fc.map(FileChannel.MapMode.READ_ONLY, 0, size);
-        } catch (UnsupportedOperationException | IOException e) {
-          // a file system that cannot map files: jhdf reads through a channel instead
-          mapped = null;
-        }
-      }
+    HdfFile hdf;
+    try {
+      hdf = ModelFiles.hdf5(file, file, file);
+    } catch (ModelFormatException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      hdf =
+          guarded(
+              file,
+              "",
+              () -> {
+                throw e;
+              });
     }
-    ByteBuffer buffer = mapped;
-    return new KerasHdf5(
-        guarded(
-            file, "", () -> buffer != null ? HdfFile.fromByteBuffer(buffer) : new HdfFile(file)),
-        file,
-        "");
+    return new KerasHdf5(hdf, file, "");
   }
 
   /**

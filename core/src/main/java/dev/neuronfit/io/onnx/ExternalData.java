@@ -1,5 +1,6 @@
 package dev.neuronfit.io.onnx;
 
+import dev.neuronfit.io.ModelFiles;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.model.DType;
 import dev.neuronfit.model.Graph;
@@ -138,7 +139,7 @@ final class ExternalData {
         throw new ModelFormatException(
             model, place, "location \"" + location + "\" is not a regular file");
       }
-      return Files.size(real);
+      return ModelFiles.size(real, realBase, model);
     } catch (ModelFormatException e) {
       throw e;
     } catch (IOException e) {

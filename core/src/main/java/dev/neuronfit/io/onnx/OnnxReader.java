@@ -54,7 +54,7 @@ public final class OnnxReader implements ModelReader {
    */
   ModelProfile read(Path path, ReadLimits limits, LongConsumer bytesRead) throws IOException {
     int maxMessageDepth = 8 + 4 * (limits.maxGraphDepth() + 1);
-    try (ProtoReader r = ProtoReader.open(path, path, maxMessageDepth)) {
+    try (ProtoReader r = ProtoReader.open(path, path, path, maxMessageDepth)) {
       Parse p = new Parse(r, limits);
       try {
         p.model();

@@ -1,5 +1,6 @@
 package dev.neuronfit.io.pb;
 
+import dev.neuronfit.io.ModelFiles;
 import dev.neuronfit.io.ModelFormatException;
 import java.io.Closeable;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * A pull reader for the protocol buffers wire format over a file, built to skip what it does not
@@ -77,13 +77,26 @@ public final class ProtoReader implements Closeable {
   }
 
   /**
-   * Opens a file for reading.
+   * Opens a model file that is its own root (the file the user named), for reading.
    *
    * @param shown how to name the file in messages
    * @param maxDepth deepest message nesting allowed
    */
   public static ProtoReader open(Path file, Path shown, int maxDepth) throws IOException {
-    return new ProtoReader(FileChannel.open(file, StandardOpenOption.READ), shown, maxDepth);
+    return open(file, file, shown, maxDepth);
+  }
+
+  /**
+   * Opens a file of a model for reading.
+   *
+   * @param root the model's root folder, or the file itself when it is the model (see {@link
+   *     ModelFiles})
+   * @param shown how to name the file in messages
+   * @param maxDepth deepest message nesting allowed
+   */
+  public static ProtoReader open(Path file, Path root, Path shown, int maxDepth)
+      throws IOException {
+    return new ProtoReader(ModelFiles.channel(file, root, shown), shown, maxDepth);
   }
 
   /** The file as named in messages. */

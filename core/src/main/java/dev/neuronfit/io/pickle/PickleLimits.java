@@ -15,6 +15,9 @@ import dev.neuronfit.io.ReadLimits;
  * @param maxDepth deepest nesting of containers walked after reading
  * @param maxHazards most distinct hazardous globals recorded; more are counted, not listed, and a
  *     code-running one takes the place of an import-only one
+ * @param maxObjects most values pushed by one pickle (new values and memo references alike): each
+ *     stays reachable from a container or the memo, so this bounds the memory a pickle of many
+ *     small values (millions of empty dicts) can take, which the opcode count alone does not
  */
 public record PickleLimits(
     long maxBytes,
@@ -23,7 +26,11 @@ public record PickleLimits(
     int maxMemo,
     int maxStringBytes,
     int maxDepth,
-    int maxHazards) {
+    int maxHazards,
+    long maxObjects) {
+
+  /** The object budget of the default limits; see {@link #from}. */
+  static final long MIN_OBJECTS = 2_000_000L;
 
   public PickleLimits {
     if (maxBytes <= 0
@@ -32,7 +39,8 @@ public record PickleLimits(
         || maxMemo <= 0
         || maxStringBytes <= 0
         || maxDepth <= 0
-        || maxHazards <= 0) {
+        || maxHazards <= 0
+        || maxObjects <= 0) {
       throw new IllegalArgumentException("pickle limits must be positive");
     }
   }
@@ -42,7 +50,10 @@ public record PickleLimits(
    * 25 opcodes and 5 memo entries (its name, persistent id, storage key, size and the rebuilt
    * tensor), so opcodes, memo and stack scale with {@link ReadLimits#maxTensors()}. A module tree
    * doubles its depth through {@code _modules} dicts and a tensor adds three levels (rebuild call,
-   * argument tuple, persistent id), so the depth is four times the JSON depth.
+   * argument tuple, persistent id), so the depth is four times the JSON depth. A stored tensor
+   * pushes about 30 values (measured with pickletools on the example checkpoints); the object
+   * budget of 2 million covers a single pickle of over 60,000 tensors, far beyond the largest state
+   * dict shard, while a pickle of millions of empty containers stops well under 512 MB.
    */
   public static PickleLimits from(ReadLimits l) {
     long tensors = l.maxTensors();
@@ -53,6 +64,7 @@ public record PickleLimits(
         (int) Math.min(Integer.MAX_VALUE, Math.max(100_000L, 8 * tensors)),
         l.maxJsonStringChars(),
         4 * l.maxJsonDepth(),
-        100);
+        100,
+        Math.max(MIN_OBJECTS, 4L * tensors));
   }
 }

@@ -57,6 +57,10 @@ public final class PickleMachine {
   private final List<Integer> marks = new ArrayList<>();
   private final Map<Long, PickleValue> memo = new HashMap<>();
   private long ops;
+
+  /** Values pushed so far, against {@link PickleLimits#maxObjects()}. */
+  private long objects;
+
   private long opAt;
   private int protocol;
 
@@ -591,6 +595,9 @@ public final class PickleMachine {
   private void push(PickleValue v) throws ModelFormatException {
     if (stack.size() >= limits.maxStack()) {
       throw error("more than " + limits.maxStack() + " values on the stack");
+    }
+    if (++objects > limits.maxObjects()) {
+      throw error("more than " + limits.maxObjects() + " values built");
     }
     stack.add(v);
   }

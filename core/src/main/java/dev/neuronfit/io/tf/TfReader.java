@@ -1,6 +1,7 @@
 package dev.neuronfit.io.tf;
 
 import dev.neuronfit.io.ContentSniffer;
+import dev.neuronfit.io.ModelFiles;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ModelReader;
 import dev.neuronfit.io.Notes;
@@ -90,12 +91,12 @@ public final class TfReader implements ModelReader {
           pb.getFileName().toString().equals(SAVED_MODEL)
               || ContentSniffer.sniff(pb) == ContentSniffer.Kind.TF_SAVEDMODEL;
     }
-    if (Files.size(pb) == 0) {
+    if (ModelFiles.size(pb, path, pb) == 0) {
       throw new ModelFormatException(pb, "", "empty file");
     }
     String fileName = pb.getFileName().toString();
     Parse p = new Parse();
-    try (ProtoReader r = ProtoReader.open(pb, pb, MAX_MESSAGE_DEPTH)) {
+    try (ProtoReader r = ProtoReader.open(pb, path, pb, MAX_MESSAGE_DEPTH)) {
       p.graph = new TfGraphReader(r, limits, fileName);
       try {
         if (savedModel) {
@@ -225,7 +226,7 @@ public final class TfReader implements ModelReader {
             ? shownModel.resolve("variables").resolve("variables.index")
             : index;
     try {
-      return Optional.of(TfVariables.read(index, shown, limits));
+      return Optional.of(TfVariables.read(index, folder, shown, limits));
     } catch (ModelFormatException e) {
       // the graph still says what the model is; the index only adds sizes
       notes.add(

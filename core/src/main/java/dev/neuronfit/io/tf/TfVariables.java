@@ -8,6 +8,7 @@ import static dev.neuronfit.io.tf.TfFields.DIM_SIZE;
 import static dev.neuronfit.io.tf.TfFields.HEADER_NUM_SHARDS;
 import static dev.neuronfit.io.tf.TfFields.SHAPE_DIM;
 
+import dev.neuronfit.io.ModelFiles;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.model.DType;
@@ -16,7 +17,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -93,17 +93,20 @@ final class TfVariables {
   /**
    * Reads an index file.
    *
+   * @param root the model's root folder (see {@link ModelFiles})
    * @param shown how to name the file in messages
    * @throws ModelFormatException when the file is larger than the limit for metadata files, or is
    *     not a well-formed TensorFlow table of bundle entries
    */
-  static Index read(Path index, Path shown, ReadLimits limits) throws IOException {
-    long size = Files.size(index);
+  static Index read(Path index, Path root, Path shown, ReadLimits limits) throws IOException {
+    long size = ModelFiles.size(index, root, shown);
     if (size > limits.maxJsonFileBytes()) {
       throw new ModelFormatException(
           shown, "", size + " bytes is over the limit of " + limits.maxJsonFileBytes());
     }
-    TfVariables v = new TfVariables(shown, Files.readAllBytes(index), limits);
+    TfVariables v =
+        new TfVariables(
+            shown, ModelFiles.readAll(index, root, shown, limits.maxJsonFileBytes()), limits);
     v.parse();
     List<TensorInfo> kept = withoutKeras3Copies(v.tensors);
     return new Index(kept, v.trainingState, v.untyped, v.shards, v.tensors.size() - kept.size());

@@ -1,5 +1,6 @@
 package dev.neuronfit.io.tflite;
 
+import dev.neuronfit.io.ModelFiles;
 import dev.neuronfit.io.ModelFormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -7,7 +8,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -64,7 +64,7 @@ public final class TfLiteFile {
 
   /** What the file says about where it came from, or empty when it says nothing. */
   static Optional<String> origin(Path file) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+    try (FileChannel ch = ModelFiles.channel(file, file, file)) {
       Flat f = new Flat(ch);
       int model = f.root();
       List<String> parts = new ArrayList<>();

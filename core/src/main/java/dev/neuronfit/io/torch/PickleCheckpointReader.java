@@ -1,6 +1,7 @@
 package dev.neuronfit.io.torch;
 
 import dev.neuronfit.io.ContentSniffer;
+import dev.neuronfit.io.ModelFiles;
 import dev.neuronfit.io.ModelReader;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.pickle.PickleHazards;
@@ -14,7 +15,6 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +47,7 @@ public final class PickleCheckpointReader implements ModelReader {
     PickleHazards hazards = new PickleHazards(pl.maxHazards());
     List<String> notes = new ArrayList<>();
     PickleValue object;
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
+    try (InputStream in = new BufferedInputStream(ModelFiles.stream(path, path, path))) {
       PickleSource src = new PickleSource(in, path, "pickle stream", pl.maxBytes());
       PickleMachine m = new PickleMachine(src, pl, hazards, false);
       PickleValue first = m.read();

@@ -1,5 +1,6 @@
 package dev.neuronfit.io.zip;
 
+import dev.neuronfit.io.ModelFiles;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ReadLimits;
 import java.io.Closeable;
@@ -48,7 +49,7 @@ public final class SafeZip implements Closeable {
   public static SafeZip open(Path file, ReadLimits limits) throws IOException {
     ZipFile zip;
     try {
-      zip = new ZipFile(file.toFile());
+      zip = ModelFiles.zip(file, file, file);
     } catch (ZipException | EOFException e) {
       // ZipFile throws EOFException when the end-of-directory record points past the file's end
       throw new ModelFormatException(

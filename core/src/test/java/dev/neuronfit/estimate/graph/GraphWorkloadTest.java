@@ -343,6 +343,36 @@ class GraphWorkloadTest {
   }
 
   @Test
+  void aHugeGatherNdBatchDimsAllocatesNothingInProportion() {
+    // batch_dims beyond an int once wrapped to a negative int and sized the output dims from it:
+    // 3 * 2^30 wraps to -2^30, an array of 2^30 longs (OutOfMemoryError)
+    GraphBuilder g = new GraphBuilder();
+    g.input("x", DType.F32, 2, 3, 4);
+    g.input("i", DType.F32, 2, 1);
+    g.node(
+        "GatherND",
+        List.of("x", "i"),
+        List.of("y"),
+        Map.of("batch_dims", new AttributeValue.Int(3L << 30)));
+    g.node("Relu", List.of("y"), List.of("z"));
+    g.output("z");
+    assertThat(workload(g.profile(), DEFAULT).phases()).isNotEmpty();
+  }
+
+  @Test
+  void aShapeVectorOfHugeLengthGivesAnUnknownRank() {
+    // Expand's shape input declared with 2^31-1 entries and no values: its length once sized the
+    // dims array of the result
+    GraphBuilder g = new GraphBuilder();
+    g.input("x", DType.F32, 2, 3);
+    g.input("shape", DType.F32, Integer.MAX_VALUE);
+    g.node("Expand", List.of("x", "shape"), List.of("y"));
+    g.node("Relu", List.of("y"), List.of("z"));
+    g.output("z");
+    assertThat(workload(g.profile(), DEFAULT).phases()).isNotEmpty();
+  }
+
+  @Test
   void otherFormatsGetNoGraphWorkload() {
     GraphBuilder g = new GraphBuilder();
     g.input("x", DType.F32, 1, 8);

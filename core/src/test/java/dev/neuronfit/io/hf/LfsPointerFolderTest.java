@@ -126,6 +126,6 @@ class LfsPointerFolderTest {
     Path file = dir.resolve("notes.txt");
     Files.writeString(file, "version https://git-lfs.github.com/spec/v1\n" + "x".repeat(2000));
 
-    assertThat(dev.neuronfit.io.GitLfsPointer.read(file)).isEmpty();
+    assertThat(dev.neuronfit.io.GitLfsPointer.read(file, dir)).isEmpty();
   }
 }

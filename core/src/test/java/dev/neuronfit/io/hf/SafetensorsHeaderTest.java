@@ -32,7 +32,7 @@ class SafetensorsHeaderTest {
 
   private List<TensorInfo> read(Path file, int budget) throws IOException {
     return SafetensorsHeader.read(
-        file, file, file.getFileName().toString(), "", ReadLimits.DEFAULT, json, budget);
+        file, file, file, file.getFileName().toString(), "", ReadLimits.DEFAULT, json, budget);
   }
 
   /** A file with this header text and {@code dataBytes} bytes after it. */
@@ -151,6 +151,7 @@ class SafetensorsHeaderTest {
 
     List<TensorInfo> tensors =
         SafetensorsHeader.read(
+            file,
             file,
             file,
             "unet/diffusion_pytorch_model.safetensors",

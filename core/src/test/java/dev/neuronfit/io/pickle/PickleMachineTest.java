@@ -253,7 +253,7 @@ class PickleMachineTest {
 
   @Test
   void boundsOpcodesStackMemoAndStringLengths() {
-    PickleLimits small = new PickleLimits(1 << 20, 100, 10, 5, 8, 10, 10);
+    PickleLimits small = new PickleLimits(1 << 20, 100, 10, 5, 8, 10, 10, 1000);
     assertThatThrownBy(() -> read(repeat("N0", 60, "N."), small))
         .hasMessageContaining("more than 100 opcodes");
     assertThatThrownBy(() -> read(repeat("N", 11, "."), small))
@@ -267,8 +267,24 @@ class PickleMachineTest {
   }
 
   @Test
+  void countsValuesAgainstAnObjectBudget() {
+    // a list of empty dicts, two bytes each: within the opcode limit, the values fill the heap
+    PickleLimits small = new PickleLimits(1 << 20, 1000, 10, 5, 8, 10, 10, 50);
+    assertThatThrownBy(() -> read(ascii("]" + "}a".repeat(60) + "."), small))
+        .isInstanceOf(ModelFormatException.class)
+        .hasMessageContaining("more than 50 values built");
+  }
+
+  @Test
+  void theDefaultObjectBudgetCoversLargeCheckpoints() {
+    // about 30 values per stored tensor: room for a 60,000-tensor pickle
+    assertThat(PickleLimits.from(ReadLimits.DEFAULT).maxObjects())
+        .isGreaterThanOrEqualTo(60_000L * 30);
+  }
+
+  @Test
   void skipsLongBytesValuesButKeepsTheirLength() throws IOException {
-    PickleLimits small = new PickleLimits(1 << 20, 100, 10, 5, 8, 10, 10);
+    PickleLimits small = new PickleLimits(1 << 20, 100, 10, 5, 8, 10, 10, 1000);
     byte[] p = hex("800243" + "10" + "00".repeat(16) + "2e");
 
     Bytes b = (Bytes) read(p, small);
