@@ -6,6 +6,7 @@ import dev.neuronfit.coverage.OperatorCoverage;
 import dev.neuronfit.coverage.OperatorSummary;
 import dev.neuronfit.estimate.Estimate;
 import dev.neuronfit.estimate.Roofline;
+import dev.neuronfit.estimate.SizeSource;
 import dev.neuronfit.estimate.TargetEstimate;
 import dev.neuronfit.estimate.Workload;
 import dev.neuronfit.estimate.WorkloadOptions;
@@ -128,10 +129,15 @@ public final class Inspector {
       WorkloadOptions workloadOptions,
       Hardware hardware) {
     Classification c = classifier.classify(profile);
+    WeightSummary read = profile.weights();
     Optional<Estimate> estimate =
-        profile.weights().parameters().isPresent()
+        read.parameters().isPresent()
             ? Optional.empty()
-            : ParameterEstimator.estimate(profile);
+            // only an index's total_size is the bytes of the tensors alone (file sizes are not)
+            : read.bytes().isPresent() && read.basis().startsWith("metadata.total_size")
+                ? ParameterEstimator.fromDeclaredBytes(profile, read.bytes().getAsLong())
+                    .or(() -> ParameterEstimator.estimate(profile))
+                : ParameterEstimator.estimate(profile);
     WeightSummary weights = effectiveWeights(profile.weights(), estimate);
     List<Target> targets =
         edition.targets().stream().filter(t -> selection.includesTarget(t.id())).toList();
@@ -278,14 +284,25 @@ public final class Inspector {
     boolean declaredBytes = read.bytes().isPresent();
     long bytes = declaredBytes ? read.bytes().getAsLong() : e.bytes();
     String basis =
-        "parameters estimated from the config ("
-            + e.method()
-            + (e.parts().isEmpty() ? "" : "; components " + String.join(", ", e.parts()))
-            + (e.skipped().isEmpty() ? "" : "; not estimated: " + String.join(", ", e.skipped()))
-            + ")"
-            + (declaredBytes
-                ? "; bytes from " + read.basis()
-                : "; bytes assume " + e.dtype() + " from " + e.dtypeSource());
+        e.method().startsWith(SizeSource.TOTAL_SIZE_METHOD)
+            ? "parameters from the "
+                + e.method()
+                + " ("
+                + e.dtype()
+                + " from "
+                + e.dtypeSource()
+                + "); bytes from "
+                + read.basis()
+            : "parameters estimated from the config ("
+                + e.method()
+                + (e.parts().isEmpty() ? "" : "; components " + String.join(", ", e.parts()))
+                + (e.skipped().isEmpty()
+                    ? ""
+                    : "; not estimated: " + String.join(", ", e.skipped()))
+                + ")"
+                + (declaredBytes
+                    ? "; bytes from " + read.basis()
+                    : "; bytes assume " + e.dtype() + " from " + e.dtypeSource());
     Map<DType, WeightSummary.DTypeTally> dtypes =
         declaredBytes
             ? Map.of()

@@ -2,6 +2,7 @@ package dev.neuronfit.estimate;
 
 import dev.neuronfit.model.DType;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The sentences every workload estimator says about what it assumes, in one place so that alike
@@ -339,5 +340,19 @@ public final class Assumptions {
             + " target tokens and cross-attention entries for "
             + src
             + " source tokens");
+  }
+
+  /**
+   * A decoder sized at a serving context shorter than its maximum, with the device memory the full
+   * context would need (weights plus the KV cache at the maximum).
+   */
+  public static String servingContext(int tokens, int max, long fullBytes) {
+    return String.format(
+        Locale.ROOT,
+        "sized for a serving context of %,d tokens (--seq-len sets it); at the model's full context"
+            + " of %,d tokens the weights and KV cache need %s",
+        tokens,
+        max,
+        dev.neuronfit.model.Quantities.bytes(fullBytes));
   }
 }

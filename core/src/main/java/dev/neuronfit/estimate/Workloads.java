@@ -4,7 +4,10 @@ import dev.neuronfit.estimate.config.ConfigWorkload;
 import dev.neuronfit.estimate.graph.GraphWorkload;
 import dev.neuronfit.estimate.keras.KerasWorkload;
 import dev.neuronfit.estimate.tf.TfGraphWorkload;
+import dev.neuronfit.model.DType;
 import dev.neuronfit.model.ModelProfile;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -28,14 +31,47 @@ public final class Workloads {
         parameters.isPresent()
             ? ConfigWorkload.estimate(profile, parameters.getAsLong(), opts)
             : Optional.empty();
-    if (fromConfig.isPresent() || profile.graph().isEmpty()) {
+    if (fromConfig.isPresent()) {
       return fromConfig;
     }
-    return switch (profile.format()) {
-      case ONNX -> GraphWorkload.estimate(profile, opts);
-      case TF_SAVEDMODEL, TF_GRAPHDEF -> TfGraphWorkload.estimate(profile, opts);
-      case KERAS -> KerasWorkload.estimate(profile, opts);
-      case HF, TORCHSCRIPT, PYTORCH_CHECKPOINT, GGUF -> Optional.empty();
-    };
+    Optional<Workload> fromGraph =
+        profile.graph().isEmpty()
+            ? Optional.empty()
+            : switch (profile.format()) {
+              case ONNX -> GraphWorkload.estimate(profile, opts);
+              case TF_SAVEDMODEL, TF_GRAPHDEF -> TfGraphWorkload.estimate(profile, opts);
+              case KERAS -> KerasWorkload.estimate(profile, opts);
+              case HF, TORCHSCRIPT, PYTORCH_CHECKPOINT, GGUF -> Optional.empty();
+            };
+    if (fromGraph.isPresent() || parameters.isEmpty() || parameters.getAsLong() < 1) {
+      return fromGraph;
+    }
+    return Optional.of(weightsOnly(parameters.getAsLong(), opts));
+  }
+
+  /**
+   * The workload of a model whose size is known but whose layout and graph are not: enough for the
+   * memory sizing (which needs only the weights), with one pass assumed to read every weight once
+   * at 2 FLOPs per parameter per item, and no KV cache (the layout that would size it is unknown).
+   */
+  private static Workload weightsOnly(long parameters, WorkloadOptions opts) {
+    DType dtype = opts.dtypeOrDefault();
+    long weightBytes = dtype.bytesFor(parameters);
+    int batch = opts.batchOr1();
+    return new Workload(
+        batch,
+        Optional.empty(),
+        Optional.empty(),
+        dtype,
+        List.of(new Phase("inference", 2.0 * parameters * batch, weightBytes, batch)),
+        Map.of(),
+        weightBytes,
+        0,
+        0,
+        "weights only: no layout or graph estimate for this model",
+        List.of(
+            "one pass reads every weight once and does 2 FLOPs per parameter per item; no"
+                + " activations or KV cache are counted",
+            Assumptions.deviceType(dtype, opts)));
   }
 }

@@ -10,6 +10,7 @@ import dev.neuronfit.coverage.ListCoverage;
 import dev.neuronfit.coverage.OpCount;
 import dev.neuronfit.coverage.OpTally;
 import dev.neuronfit.coverage.OperatorSummary;
+import dev.neuronfit.estimate.SizeSource;
 import dev.neuronfit.estimate.TargetEstimate;
 import dev.neuronfit.kb.Column;
 import dev.neuronfit.kb.Edition;
@@ -20,6 +21,7 @@ import dev.neuronfit.kb.Target;
 import dev.neuronfit.model.DType;
 import dev.neuronfit.model.Framework;
 import dev.neuronfit.model.Hazard;
+import dev.neuronfit.model.ModelFormat;
 import dev.neuronfit.model.ValueInfo;
 import dev.neuronfit.model.WeightSummary;
 import dev.neuronfit.rules.Finding;
@@ -288,6 +290,11 @@ public final class JsonRenderer implements ReportRenderer {
     writeOptional(g, "parameters", w.parameters());
     writeOptional(g, "weightBytes", w.bytes());
     g.writeBooleanField("estimated", w.estimated());
+    g.writeStringField("sizeSource", SizeSource.of(w, m.estimate()).id());
+    writeOptional(
+        g,
+        "sizeUnknownReason",
+        SizeSource.unknownReason(w, m.estimate(), m.format() == ModelFormat.HF));
     g.writeStringField("weightsBasis", w.basis());
     g.writeObjectFieldStart("dtypes");
     for (Map.Entry<DType, WeightSummary.DTypeTally> e : w.dtypesSorted().entrySet()) {

@@ -20,6 +20,7 @@ public final class RuleRegistry {
               new RcnnDetectron2NotTraceable(),
               new RcnnRoiAlignCpu(),
               new Seq2seqWrappingOnInf1(),
+              new SizeUnknown(),
               new StackEndOfSupport(),
               new StackMaintenanceOnly(),
               new TargetFrozen(),

@@ -92,4 +92,17 @@ class NoInstanceHoldsModelTest {
         .startsWith("Move to a target where it fits: trn2.48xlarge (trn2)")
         .contains("lower the batch size");
   }
+
+  @Test
+  void firesOnInf2AndTrn1ForDeepSeekV3SizedFromItsConfig() throws IOException {
+    Inspector inspector = new Inspector(KB, ReadLimits.DEFAULT);
+    ModelLocator.Located m =
+        inspector
+            .locate(TestFiles.repoRoot().resolve("core/src/test/resources/configs/deepseek-v3"))
+            .get(0);
+    Report r = inspector.inspect(m, KB.defaultEdition(), Selection.ALL);
+
+    assertThat(r.model().weights().parameters().getAsLong()).isGreaterThan(670_000_000_000L);
+    assertThat(findings(r)).extracting(f -> f.target().orElse("")).contains("inf2", "trn1");
+  }
 }

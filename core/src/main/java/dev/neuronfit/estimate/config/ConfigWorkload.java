@@ -23,6 +23,12 @@ public final class ConfigWorkload {
   /** CLIP text encoders condition Stable Diffusion: 77 tokens. */
   private static final int DEFAULT_TEXT_TOKENS = 77;
 
+  /**
+   * The context a decoder is sized for unless --seq-len says otherwise: a common serving context,
+   * or the model's maximum when that is smaller.
+   */
+  static final int SERVING_CONTEXT = 4096;
+
   private ConfigWorkload() {}
 
   /**
@@ -188,12 +194,10 @@ public final class ConfigWorkload {
                         s, batch, seq, weightBytes, bytes, method, Optional.empty(), List.of()));
       }
       case DECODER -> {
-        int seq =
-            opts.sequenceLength()
-                .orElse(
-                    TransformerPhases.positions(
-                            c, "n_positions", "max_position_embeddings", "n_ctx")
-                        .orElse(2048));
+        int max =
+            TransformerPhases.positions(c, "n_positions", "max_position_embeddings", "n_ctx")
+                .orElse(2048);
+        int seq = opts.sequenceLength().orElse(Math.min(SERVING_CONTEXT, max));
         OptionalLong vocab = d.vocab();
         if (vocab.isEmpty()) {
           return Optional.empty();
@@ -213,19 +217,39 @@ public final class ConfigWorkload {
             .decoder()
             .get()
             .map(
-                s ->
-                    TransformerPhases.decoder(
-                        s,
-                        vocab.getAsLong(),
-                        batch,
-                        seq,
-                        prompt,
-                        context,
-                        weightBytes,
-                        experts,
-                        bytes,
-                        method,
-                        a));
+                s -> {
+                  Work w =
+                      TransformerPhases.decoder(
+                          s,
+                          vocab.getAsLong(),
+                          batch,
+                          seq,
+                          prompt,
+                          context,
+                          weightBytes,
+                          experts,
+                          bytes,
+                          method,
+                          a);
+                  if (opts.sequenceLength().isPresent() || max <= seq) {
+                    return w;
+                  }
+                  long fullKv =
+                      Math.multiplyExact(
+                          Math.multiplyExact((long) batch, (long) s.layers()),
+                          Math.multiplyExact((long) max, s.kvBytesPerToken(bytes)));
+                  List<String> withFull = new ArrayList<>(w.assumptions());
+                  withFull.add(
+                      Assumptions.servingContext(seq, max, Math.addExact(weightBytes, fullKv)));
+                  return new Work(
+                      w.phases(),
+                      w.activationBytes(),
+                      w.kvCacheBytes(),
+                      w.sequenceLength(),
+                      w.imageSize(),
+                      w.method(),
+                      withFull);
+                });
       }
       case ENCODER_DECODER -> {
         return seq2seq(layout, c, type, opts, weightBytes, bytes, batch, method);
@@ -277,8 +301,14 @@ public final class ConfigWorkload {
       return TransformerPhases.Experts.NONE;
     }
     long ei = d.first("moe_intermediate_size", "intermediate_size").orElse(0);
-    // three matrices (gate, up, down) per routed expert per layer
-    long params = d.layers().getAsLong() * e * 3 * d.hidden().getAsLong() * ei;
+    // three matrices (gate, up, down) per routed expert per layer that has experts: leading dense
+    // layers (first_k_dense_replace) have none, and hybrids place experts every Nth layer
+    long layers = d.layers().getAsLong() - d.first("first_k_dense_replace").orElse(0);
+    long period = Math.max(1, d.first("expert_layer_period", "decoder_sparse_step").orElse(1));
+    long moeLayers = Math.max(0, (layers + period - 1) / period);
+    long params =
+        Math.multiplyExact(
+            Math.multiplyExact(moeLayers, e), Math.multiplyExact(3 * d.hidden().getAsLong(), ei));
     return new TransformerPhases.Experts(params * bytes, e, k);
   }
 

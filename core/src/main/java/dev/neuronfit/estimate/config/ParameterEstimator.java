@@ -1,6 +1,7 @@
 package dev.neuronfit.estimate.config;
 
 import dev.neuronfit.estimate.Estimate;
+import dev.neuronfit.estimate.SizeSource;
 import dev.neuronfit.model.DType;
 import dev.neuronfit.model.HfComponent;
 import dev.neuronfit.model.HfConfig;
@@ -68,7 +69,33 @@ public final class ParameterEstimator {
     }
     DTypeChoice dt = dtype(c);
     return Optional.of(
-        new Estimate(p.getAsLong(), dt.dtype, dt.source, method(c), List.of(), List.of()));
+        new Estimate(
+            p.getAsLong(), dt.dtype, dt.source, method(c) + quantization(c), List.of(), List.of()));
+  }
+
+  /**
+   * Parameters from the byte total an index declares ({@code metadata.total_size}) divided by the
+   * width of the dtype the config declares: exact for a single-dtype checkpoint. Empty when the
+   * config declares no dtype or the checkpoint is quantized (its stored widths differ).
+   */
+  public static Optional<Estimate> fromDeclaredBytes(ModelProfile profile, long bytes) {
+    Optional<HfConfig> c = profile.hf().flatMap(HfMetadata::config);
+    if (c.isEmpty() || c.get().has("quantization_config")) {
+      return Optional.empty();
+    }
+    DTypeChoice dt = dtype(c.get());
+    long width = dt.dtype.bytesFor(1);
+    if (!dt.source.startsWith(c.get().file()) || width < 1 || bytes % width != 0) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Estimate(
+            bytes / width,
+            dt.dtype,
+            dt.source,
+            SizeSource.TOTAL_SIZE_METHOD + " at " + width + " bytes per parameter",
+            List.of(),
+            List.of()));
   }
 
   private static Optional<Estimate> pipeline(HfMetadata hf) {
@@ -144,6 +171,29 @@ public final class ParameterEstimator {
           + ")";
     }
     return type + " layout";
+  }
+
+  /**
+   * The quantization a config declares ({@code quantization_config}: gptq, awq, bitsandbytes, fp8,
+   * compressed-tensors, mxfp4), said after the method: the layout counts logical parameters, and
+   * the stored bytes are narrower than the config's dtype.
+   */
+  static String quantization(HfConfig c) {
+    Optional<HfConfig> q = c.child("quantization_config");
+    if (q.isEmpty()) {
+      return "";
+    }
+    String method = q.get().string("quant_method").orElse("unnamed method");
+    OptionalLong bits = q.get().integer("bits");
+    if (bits.isEmpty() && q.get().bool("load_in_4bit").orElse(false)) {
+      bits = OptionalLong.of(4);
+    } else if (bits.isEmpty() && q.get().bool("load_in_8bit").orElse(false)) {
+      bits = OptionalLong.of(8);
+    }
+    return "; quantized: "
+        + method
+        + (bits.isPresent() ? " " + bits.getAsLong() + "-bit" : "")
+        + ", logical parameters counted";
   }
 
   private record DTypeChoice(DType dtype, String source) {}

@@ -96,7 +96,12 @@ final class TransformerLayouts {
       Supplier<Optional<LayerShape>> encoder,
       Supplier<Optional<LayerShape>> decoder) {}
 
-  /** Per-token MACs of one layer's projections and MLP (attention pairs not included). */
+  /**
+   * Per-token MACs of one layer's projections and MLP (attention pairs not included).
+   *
+   * @param kvPerToken elements one token adds to one layer's cache: 2 x KV heads x head width, or a
+   *     latent-attention layer's compressed latent and rotary key
+   */
   record LayerShape(
       long hidden,
       long heads,
@@ -104,7 +109,27 @@ final class TransformerLayouts {
       long headDim,
       long intermediate,
       int mlpMatrices,
-      long layers) {
+      long layers,
+      long kvPerToken) {
+    LayerShape(
+        long hidden,
+        long heads,
+        long kvHeads,
+        long headDim,
+        long intermediate,
+        int mlpMatrices,
+        long layers) {
+      this(
+          hidden,
+          heads,
+          kvHeads,
+          headDim,
+          intermediate,
+          mlpMatrices,
+          layers,
+          2 * kvHeads * headDim);
+    }
+
     long projectionMacs() {
       long attn =
           add(
@@ -116,7 +141,7 @@ final class TransformerLayouts {
 
     /** Bytes of the K and V entries one token adds to one layer's cache. */
     long kvBytesPerToken(int bytes) {
-      return mul(2, kvHeads, headDim, bytes);
+      return mul(kvPerToken, bytes);
     }
   }
 
@@ -152,7 +177,36 @@ final class TransformerLayouts {
           new Layout(
               Kind.DECODER, decoder(d, type), Optional::empty, () -> shape(d, gated, experts)));
     }
+    Optional<HfConfig> text = c.child("text_config");
+    boolean nested = text.isPresent() && d.hidden().isEmpty();
+    if (nested || (c.has("vision_config") && d.hidden().isPresent() && !type.contains("clip"))) {
+      // an image+text model: its language model (nested, or flat as Qwen2.5-VL's) plus the tower
+      HfConfig lm = nested ? text.get() : c;
+      OptionalLong vision =
+          c.child("vision_config").map(VisionTower::parameters).orElse(OptionalLong.of(0));
+      return (nested ? walk(lm) : Optional.<Layout>empty())
+          .or(() -> generalDecoder(lm))
+          .map(
+              l ->
+                  new Layout(
+                      l.kind(),
+                      l.parameters().isPresent() && vision.isPresent()
+                          ? OptionalLong.of(
+                              l.parameters().getAsLong()
+                                  + vision.getAsLong()
+                                  + VisionTower.projector(c, lm))
+                          : OptionalLong.empty(),
+                      l.encoder(),
+                      l.decoder()));
+    }
     boolean classifier = arch.endsWith("ForImageClassification");
+    boolean causal =
+        arch.endsWith("ForCausalLM")
+            || arch.endsWith("LMHeadModel")
+            || GeneralDecoder.KNOWN_DECODERS.contains(type);
+    if (causal && GeneralDecoder.applies(c)) {
+      return generalDecoder(c);
+    }
     return switch (type) {
       case "whisper" -> Optional.of(seq2seq(whisper(d), () -> bartShapes(c)));
       case "vit", "deit" ->
@@ -169,6 +223,18 @@ final class TransformerLayouts {
                   Kind.ENCODER, encoder(d, "none"), () -> shape(d, false, 0), Optional::empty));
       default -> Optional.empty();
     };
+  }
+
+  private static Optional<Layout> generalDecoder(HfConfig c) {
+    if (!GeneralDecoder.applies(c)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Layout(
+            Kind.DECODER,
+            GeneralDecoder.parameters(c),
+            Optional::empty,
+            () -> GeneralDecoder.shape(c)));
   }
 
   private static Layout seq2seq(OptionalLong parameters, Supplier<LayerShape[]> encoderDecoder) {
@@ -300,7 +366,8 @@ final class TransformerLayouts {
     } else {
       mlp = mul(3, h, i);
     }
-    long head = d.flag("tie_word_embeddings", false) ? 0 : mul(v, h);
+    // Gemma's configs leave tie_word_embeddings at its default, which is tied
+    long head = d.flag("tie_word_embeddings", modelType.startsWith("gemma")) ? 0 : mul(v, h);
     return OptionalLong.of(add(mul(v, h), mul(layers, add(attn, mlp, mul(2, h))), h, head));
   }
 

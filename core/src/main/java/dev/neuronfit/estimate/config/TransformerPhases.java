@@ -77,7 +77,9 @@ final class TransformerPhases {
       if (experts <= 0) {
         return weightBytes;
       }
-      return (long) (weightBytes - expertBytes + expertBytes * distinct(tokens) / experts);
+      // the experts' own estimate never exceeds the weights (layouts that count them differently)
+      long routed = Math.min(expertBytes, weightBytes);
+      return (long) (weightBytes - routed + routed * distinct(tokens) / experts);
     }
   }
 
