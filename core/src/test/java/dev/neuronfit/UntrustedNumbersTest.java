@@ -102,6 +102,35 @@ class UntrustedNumbersTest {
   }
 
   @Test
+  void anEstimateWhoseBytesWouldOverflowIsSkippedNotACrash() throws IOException {
+    // DeepSeek-V3 shapes at the top of each key's range: the parameters fit a long in the general
+    // decoder's sums, their bytes do not (this exited 4 with "long overflow" before)
+    ObjectNode c =
+        llama()
+            .put("model_type", "deepseek_v3")
+            .put("hidden_size", 1 << 20)
+            .put("intermediate_size", 1 << 20)
+            .put("moe_intermediate_size", 1 << 20)
+            .put("num_hidden_layers", 1 << 14)
+            .put("n_routed_experts", 1 << 16)
+            .put("num_experts_per_tok", 8)
+            .put("n_shared_experts", 1)
+            .put("num_attention_heads", 128)
+            .put("num_key_value_heads", 128)
+            .put("q_lora_rank", 1536)
+            .put("kv_lora_rank", 512)
+            .put("qk_rope_head_dim", 64)
+            .put("qk_nope_head_dim", 128)
+            .put("v_head_dim", 128)
+            .put("first_k_dense_replace", 3);
+    c.putArray("architectures").add("DeepseekV3ForCausalLM");
+    Report r = check(c, WorkloadOptions.DEFAULT);
+    assertThat(r.model().weights().parameters()).isEmpty();
+    assertThat(r.model().notes())
+        .anyMatch(n -> n.startsWith("parameter estimate skipped: the sizes in config.json"));
+  }
+
+  @Test
   void sizesInRangeWhoseProductsOverflowSkipTheEstimate() throws IOException {
     // each in range; the experts' weights alone are 2^14 * 2^16 * 3 * 2^20 * 2^20 > 2^63
     ObjectNode c =

@@ -31,7 +31,7 @@ public final class ParameterEstimator {
       return Optional.empty();
     }
     try {
-      return estimateChecked(profile);
+      return sized(estimateChecked(profile));
     } catch (ArithmeticException e) {
       return Optional.empty(); // sizes beyond a long: no figure rather than a wrapped one
     }
@@ -47,11 +47,29 @@ public final class ParameterEstimator {
       return problem;
     }
     try {
-      estimateChecked(profile);
+      sized(estimateChecked(profile));
       return Optional.empty();
     } catch (ArithmeticException e) {
       return Optional.of(ConfigNumbers.overflowNote(profile.hf().get(), "parameter estimate"));
     }
+  }
+
+  /**
+   * The estimate when its parameters are positive and their bytes fit a long at the widest element
+   * type (8 bytes), so no later figure wraps; else the overflow that layouts summing plainly could
+   * otherwise hide.
+   *
+   * @throws ArithmeticException when they do not
+   */
+  private static Optional<Estimate> sized(Optional<Estimate> estimate) {
+    estimate.ifPresent(
+        e -> {
+          if (e.parameters() <= 0) {
+            throw new ArithmeticException("parameter estimate wrapped");
+          }
+          Math.multiplyExact(e.parameters(), 8L);
+        });
+    return estimate;
   }
 
   private static Optional<Estimate> estimateChecked(ModelProfile profile) {
