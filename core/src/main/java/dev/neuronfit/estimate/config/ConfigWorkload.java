@@ -328,21 +328,6 @@ public final class ConfigWorkload {
     }
     TransformerLayouts.LayerShape enc = layout.encoder().get().orElseThrow();
     TransformerLayouts.LayerShape dec = layout.decoder().get().orElseThrow();
-    if (TransformerLayouts.T5_LAYOUT.contains(type)) {
-      int src = opts.sequenceLength().orElse((int) c.integer("n_positions").orElse(512));
-      return Optional.of(
-          TransformerPhases.encoderDecoder(
-              enc,
-              dec,
-              vocab.getAsLong(),
-              batch,
-              opts.inputLength().orElse(src),
-              target(opts, src),
-              0,
-              weightBytes,
-              bytes,
-              method));
-    }
     if (type.equals("whisper")) {
       long h = enc.hidden();
       int src = (int) c.integer("max_source_positions").orElse(1500);
@@ -354,7 +339,14 @@ public final class ConfigWorkload {
           TransformerPhases.encoderDecoder(
               enc, dec, vocab.getAsLong(), batch, src, tgt, convs, weightBytes, bytes, method));
     }
-    int src = opts.sequenceLength().orElse((int) c.integer("max_position_embeddings").orElse(1024));
+    // T5 names its positions n_positions (512 by default); the BART family max_position_embeddings
+    int src =
+        opts.sequenceLength()
+            .orElse(
+                (int)
+                    (TransformerLayouts.T5_LAYOUT.contains(type)
+                        ? c.integer("n_positions").orElse(512)
+                        : c.integer("max_position_embeddings").orElse(1024)));
     return Optional.of(
         TransformerPhases.encoderDecoder(
             enc,
