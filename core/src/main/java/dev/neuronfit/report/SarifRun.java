@@ -63,18 +63,8 @@ final class SarifRun {
     this.workingDir = workingDir.toAbsolutePath().normalize();
   }
 
-  @FunctionalInterface
-  private interface Step {
-    void write() throws IOException;
-  }
-
-  private void step(Step s) {
-    try {
-      s.write();
-      g.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  private void step(JsonStep s) {
+    JsonStep.run(g, s);
   }
 
   void begin() {

@@ -28,18 +28,8 @@ public final class ScanJsonRenderer implements ScanRenderer {
     this.toolVersion = toolVersion;
   }
 
-  @FunctionalInterface
-  private interface Step {
-    void write() throws IOException;
-  }
-
-  private void step(Step s) {
-    try {
-      s.write();
-      g.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  private void step(JsonStep s) {
+    JsonStep.run(g, s);
   }
 
   @Override
