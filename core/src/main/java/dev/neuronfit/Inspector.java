@@ -4,6 +4,7 @@ import dev.neuronfit.classify.Classification;
 import dev.neuronfit.classify.Classifier;
 import dev.neuronfit.coverage.OperatorCoverage;
 import dev.neuronfit.coverage.OperatorSummary;
+import dev.neuronfit.estimate.Assumptions;
 import dev.neuronfit.estimate.Estimate;
 import dev.neuronfit.estimate.Roofline;
 import dev.neuronfit.estimate.SizeSource;
@@ -24,6 +25,7 @@ import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.kb.Target;
 import dev.neuronfit.model.DType;
 import dev.neuronfit.model.ModelProfile;
+import dev.neuronfit.model.Quantities;
 import dev.neuronfit.model.WeightSummary;
 import dev.neuronfit.report.GraphSummary;
 import dev.neuronfit.report.ModelSummary;
@@ -147,10 +149,12 @@ public final class Inspector {
             ? OperatorCoverage.of(
                 profile, kb.operatorLists(), targets.stream().map(Target::id).toList())
             : Optional.empty();
-    Optional<Workload> workload =
+    Optional<Workload> estimated =
         Workloads.estimate(profile, weights.parameters(), workloadOptions);
     Map<String, TargetEstimate> estimates =
-        estimates(workload, targets, hardware, selection, workloadOptions);
+        estimates(estimated, targets, hardware, selection, workloadOptions);
+    Optional<Workload> workload =
+        estimated.map(w -> withOnChipMemory(w, estimates.keySet(), hardware));
     List<String> notes = new ArrayList<>(profile.notes());
     estimateSkipped(profile, estimate, weights, workload, workloadOptions).ifPresent(notes::add);
     List<TargetVerdict> verdicts =
@@ -249,6 +253,43 @@ public final class Inspector {
       }
     }
     return out;
+  }
+
+  /**
+   * The likely-activations assumption restated with the on-chip memory per NeuronCore of each
+   * estimated target (hardware data, with its source there): activations beyond it are what would
+   * move through device memory.
+   */
+  private static Workload withOnChipMemory(
+      Workload w, java.util.Set<String> targets, Hardware hardware) {
+    if (w.activationBytes() <= 0 || targets.isEmpty()) {
+      return w;
+    }
+    List<String> onChip = new ArrayList<>();
+    for (String id : targets) {
+      Hardware.Chip chip = hardware.target(id).get().chip();
+      Map<String, Double> mib = chip.onChipMemoryPerCoreMiB();
+      String sizes =
+          mib.isEmpty()
+              ? "no published size"
+              : new java.util.TreeMap<>(mib)
+                      .descendingMap().entrySet().stream()
+                          .map(e -> e.getKey() + " " + mib(e.getValue()))
+                          .collect(Collectors.joining(" + "))
+                  + (chip.physicalCoresPerChip() > chip.coresPerChip()
+                      ? " per physical core, "
+                          + Quantities.bytes(chip.onChipBytesPerCore())
+                          + " per logical core"
+                      : "");
+      onChip.add(id + " " + sizes);
+    }
+    return w.withAssumption(
+        Assumptions.activationsLikely(w.activationBytes()),
+        Assumptions.activationsLikely(w.activationBytes(), onChip));
+  }
+
+  private static String mib(double v) {
+    return (v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v)) + " MiB";
   }
 
   /**

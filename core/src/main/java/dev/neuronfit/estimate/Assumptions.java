@@ -318,11 +318,22 @@ public final class Assumptions {
 
   /** The bounds count only traffic no run avoids; activations are a separate, likely figure. */
   public static String activationsLikely(long bytes) {
+    return activationsLikely(bytes, List.of());
+  }
+
+  /**
+   * The same, naming each target's on-chip memory per NeuronCore ({@code onChip}, e.g. {@code "inf2
+   * SBUF 24 MiB"}): what decides whether the activations stay on chip.
+   */
+  public static String activationsLikely(long bytes, List<String> onChip) {
     return "the bounds count only traffic no run avoids (weights, KV cache, inputs and outputs);"
         + " activations crossing layers, "
         + dev.neuronfit.model.Quantities.bytes(bytes)
-        + " a pass, likely move through device memory too where on-chip memory cannot hold them,"
-        + " and are not in the bounds";
+        + " a pass, likely move through device memory too where on-chip memory cannot hold them"
+        + (onChip.isEmpty()
+            ? ""
+            : " (on-chip memory per NeuronCore: " + String.join("; ", onChip) + ")")
+        + ", and are not in the bounds";
   }
 
   public static List<String> encoderDecoderPhases(int src, int tgt) {

@@ -53,6 +53,22 @@ public record Workload(
     return phases.stream().filter(p -> p.name().equals(name)).findFirst();
   }
 
+  /** This workload with {@code from} replaced by {@code to} among its assumptions. */
+  public Workload withAssumption(String from, String to) {
+    return new Workload(
+        batch,
+        sequenceLength,
+        imageSize,
+        dtype,
+        phases,
+        costUnknownOps,
+        weightBytes,
+        activationBytes,
+        kvCacheBytes,
+        method,
+        assumptions.stream().map(a -> a.equals(from) ? to : a).toList());
+  }
+
   /** Convention used for FLOP counts in every report. */
   public static final String FLOPS_CONVENTION = "2 per multiply-accumulate";
 }

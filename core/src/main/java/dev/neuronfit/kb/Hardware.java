@@ -28,6 +28,8 @@ public final class Hardware {
    *     LNC on chips that have logical NeuronCore configurations
    * @param physicalCoresPerChip physical NeuronCores per chip
    * @param onChipMemoryPerCoreMiB on-chip memories per physical core (SBUF, PSUM), when documented
+   * @param onChipMemorySource where the on-chip sizes are documented, or why there are none (empty
+   *     in a user's file that gives neither)
    * @param lnc the logical NeuronCore configurations (empty for chips without LNC)
    * @param defaultLnc the LNC the runtime uses unless told otherwise (0 without LNC)
    * @param note where sources disagree and which figure was chosen; empty when they agree
@@ -46,6 +48,7 @@ public final class Hardware {
       String source,
       int physicalCoresPerChip,
       Map<String, Double> onChipMemoryPerCoreMiB,
+      String onChipMemorySource,
       List<Lnc> lnc,
       int defaultLnc,
       String note,
@@ -54,6 +57,7 @@ public final class Hardware {
       Objects.requireNonNull(id, "id");
       peakTflops = Map.copyOf(peakTflops);
       onChipMemoryPerCoreMiB = Map.copyOf(onChipMemoryPerCoreMiB);
+      Objects.requireNonNull(onChipMemorySource, "onChipMemorySource");
       lnc = List.copyOf(lnc);
       sources = List.copyOf(sources);
     }
@@ -61,6 +65,15 @@ public final class Hardware {
     /** The configuration for the default LNC, when the chip has LNC. */
     public Optional<Lnc> defaultLncConfig() {
       return lnc.stream().filter(l -> l.lnc() == defaultLnc).findFirst();
+    }
+
+    /**
+     * On-chip memory of one NeuronCore as sizing counts cores (a logical core at LNC 2 has the SBUF
+     * and PSUM of both its physical cores), in bytes; 0 when undocumented.
+     */
+    public long onChipBytesPerCore() {
+      double mib = onChipMemoryPerCoreMiB.values().stream().mapToDouble(Double::doubleValue).sum();
+      return (long) (mib * 1024 * 1024 * physicalCoresPerChip / Math.max(1, coresPerChip));
     }
 
     /** Peak FLOP/s for an element type, or empty when the chip lists none for it. */
@@ -194,6 +207,7 @@ public final class Hardware {
                   ? positive(c, "physicalCoresPerChip")
                   : positive(c, "coresPerChip"),
               doubles(c.path("onChipMemoryPerCoreMiB")),
+              onChipSource(c),
               lnc,
               c.path("lnc").path("default").asInt(0),
               c.path("note").asText(""),
@@ -246,6 +260,22 @@ public final class Hardware {
   }
 
   /** Bandwidth in bytes per second from GiB/s, or from decimal TB/s as the newer pages give it. */
+  /**
+   * Where a chip's on-chip memory sizes come from: its own field, else the dated source that covers
+   * the SBUF, else the note saying why there is no size.
+   */
+  private static String onChipSource(JsonNode c) {
+    if (c.hasNonNull("onChipMemorySource")) {
+      return c.get("onChipMemorySource").asText();
+    }
+    for (JsonNode s : c.path("sources")) {
+      if (s.path("covers").asText("").contains("SBUF")) {
+        return s.path("url").asText("");
+      }
+    }
+    return c.path("onChipMemoryNote").asText("");
+  }
+
   private static double bandwidth(JsonNode n) {
     return n.has("memoryBandwidthTBps")
         ? number(n, "memoryBandwidthTBps") * 1e12

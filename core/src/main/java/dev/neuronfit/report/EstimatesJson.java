@@ -33,6 +33,7 @@ final class EstimatesJson {
       g.writeNumberField("flops", Math.round(p.flops()));
       g.writeNumberField("bytesMoved", Math.round(p.bytesMoved()));
       g.writeNumberField("arithmeticIntensity", round(p.arithmeticIntensity()));
+      phaseTokens(p, g);
       g.writeEndObject();
     }
     g.writeEndArray();
@@ -97,6 +98,29 @@ final class EstimatesJson {
     g.writeEndArray();
     g.writeEndObject();
     g.writeEndObject();
+  }
+
+  /** The metric and lengths of a prefill or decode phase; null for a single pass. */
+  private static void phaseTokens(Phase p, JsonGenerator g) throws IOException {
+    if (p.metric().isPresent()) {
+      g.writeStringField("metric", p.metric().get());
+    } else {
+      g.writeNullField("metric");
+    }
+    if (p.tokens().isEmpty()) {
+      g.writeNullField("inputLength");
+      g.writeNullField("outputLength");
+      g.writeNullField("contextLength");
+      return;
+    }
+    Phase.Tokens t = p.tokens().get();
+    g.writeNumberField("inputLength", t.input());
+    if (t.output().isPresent()) {
+      g.writeNumberField("outputLength", t.output().getAsInt());
+    } else {
+      g.writeNullField("outputLength");
+    }
+    g.writeNumberField("contextLength", round(t.context()));
   }
 
   private static void optionalInt(JsonGenerator g, String field, Optional<Integer> v)

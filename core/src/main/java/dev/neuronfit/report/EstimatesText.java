@@ -26,11 +26,14 @@ final class EstimatesText {
     return String.join(" · ", parts);
   }
 
-  /** e.g. {@code prefill 212.7 GFLOPs, 2.02 GB moved (105 FLOP/byte)}. */
+  /**
+   * e.g. {@code prefill (TTFT), 128 input tokens: 212.7 GFLOPs, 2.02 GB moved (105 FLOP/byte)}: the
+   * phase, the lengths it was computed at, its FLOPs and bytes.
+   */
   static String phase(Phase p) {
     String per = p.name().equals("decode") ? " per generated token" : "";
-    return p.name()
-        + " "
+    return title(p)
+        + (p.tokens().isPresent() ? ": " : " ")
         + flops(p.flops())
         + per
         + ", "
@@ -38,6 +41,35 @@ final class EstimatesText {
         + " moved ("
         + number(p.arithmeticIntensity())
         + " FLOP/byte)";
+  }
+
+  /**
+   * The phase, the metric it bounds and its lengths, e.g. {@code decode (TPOT), 128 input + 3968
+   * output tokens, mean context 2111.5}; a single pass is its name alone.
+   */
+  static String title(Phase p) {
+    StringBuilder sb = new StringBuilder(p.name());
+    p.metric().ifPresent(m -> sb.append(" (").append(m).append(")"));
+    p.tokens()
+        .ifPresent(
+            t -> {
+              boolean decode = p.name().equals("decode");
+              sb.append(", ").append(t.input()).append(" input");
+              if (decode) {
+                t.output().ifPresent(o -> sb.append(" + ").append(o).append(" output"));
+              }
+              sb.append(" tokens");
+              if (decode) {
+                sb.append(t.output().isPresent() ? ", mean context " : ", context ")
+                    .append(tokens(t.context()));
+              }
+            });
+    return sb.toString();
+  }
+
+  /** A token count, with one decimal when it is a mean. */
+  static String tokens(double n) {
+    return n == Math.rint(n) ? String.valueOf((long) n) : String.format(Locale.ROOT, "%.1f", n);
   }
 
   static String flops(double f) {
@@ -135,7 +167,9 @@ final class EstimatesText {
         .append('\n');
     sb.append(ind).append(Safe.escapeControls(input(w))).append('\n');
     for (Phase p : w.phases()) {
-      sb.append(ind).append(Safe.escapeControls(phase(p))).append('\n');
+      for (String l : Text.wrap(Safe.escapeControls(phase(p)), 98 - ind.length(), "  ")) {
+        sb.append(ind).append(l).append('\n');
+      }
     }
     if (!w.costUnknownOps().isEmpty()) {
       sb.append(ind)

@@ -37,7 +37,7 @@ final class HtmlEstimates {
     for (Phase p : w.phases()) {
       figure(
           sb,
-          p.name(),
+          EstimatesText.title(p),
           EstimatesText.flops(p.flops()) + (p.name().equals("decode") ? " per token" : ""),
           Quantities.bytes((long) p.bytesMoved())
               + " moved · "

@@ -73,6 +73,42 @@ class BenchmarkBoundsTest {
     MODELS.put("resnet101", "models/resnet-101");
     MODELS.put("resnet152", "models/resnet-152");
     MODELS.put("stable diffusion 1.5", "examples/stable-diffusion-v1-5");
+    MODELS.put("distilbert-base-uncased", "models/distilbert-base-uncased");
+    MODELS.put("distilbert base (distilbert-base-uncased)", "models/distilbert-base-uncased");
+    MODELS.put(
+        "distilbert base (distilbert-base-uncased-finetuned-sst-2-english)",
+        "models/distilbert-base-uncased-finetuned-sst-2-english");
+    MODELS.put("distilroberta base (distilroberta-base)", "models/distilroberta-base");
+    MODELS.put("albert-base-v2", "models/albert-base-v2");
+    MODELS.put("stable diffusion 2.1", "models/stable-diffusion-2-1");
+  }
+
+  /**
+   * Why a row's model has no config here, by the start of its lower-case name: said in the test's
+   * output and in docs/validation.md.
+   */
+  private static final Map<String, String> UNMODELLED = new LinkedHashMap<>();
+
+  static {
+    String noHub =
+        "not a Hugging Face model: the row names no checkpoint whose config or file neuronfit"
+            + " could read";
+    UNMODELLED.put("yolo", noHub);
+    UNMODELLED.put("openpose", noHub);
+    UNMODELLED.put("unet", noHub + " (a segmentation UNet, not a diffusers pipeline)");
+    UNMODELLED.put("vgg", noHub + " (torchvision VGG; neuronfit sizes it from its model file)");
+    UNMODELLED.put("bert base", "the row names no checkpoint (cased or uncased) nor a length");
+    UNMODELLED.put(
+        "openai/clip",
+        "CLIP's two towers (text_config and vision_config) have no workload layout yet");
+    UNMODELLED.put(
+        "deepmind/", "Perceiver's latent-array layout has no workload layout in neuronfit");
+    String pipeline =
+        "a diffusers pipeline whose component configs (UNet or transformer, text encoders, VAE)"
+            + " are not in the test resources; the pipeline sizing is issue 12's";
+    UNMODELLED.put("stable diffusion 2 inpainting", pipeline + " (and its image is not square)");
+    UNMODELLED.put("stable diffusion", pipeline);
+    UNMODELLED.put("pixart", pipeline);
   }
 
   /** One comparison: a measured figure and its bound. */
@@ -157,7 +193,13 @@ class BenchmarkBoundsTest {
     }
     String where = MODELS.get(name);
     if (where == null) {
-      skips.add(new Skip(table, label, "no config of this model in examples/ or test resources"));
+      String why =
+          UNMODELLED.entrySet().stream()
+              .filter(u -> name.startsWith(u.getKey()))
+              .map(Map.Entry::getValue)
+              .findFirst()
+              .orElse("no config of this model in examples/ or test resources");
+      skips.add(new Skip(table, label, why));
       return;
     }
     if (batch.isEmpty()) {

@@ -225,6 +225,7 @@ public final class ConfigWorkload {
                           batch,
                           seq,
                           prompt,
+                          opts.outputLength(),
                           context,
                           weightBytes,
                           experts,
@@ -280,7 +281,11 @@ public final class ConfigWorkload {
                   return new Work(
                       List.of(
                           new Phase(
-                              p.name(), p.flops() + 2 * patchMacs, p.bytesMoved(), p.units())),
+                              p.name(),
+                              p.flops() + 2 * patchMacs,
+                              p.bytesMoved(),
+                              p.units(),
+                              p.tokens())),
                       w.activationBytes(),
                       0,
                       w.sequenceLength(),
@@ -337,7 +342,17 @@ public final class ConfigWorkload {
           2L * src * mel * h * 3 + (long) src * h * h * 3; // two conv layers over the mel frames
       return Optional.of(
           TransformerPhases.encoderDecoder(
-              enc, dec, vocab.getAsLong(), batch, src, tgt, convs, weightBytes, bytes, method));
+              enc,
+              dec,
+              vocab.getAsLong(),
+              batch,
+              src,
+              opts.outputLength(),
+              tgt,
+              convs,
+              weightBytes,
+              bytes,
+              method));
     }
     // T5 names its positions n_positions (512 by default); the BART family max_position_embeddings
     int src =
@@ -354,6 +369,7 @@ public final class ConfigWorkload {
             vocab.getAsLong(),
             batch,
             opts.inputLength().orElse(src),
+            opts.outputLength(),
             target(opts, src),
             0,
             weightBytes,

@@ -34,7 +34,16 @@ final class TransformerLayouts {
 
   /** Encoders laid out like BERT: absolute positions, token types, post-LayerNorm layers. */
   static final Set<String> BERT_LAYOUT =
-      Set.of("bert", "roberta", "xlm-roberta", "camembert", "distilbert", "ernie", "data2vec-text");
+      Set.of(
+          "bert",
+          "roberta",
+          "xlm-roberta",
+          "camembert",
+          "distilbert",
+          "ernie",
+          "data2vec-text",
+          "electra",
+          "albert");
 
   /** Decoders laid out like GPT-2: learned positions, no gated MLP. */
   static final Set<String> PLAIN_DECODERS =
@@ -162,7 +171,9 @@ final class TransformerLayouts {
       String head =
           arch.endsWith("ForMaskedLM")
               ? "masked-lm"
-              : type.equals("distilbert") ? "none" : "pooler";
+              : arch.equals("ElectraForPreTraining")
+                  ? "discriminator"
+                  : type.equals("distilbert") || type.equals("electra") ? "none" : "pooler";
       return Optional.of(
           new Layout(Kind.ENCODER, encoder(d, head), () -> shape(d, false, 0), Optional::empty));
     }
@@ -304,7 +315,12 @@ final class TransformerLayouts {
     return add(mul(4, add(mul(h, h), h)), mul(2, h), mul(h, i), i, mul(i, h), h, mul(2, h));
   }
 
-  /** BERT, RoBERTa, ELECTRA, DistilBERT and other encoders with absolute positions. */
+  /**
+   * BERT, RoBERTa, ELECTRA, ALBERT, DistilBERT and other encoders with absolute positions. ELECTRA
+   * and ALBERT embed at {@code embedding_size} and project to the hidden size when the two differ;
+   * ALBERT shares one set of layer weights per group ({@code num_hidden_groups} groups of {@code
+   * inner_group_num} layers), so its weights count the groups while its compute runs every layer.
+   */
   private static OptionalLong encoder(Dims d, String head) {
     OptionalLong hOpt = d.hidden();
     OptionalLong lOpt = d.layers();
@@ -314,14 +330,22 @@ final class TransformerLayouts {
     }
     long h = hOpt.getAsLong();
     long v = vOpt.getAsLong();
+    long e = d.first("embedding_size").orElse(h);
     long p = d.positions().orElse(0);
     long types = d.first("type_vocab_size").orElse(0);
-    long emb = add(mul(v, h), mul(p, h), mul(types, h), mul(2, h));
-    long layers = mul(lOpt.getAsLong(), bertLayer(h, d.intermediate(h)));
+    long emb = add(mul(v, e), mul(p, e), mul(types, e), mul(2, e), e == h ? 0 : add(mul(e, h), h));
+    boolean albert = d.config().string("model_type").orElse("").equals("albert");
+    long stacks =
+        albert
+            ? mul(d.first("num_hidden_groups").orElse(1), d.first("inner_group_num").orElse(1))
+            : lOpt.getAsLong();
+    long layers = mul(stacks, bertLayer(h, d.intermediate(h)));
     long top =
         switch (head) {
-          case "masked-lm" ->
-              add(mul(h, h), h, mul(2, h), v); // transform, LayerNorm, output bias; tied
+          // transform to the embedding width, LayerNorm, output bias; the output matrix is tied
+          case "masked-lm" -> add(mul(h, e), e, mul(2, e), v);
+          // ELECTRA's discriminator: a dense layer and a one-logit prediction per token
+          case "discriminator" -> add(mul(h, h), h, h, 1);
           case "none" -> 0;
           default -> add(mul(h, h), h); // pooler
         };

@@ -9,6 +9,7 @@ import dev.neuronfit.model.HfConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The phases of a transformer at a sequence length, from the layer shapes {@link
@@ -97,6 +98,7 @@ final class TransformerPhases {
       int batch,
       int seq,
       int prompt,
+      OptionalInt output,
       double context,
       long weightBytes,
       Experts experts,
@@ -127,12 +129,14 @@ final class TransformerPhases {
                 experts.weightsRead(weightBytes, (double) batch * prompt)
                     + kvPerToken * prompt
                     + logits,
-                batch),
+                batch,
+                Optional.of(new Phase.Tokens(prompt, output, prompt))),
             new Phase(
                 "decode",
                 2 * decode,
                 experts.weightsRead(weightBytes, batch) + kvPerToken * context + logits,
-                batch));
+                batch,
+                Optional.of(new Phase.Tokens(prompt, output, context))));
     return new Work(
         phases, act, kv, Optional.of(seq), Optional.empty(), method, List.copyOf(assumptions));
   }
@@ -148,6 +152,7 @@ final class TransformerPhases {
       long vocab,
       int batch,
       int src,
+      OptionalInt output,
       int tgt,
       long extraEncoderMacs,
       long weightBytes,
@@ -179,8 +184,14 @@ final class TransformerPhases {
                 "prefill",
                 2 * (encMacs + crossKv),
                 add(weightBytes, mul(batch, dec.layers(), src, dec.kvBytesPerToken(bytes))),
-                batch),
-            new Phase("decode", 2 * step, add(weightBytes, kv), batch));
+                batch,
+                Optional.of(new Phase.Tokens(src, output, src))),
+            new Phase(
+                "decode",
+                2 * step,
+                add(weightBytes, kv),
+                batch,
+                Optional.of(new Phase.Tokens(src, output, tgt))));
     return new Work(
         phases,
         act,

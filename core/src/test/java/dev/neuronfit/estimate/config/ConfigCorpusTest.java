@@ -34,6 +34,9 @@ class ConfigCorpusTest {
             .toList();
     int familyRight = 0;
     int sizeRight = 0;
+    int sourced = 0;
+    int sourcedFamilyRight = 0;
+    int sourcedSizeRight = 0;
     StringBuilder table = new StringBuilder();
     table.append(
         String.format(
@@ -56,8 +59,15 @@ class ConfigCorpusTest {
       long published = Long.parseLong(f[2]);
       long got = r.model().weights().parameters().orElse(-1);
       double error = got < 0 ? Double.NaN : (got - published) / (double) published;
-      familyRight += family.equals(f[1]) ? 1 : 0;
-      sizeRight += Math.abs(error) <= 0.05 ? 1 : 0;
+      boolean familyOk = family.equals(f[1]);
+      boolean sizeOk = Math.abs(error) <= 0.05;
+      familyRight += familyOk ? 1 : 0;
+      sizeRight += sizeOk ? 1 : 0;
+      if (f.length > 5 && f[5].equals("sourced")) {
+        sourced++;
+        sourcedFamilyRight += familyOk ? 1 : 0;
+        sourcedSizeRight += sizeOk ? 1 : 0;
+      }
       table.append(
           String.format(
               Locale.ROOT,
@@ -69,6 +79,18 @@ class ConfigCorpusTest {
               got,
               100 * error));
     }
+    table.append(
+        String.format(
+            Locale.ROOT,
+            "all %d: family right %d, within 5%% %d; sourced configs %d: family right %d,"
+                + " within 5%% %d; reconstructed %d%n",
+            rows.size(),
+            familyRight,
+            sizeRight,
+            sourced,
+            sourcedFamilyRight,
+            sourcedSizeRight,
+            rows.size() - sourced));
     System.out.print(table);
     assertThat(rows).hasSizeGreaterThanOrEqualTo(40);
     assertThat(familyRight).as(table.toString()).isGreaterThanOrEqualTo(rows.size() * 95 / 100);
