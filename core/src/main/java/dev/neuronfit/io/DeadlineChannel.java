@@ -12,8 +12,6 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,15 +25,6 @@ import java.util.concurrent.TimeUnit;
  * ours; closing a {@link FileChannel} is the JDK's documented way to wake a thread blocked in it.
  */
 final class DeadlineChannel extends FileChannel {
-  /** One daemon thread watches every open channel's reads. */
-  private static final ScheduledExecutorService WATCHDOG =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "neuronfit-read-deadline");
-            t.setDaemon(true);
-            return t;
-          });
-
   /** A read under way: its channel and when it started (System.nanoTime). */
   private record Watch(DeadlineChannel channel, long started) {}
 
@@ -43,7 +32,25 @@ final class DeadlineChannel extends FileChannel {
   private static final Map<Object, Watch> READING = new ConcurrentHashMap<>();
 
   static {
-    WATCHDOG.scheduleWithFixedDelay(DeadlineChannel::expire, 250, 250, TimeUnit.MILLISECONDS);
+    // a plain daemon thread rather than a scheduled executor: a heap exhausted by a hostile file
+    // can break an executor's locks, and the watchdog must survive that silently
+    Thread watchdog =
+        new Thread(
+            () -> {
+              while (true) {
+                try {
+                  Thread.sleep(250);
+                  expire();
+                } catch (InterruptedException e) {
+                  return;
+                } catch (Throwable t) {
+                  // an OutOfMemoryError elsewhere may surface here; the next round tries again
+                }
+              }
+            },
+            "neuronfit-read-deadline");
+    watchdog.setDaemon(true);
+    watchdog.start();
   }
 
   private final FileChannel inner;
