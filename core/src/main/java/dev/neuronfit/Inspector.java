@@ -114,6 +114,16 @@ public final class Inspector {
         throw pointer.get().error(e.file());
       }
       throw e;
+    } catch (OutOfMemoryError e) {
+      // every reader counts what it builds against ReadLimits; a file that still fills the heap
+      // (several hostile files read at once in a scan, or a heap set small) is that file's error,
+      // and what the reader built is garbage once it has thrown
+      throw new ModelFormatException(
+          model.path(),
+          "",
+          "reading it needs more memory than the "
+              + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+              + " MB heap allows (NEURONFIT_JAVA_OPTS=-Xmx2g raises it)");
     }
     return report(profile, edition, selection, workloadOptions, hardware);
   }

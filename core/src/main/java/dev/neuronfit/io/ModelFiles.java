@@ -39,8 +39,9 @@ import java.util.zip.ZipFile;
  *   <li>it must be a regular file (no FIFO, device or socket), and not under {@code /proc} or
  *       {@code /sys}, whose entries look like regular files but may block or hand out the process's
  *       secrets;
- *   <li>opening it has a deadline, so a file that still stalls (a FIFO swapped in after the check,
- *       a hung network or FUSE mount) ends in an error, not a hang.
+ *   <li>opening it has a deadline, and so has every read of a channel or stream it hands out
+ *       ({@link DeadlineChannel}), so a file that still stalls (a FIFO or {@code /proc} entry
+ *       swapped in after the check, a hung network or FUSE mount) ends in an error, not a hang.
  * </ul>
  *
  * The model file the user named (or the search found) is its own root: a link the user names is the
@@ -50,6 +51,9 @@ import java.util.zip.ZipFile;
 public final class ModelFiles {
   /** How long opening one file may take before it is given up. */
   static final long OPEN_DEADLINE_SECONDS = 10;
+
+  /** How long one read of an open file may wait before it is given up. */
+  static final long READ_DEADLINE_SECONDS = 10;
 
   private static final List<Path> SPECIAL_TREES = List.of(Path.of("/proc"), Path.of("/sys"));
 
@@ -127,7 +131,8 @@ public final class ModelFiles {
   /** Opens a file for reading at positions ({@link #checked policy} applied). */
   public static FileChannel channel(Path file, Path root, Path shown) throws IOException {
     Path real = checked(file, root, shown);
-    return withDeadline(shown, () -> FileChannel.open(real, StandardOpenOption.READ));
+    FileChannel opened = withDeadline(shown, () -> FileChannel.open(real, StandardOpenOption.READ));
+    return new DeadlineChannel(opened, shown, TimeUnit.SECONDS.toNanos(READ_DEADLINE_SECONDS));
   }
 
   /** Opens a file as a stream ({@link #checked policy} applied). */

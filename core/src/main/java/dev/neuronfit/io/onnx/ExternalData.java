@@ -36,8 +36,6 @@ final class ExternalData {
    */
   private final Map<Path, Long> sizes = new HashMap<>();
 
-  private Path realBase;
-
   ExternalData(Path model, Path folder) {
     this.model = model;
     this.folder = folder;
@@ -117,31 +115,18 @@ final class ExternalData {
   }
 
   /**
-   * The size of a data file, from a stat: the file is never opened, so a FIFO or device cannot
-   * block the reader and a huge or unreadable file costs nothing.
+   * The size of a data file, from a stat under the one file policy ({@link ModelFiles#size}): the
+   * file is never opened, so a FIFO or device cannot block the reader and a huge or unreadable file
+   * costs nothing; a link out of the model's folder, a FIFO or a system entry is refused with the
+   * policy's reason.
    */
   private long statSize(Path data, Path base, String location, String place)
       throws ModelFormatException {
     try {
-      Path real = data.toRealPath();
-      if (realBase == null) {
-        realBase = base.toRealPath();
-      }
-      if (!real.startsWith(realBase)) {
-        throw new ModelFormatException(
-            model,
-            place,
-            "location \""
-                + location
-                + "\" is a link that leaves the model's folder (see CVE-2022-25882)");
-      }
-      if (!Files.isRegularFile(real)) {
-        throw new ModelFormatException(
-            model, place, "location \"" + location + "\" is not a regular file");
-      }
-      return ModelFiles.size(real, realBase, model);
+      return ModelFiles.size(data, base, data);
     } catch (ModelFormatException e) {
-      throw e;
+      throw new ModelFormatException(
+          model, place, "location \"" + location + "\" is refused: " + e.problem(), e);
     } catch (IOException e) {
       throw new ModelFormatException(
           model, place, "cannot check data file \"" + location + "\": " + e, e);

@@ -30,7 +30,7 @@ public record PickleLimits(
     long maxObjects) {
 
   /** The object budget of the default limits; see {@link #from}. */
-  static final long MIN_OBJECTS = 2_000_000L;
+  static final long MIN_OBJECTS = 1_000_000L;
 
   public PickleLimits {
     if (maxBytes <= 0
@@ -52,8 +52,10 @@ public record PickleLimits(
    * doubles its depth through {@code _modules} dicts and a tensor adds three levels (rebuild call,
    * argument tuple, persistent id), so the depth is four times the JSON depth. A stored tensor
    * pushes about 30 values (measured with pickletools on the example checkpoints); the object
-   * budget of 2 million covers a single pickle of over 60,000 tensors, far beyond the largest state
-   * dict shard, while a pickle of millions of empty containers stops well under 512 MB.
+   * budget of 1 million (twice the default tensor cap, more when the cap is raised) covers a single
+   * pickle of over 30,000 tensors, far beyond the largest state dict shard or training checkpoint,
+   * while a pickle of millions of empty containers stops inside the launcher's 320 MB heap (a value
+   * held costs about 150 bytes with its memo entry).
    */
   public static PickleLimits from(ReadLimits l) {
     long tensors = l.maxTensors();
@@ -65,6 +67,6 @@ public record PickleLimits(
         l.maxJsonStringChars(),
         4 * l.maxJsonDepth(),
         100,
-        Math.max(MIN_OBJECTS, 4L * tensors));
+        Math.max(MIN_OBJECTS, 2L * tensors));
   }
 }
