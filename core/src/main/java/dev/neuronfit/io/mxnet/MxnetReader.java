@@ -90,8 +90,11 @@ public final class MxnetReader implements ModelReader {
     return profile(path, symbol, params, s, arrays, notes, limits);
   }
 
-  /** True when the file starts with the NDArray list magic. */
+  /** True when the file is named {@code .params} or starts with the NDArray list magic. */
   private static boolean isParams(Path file) throws IOException {
+    if (MxnetFiles.fileName(file).endsWith(MxnetFiles.PARAMS_SUFFIX)) {
+      return true;
+    }
     byte[] head = new byte[16];
     int n;
     try (InputStream in = ModelFiles.stream(file, file, file)) {
