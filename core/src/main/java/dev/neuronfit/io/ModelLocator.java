@@ -325,8 +325,13 @@ public final class ModelLocator {
           : Optional.empty();
     }
     ContentSniffer.Kind kind = ContentSniffer.sniff(file);
-    if (kind == ContentSniffer.Kind.MXNET_PARAMS && MxnetFiles.symbolFor(file).isPresent()) {
-      return Optional.empty(); // read with its symbol, which the search finds beside it
+    if (kind == ContentSniffer.Kind.MXNET_PARAMS) {
+      Optional<Path> symbol = MxnetFiles.symbolFor(file);
+      if (symbol.isPresent()
+          && ModelFiles.isAllowedFile(symbol.get(), symbol.get())
+          && ContentSniffer.sniff(symbol.get()) == ContentSniffer.Kind.MXNET_SYMBOL) {
+        return Optional.empty(); // read with its symbol, which the search finds beside it
+      }
     }
     Optional<ModelReader> reader = readerOf(kind);
     // TensorFlow Lite is recognised and deliberately not read: not an error in a search
