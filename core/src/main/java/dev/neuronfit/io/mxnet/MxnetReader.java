@@ -148,6 +148,10 @@ public final class MxnetReader implements ModelReader {
                 v.shape().map(MxnetReader::dims).orElse(List.of())));
       }
     }
+    if (parameters.size() > limits.maxTensors()) {
+      throw new ModelFormatException(
+          symbol, "", "more than " + limits.maxTensors() + " parameters, over the limit");
+    }
     List<TensorInfo> tensors;
     WeightSummary weights;
     if (arrays.isPresent()) {

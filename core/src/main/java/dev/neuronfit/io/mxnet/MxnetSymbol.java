@@ -9,12 +9,14 @@ import dev.neuronfit.model.OpNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * An MXNet symbol file ({@code NAME-symbol.json}, written by {@code Symbol.save}, Gluon's {@code
@@ -164,7 +166,9 @@ final class MxnetSymbol {
     int n = nodes.size();
     String[] names = new String[n];
     String[] ops = new String[n];
-    int[] outputs = new int[n];
+    // the outputs other nodes or the heads use: a node lists these (and its first), never every
+    // index up to the highest, so a reference to output 9999 costs one name, not ten thousand
+    Map<Integer, TreeSet<Integer>> laterOutputs = new HashMap<>();
     List<List<int[]>> inputs = new ArrayList<>(n);
     Set<String> unique = new HashSet<>();
     for (int i = 0; i < n; i++) {
@@ -176,7 +180,6 @@ final class MxnetSymbol {
       ops[i] = text(node, "op", at);
       String name = text(node, "name", at);
       names[i] = unique.add(name) ? name : name + "#" + i;
-      outputs[i] = 1;
       List<int[]> in = new ArrayList<>();
       JsonNode list = node.get("inputs");
       if (list != null && !list.isNull()) {
@@ -186,7 +189,9 @@ final class MxnetSymbol {
         for (int k = 0; k < list.size(); k++) {
           int[] e = entry(list.get(k), i, at + ".inputs[" + k + "]");
           in.add(e);
-          outputs[e[0]] = Math.max(outputs[e[0]], e[1] + 1);
+          if (e[1] > 0) {
+            laterOutputs.computeIfAbsent(e[0], x -> new TreeSet<>()).add(e[1]);
+          }
         }
       }
       inputs.add(in);
@@ -197,7 +202,9 @@ final class MxnetSymbol {
       for (int k = 0; k < headList.size() && k < ReadLimits.MAX_GRAPH_PORTS; k++) {
         int[] e = entry(headList.get(k), n, place + "heads[" + k + "]");
         heads.add(e);
-        outputs[e[0]] = Math.max(outputs[e[0]], e[1] + 1);
+        if (e[1] > 0) {
+          laterOutputs.computeIfAbsent(e[0], x -> new TreeSet<>()).add(e[1]);
+        }
       }
     }
     String prefix = scope.isEmpty() ? "" : scope + "/";
@@ -210,7 +217,8 @@ final class MxnetSymbol {
         in.add(value(prefix, names, e));
       }
       List<String> outs = new ArrayList<>();
-      for (int k = 0; k < outputs[i]; k++) {
+      outs.add(value(prefix, names, new int[] {i, 0}));
+      for (int k : laterOutputs.getOrDefault(i, new TreeSet<>())) {
         outs.add(value(prefix, names, new int[] {i, k}));
       }
       JsonNode bodies = node.get("subgraphs");

@@ -266,6 +266,25 @@ class MxnetReaderTest {
   }
 
   @Test
+  void aNodeListsOnlyTheOutputsThatAreUsed() throws IOException {
+    Path symbol = dir.resolve("m-symbol.json");
+    Files.writeString(
+        symbol,
+        "{\"nodes\": [{\"op\": \"null\", \"name\": \"x\", \"inputs\": []},"
+            + " {\"op\": \"SliceChannel\", \"name\": \"s\", \"inputs\": [[0, 0, 0]]},"
+            + " {\"op\": \"relu\", \"name\": \"a\", \"inputs\": [[1, 9999, 0]]},"
+            + " {\"op\": \"relu\", \"name\": \"b\", \"inputs\": [[1, 2, 0]]}],"
+            + " \"heads\": [[2, 0, 0], [3, 0, 0]]}");
+
+    ModelProfile p = new MxnetReader().read(symbol, ReadLimits.DEFAULT);
+
+    assertThat(p.graph().orElseThrow().nodes().get(1).outputs())
+        .containsExactly("s", "s:2", "s:9999");
+    assertThat(p.graph().orElseThrow().nodes().get(2).inputs()).containsExactly("s:9999");
+    assertThat(p.graph().orElseThrow().inputs()).extracting(v -> v.name()).containsExactly("x");
+  }
+
+  @Test
   void jsonReportsOfTheFixturesFollowTheSchema() throws IOException {
     List<Report> reports = new ArrayList<>();
     for (String f :
