@@ -32,6 +32,7 @@ public final class Classifier {
       case TORCHSCRIPT, PYTORCH_CHECKPOINT -> TorchClassifier.classify(profile, v);
       case TF_SAVEDMODEL, TF_GRAPHDEF -> TfClassifier.classify(profile, v);
       case KERAS -> KerasClassifier.classify(profile, v);
+      case MXNET -> MxnetClassifier.classify(profile, v);
       default -> {}
     }
     Optional<Graph> graph = profile.graph();

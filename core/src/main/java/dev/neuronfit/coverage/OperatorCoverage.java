@@ -69,6 +69,13 @@ public final class OperatorCoverage {
           "StatefulPartitionedCall",
           "PartitionedCall");
 
+  /**
+   * MXNet nodes left out: variables (op {@code null}: inputs and parameters), which Neuron's {@code
+   * mx_neuron_check_model.py} leaves out too (aws-neuron-sdk, {@code
+   * src/neuron-gatherinfo/mx_neuron_check_model.py}).
+   */
+  static final Set<String> MXNET_NOT_COMPUTATION = Set.of("null");
+
   private final Graph graph;
   private final List<OpNode> counted = new ArrayList<>();
   private final Map<String, OpNode> parentOf = new HashMap<>();
@@ -79,7 +86,9 @@ public final class OperatorCoverage {
   private OperatorCoverage(Graph graph, Optional<OpNaming> naming) {
     this.graph = graph;
     this.tf = naming.isPresent() && naming.get() == OpNaming.TENSORFLOW;
-    Set<String> notComputation = tf ? TF_NOT_COMPUTATION : NOT_COMPUTATION;
+    boolean mxnet = naming.isPresent() && naming.get() == OpNaming.MXNET;
+    Set<String> notComputation =
+        tf ? TF_NOT_COMPUTATION : mxnet ? MXNET_NOT_COMPUTATION : NOT_COMPUTATION;
     Set<String> functions = new HashSet<>();
     for (OpNode n : graph.nodes()) {
       if (n.scope().startsWith("function:")) {
@@ -100,6 +109,11 @@ public final class OperatorCoverage {
           && (!tf || n.inMainGraph() || called.contains(n.scope()))) {
         counted.add(n);
       }
+    }
+    if (mxnet) {
+      countingNotes.add(
+          "Not counted, as Neuron's mx_neuron_check_model.py does not count them: variables (op"
+              + " null), the graph's inputs and parameters.");
     }
     if (tf) {
       countingNotes.add(
@@ -154,6 +168,7 @@ public final class OperatorCoverage {
           case ONNX -> OpNaming.ONNX;
           case TORCHSCRIPT -> OpNaming.TORCHSCRIPT;
           case TF_SAVEDMODEL, TF_GRAPHDEF -> OpNaming.TENSORFLOW;
+          case MXNET -> OpNaming.MXNET;
           default -> null;
         });
   }

@@ -41,7 +41,7 @@ public final class Workloads {
               case ONNX -> GraphWorkload.estimate(profile, opts);
               case TF_SAVEDMODEL, TF_GRAPHDEF -> TfGraphWorkload.estimate(profile, opts);
               case KERAS -> KerasWorkload.estimate(profile, opts);
-              case HF, TORCHSCRIPT, PYTORCH_CHECKPOINT, GGUF -> Optional.empty();
+              case HF, TORCHSCRIPT, PYTORCH_CHECKPOINT, GGUF, MXNET -> Optional.empty();
             };
     if (fromGraph.isPresent() || parameters.isEmpty() || parameters.getAsLong() < 1) {
       return fromGraph;

@@ -1,5 +1,6 @@
 package dev.neuronfit.io;
 
+import dev.neuronfit.io.mxnet.MxnetFiles;
 import dev.neuronfit.io.pickle.PickleMachine;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +38,10 @@ public final class ContentSniffer {
     TFLITE,
     /** A GGUF file (llama.cpp, ggml): magic {@code GGUF}. */
     GGUF,
+    /** An MXNet symbol: a JSON object whose first key is {@code nodes}. */
+    MXNET_SYMBOL,
+    /** An MXNet NDArray list ({@code .params}): the list magic {@code 0x112}, then a zero word. */
+    MXNET_PARAMS,
     /** A Git LFS pointer left in place of a file by a clone without Git LFS. */
     LFS_POINTER,
     /** A TensorFlow SavedModel protobuf ({@code saved_model.pb}). */
@@ -70,6 +75,12 @@ public final class ContentSniffer {
     Kind magic = magic(head, n);
     if (magic != Kind.UNKNOWN) {
       return magic;
+    }
+    if (MxnetFiles.isParamsHead(head, n)) {
+      return Kind.MXNET_PARAMS;
+    }
+    if (MxnetFiles.isSymbolHead(head, n)) {
+      return Kind.MXNET_SYMBOL;
     }
     int first = skipBlanks(head, start, n);
     if (first < n && head[first] == '{') {

@@ -3,6 +3,8 @@ package dev.neuronfit.io;
 import dev.neuronfit.io.gguf.GgufReader;
 import dev.neuronfit.io.hf.HfReader;
 import dev.neuronfit.io.keras.KerasReader;
+import dev.neuronfit.io.mxnet.MxnetFiles;
+import dev.neuronfit.io.mxnet.MxnetReader;
 import dev.neuronfit.io.onnx.OnnxReader;
 import dev.neuronfit.io.tf.TfReader;
 import dev.neuronfit.io.tflite.TfLiteFile;
@@ -48,7 +50,19 @@ public final class ModelLocator {
    * .zip} hold models as often as other data, and count only by content.
    */
   private static final Set<String> MODEL_EXTENSIONS =
-      Set.of("onnx", "pt", "pth", "ptl", "ckpt", "jit", "safetensors", "h5", "keras", "pb", "gguf");
+      Set.of(
+          "onnx",
+          "pt",
+          "pth",
+          "ptl",
+          "ckpt",
+          "jit",
+          "safetensors",
+          "h5",
+          "keras",
+          "pb",
+          "gguf",
+          "params");
 
   private final ReadLimits limits;
   private final boolean namedLikeModels;
@@ -298,9 +312,11 @@ public final class ModelLocator {
   }
 
   /**
-   * A loose file in a searched folder that is a model by itself: a safetensors file, or a binary
-   * model format recognised by content. JSON files count only as part of a model folder. For a
-   * scan, a file named like a model that holds something else is reported with a reader that fails.
+   * A loose file in a searched folder that is a model by itself: a safetensors file, a binary model
+   * format recognised by content, or an MXNet symbol (a JSON object whose first key is {@code
+   * nodes}; its {@code .params} file is read with it, not found again). Other JSON files count only
+   * as part of a model folder. For a scan, a file named like a model that holds something else is
+   * reported with a reader that fails.
    */
   private Optional<ModelReader> modelFile(Path file) throws IOException {
     if (ModelFiles.size(file, file, file) == 0) {
@@ -309,6 +325,14 @@ public final class ModelLocator {
           : Optional.empty();
     }
     ContentSniffer.Kind kind = ContentSniffer.sniff(file);
+    if (kind == ContentSniffer.Kind.MXNET_PARAMS) {
+      Optional<Path> symbol = MxnetFiles.symbolFor(file);
+      if (symbol.isPresent()
+          && ModelFiles.isAllowedFile(symbol.get(), symbol.get())
+          && ContentSniffer.sniff(symbol.get()) == ContentSniffer.Kind.MXNET_SYMBOL) {
+        return Optional.empty(); // read with its symbol, which the search finds beside it
+      }
+    }
     Optional<ModelReader> reader = readerOf(kind);
     // TensorFlow Lite is recognised and deliberately not read: not an error in a search
     if (reader.isPresent() || kind == ContentSniffer.Kind.TFLITE || !namedLikeAModel(file)) {
@@ -331,6 +355,7 @@ public final class ModelLocator {
       case HDF5 -> Optional.of(new KerasReader());
       case TF_SAVEDMODEL, TF_GRAPHDEF -> Optional.of(new TfReader());
       case GGUF -> Optional.of(new GgufReader());
+      case MXNET_SYMBOL, MXNET_PARAMS -> Optional.of(new MxnetReader());
       case JSON_OBJECT, TFLITE, LFS_POINTER, UNKNOWN -> Optional.empty();
     };
   }
@@ -415,8 +440,9 @@ public final class ModelLocator {
                     file,
                     "",
                     "not a format neuronfit reads yet (it reads ONNX, TorchScript, PyTorch"
-                        + " checkpoints, TensorFlow SavedModels and GraphDefs, Keras .keras and"
-                        + " .h5, Hugging Face config.json, model_index.json and .safetensors"
-                        + " files, and folders holding them)"));
+                        + " checkpoints, TensorFlow SavedModels and GraphDefs, GGUF, MXNet"
+                        + " -symbol.json and .params, Keras .keras and .h5, Hugging Face"
+                        + " config.json, model_index.json and .safetensors files, and folders"
+                        + " holding them)"));
   }
 }

@@ -124,6 +124,12 @@ public record ReadLimits(
   /** Most data files (shards) a TensorFlow variables index may announce; more are refused. */
   public static final long MAX_VARIABLE_SHARDS = 100_000;
 
+  /** Longest array name in an MXNet NDArray list ({@code .params}), in bytes; longer is refused. */
+  public static final int MAX_NDARRAY_NAME_BYTES = 1 << 16;
+
+  /** Most {@code .params} files beside one MXNet symbol considered when pairing them. */
+  public static final int MAX_MXNET_PARAMS_FILES = 10_000;
+
   /** Largest one-line marker entry of a torch archive read ({@code byteorder}, {@code version}). */
   public static final int MAX_MARKER_ENTRY_BYTES = 16;
 

@@ -14,6 +14,10 @@ public enum OpNaming {
   TORCHSCRIPT("torchscript"),
   /** TensorFlow graph operators (REGISTER_OP names), e.g. {@code Conv2D}. */
   TENSORFLOW("tensorflow"),
+  /**
+   * MXNet operators (NNVM_REGISTER_OP names, as symbol files record them), e.g. {@code batch_dot}.
+   */
+  MXNET("mxnet"),
   /** XLA HLO operators as XlaBuilder names them, e.g. {@code DotGeneral}. */
   XLA("xla");
 

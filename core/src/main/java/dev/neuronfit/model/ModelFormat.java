@@ -18,6 +18,8 @@ public enum ModelFormat {
   TF_GRAPHDEF("tf-graphdef", "frozen TensorFlow GraphDefs"),
   /** A GGUF file of llama.cpp and ggml (header, metadata and tensor infos read). */
   GGUF("gguf", "GGUF files"),
+  /** An MXNet model: a symbol ({@code -symbol.json}) and its NDArray list ({@code .params}). */
+  MXNET("mxnet", "MXNet symbol and .params files"),
   /** A Keras model: a .keras archive or a legacy .h5 file. */
   KERAS("keras", "Keras .keras and .h5 files");
 

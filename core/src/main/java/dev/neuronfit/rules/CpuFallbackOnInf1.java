@@ -25,6 +25,10 @@ public final class CpuFallbackOnInf1 extends Rule {
       Set.of("Shape", "Size", "ConstantOfShape", "Expand", "Range", "NonZero");
   private static final Set<String> CONTROL_FLOW = Set.of("If", "Loop", "Scan");
 
+  /** RoI Align and NMS as ONNX and MXNet name them. */
+  private static final Set<String> DETECTION =
+      Set.of("NonMaxSuppression", "RoiAlign", "_contrib_ROIAlign", "_contrib_box_nms");
+
   public CpuFallbackOnInf1() {
     super(
         new RuleInfo(
@@ -106,16 +110,12 @@ public final class CpuFallbackOnInf1 extends Rule {
     if (ops.stream().anyMatch(CONTROL_FLOW::contains)) {
       out.add("Keep control flow (If, Loop, Scan) out of the part you compile.");
     }
-    if (ops.contains("NonMaxSuppression") || ops.contains("RoiAlign")) {
+    if (ops.stream().anyMatch(DETECTION::contains)) {
       out.add("Expect detection steps such as RoI Align and non-maximum suppression on the CPU.");
     }
     if (ops.stream()
         .anyMatch(
-            o ->
-                !SHAPE_OPS.contains(o)
-                    && !CONTROL_FLOW.contains(o)
-                    && !o.equals("NonMaxSuppression")
-                    && !o.equals("RoiAlign"))) {
+            o -> !SHAPE_OPS.contains(o) && !CONTROL_FLOW.contains(o) && !DETECTION.contains(o))) {
       out.add(
           (out.isEmpty() ? "Replace the missing operators" : "Replace the other missing operators")
               + " with listed ones where the model allows, or compile the graph in parts"

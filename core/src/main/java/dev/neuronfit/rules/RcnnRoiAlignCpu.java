@@ -8,6 +8,7 @@ import dev.neuronfit.model.TensorInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -40,12 +41,15 @@ public final class RcnnRoiAlignCpu extends Rule {
             "0.1.0"));
   }
 
+  /** RoI Align as ONNX ({@code RoiAlign}) and MXNet ({@code _contrib_ROIAlign}) name it. */
+  private static final Set<String> ROI_ALIGN = Set.of("RoiAlign", "_contrib_ROIAlign");
+
   @Override
   public List<Finding> check(RuleContext ctx) {
     List<OpNode> roiAlign =
         ctx.profile()
             .graph()
-            .map(g -> g.nodes().stream().filter(n -> n.qualifiedOp().equals("RoiAlign")).toList())
+            .map(g -> g.nodes().stream().filter(n -> ROI_ALIGN.contains(n.qualifiedOp())).toList())
             .orElse(List.of());
     if ((ctx.family() != Family.R_CNN && roiAlign.isEmpty()) || ctx.target("inf1").isEmpty()) {
       return List.of();

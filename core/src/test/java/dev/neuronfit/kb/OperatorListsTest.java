@@ -58,9 +58,18 @@ class OperatorListsTest {
             "neuron-cc-onnx",
             "torch-neuron",
             "neuron-cc-tensorflow",
+            "neuron-cc-mxnet",
             "torch-neuronx",
             "neuronx-cc-xla");
     assertThat(lists.list("neuron-cc-tensorflow").orElseThrow().ops()).hasSize(116);
+    assertThat(lists.list("neuron-cc-mxnet").orElseThrow().ops())
+        .hasSize(122)
+        .contains("Convolution", "batch_dot", "_contrib_interleaved_matmul_selfatt_qk")
+        .doesNotContain("log", "Embedding", "_contrib_ROIAlign");
+    assertThat(lists.exhaustiveLists("inf1", OpNaming.MXNET))
+        .extracting(OperatorList::id)
+        .containsExactly("neuron-cc-mxnet");
+    assertThat(lists.exhaustiveLists("inf2", OpNaming.MXNET)).isEmpty();
     assertThat(lists.list("torch-neuronx").orElseThrow().exhaustive()).isFalse();
     assertThat(lists.list("neuronx-cc-xla").orElseThrow().ops()).hasSize(62);
     assertThat(lists.exhaustiveLists("inf2", OpNaming.TORCHSCRIPT)).isEmpty();
@@ -73,6 +82,7 @@ class OperatorListsTest {
   void roiAlignIsPlacedOnTheCpuOnInf1Only() {
     assertThat(lists.cpuPlacement("inf1", "RoiAlign")).isPresent();
     assertThat(lists.cpuPlacement("inf1", "torchvision::roi_align")).isPresent();
+    assertThat(lists.cpuPlacement("inf1", "_contrib_ROIAlign")).isPresent();
     assertThat(lists.cpuPlacement("inf2", "RoiAlign")).isEmpty();
     assertThat(lists.pytorchOrigins())
         .containsOnlyKeys("GRU", "LSTM", "NonMaxSuppression", "RoiAlign");
@@ -93,6 +103,7 @@ class OperatorListsTest {
             "neuron-cc-onnx", "neuron-cc ONNX (inf1, dropped after Neuron 1.14.0, 2021-05-28)",
             "torch-neuron", "torch-neuron (inf1)",
             "neuron-cc-tensorflow", "neuron-cc TENSORFLOW (tensorflow-neuron TF1.x, inf1)",
+            "neuron-cc-mxnet", "neuron-cc MXNET (mxnet-neuron, inf1)",
             "torch-neuronx", "torch-neuronx aten ops page (inf2/trn1)",
             "neuronx-cc-xla",
                 "neuronx-cc XLA (inf2/trn1, static list from 2022-2023 release notes)");

@@ -1,5 +1,6 @@
 package dev.neuronfit.io.gguf;
 
+import dev.neuronfit.io.LeInput;
 import dev.neuronfit.io.ModelFiles;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ReadLimits;

@@ -1,6 +1,5 @@
-package dev.neuronfit.io.gguf;
+package dev.neuronfit.io;
 
-import dev.neuronfit.io.ModelFormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,31 +10,32 @@ import java.nio.file.Path;
 /**
  * Little-endian reads from a file channel through a small buffer, with the byte offset of every
  * read known, so that a short or damaged file gives a message naming the place. Skips move the
- * position without reading.
+ * position without reading. Shared by the readers of binary formats with little-endian headers
+ * (GGUF, MXNet's NDArray lists). Not thread-safe; the caller owns and closes the channel.
  */
-final class LeInput {
+public final class LeInput {
   private final SeekableByteChannel channel;
   private final Path shown;
   private final long size;
   private final ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
   private long bufStart;
 
-  LeInput(SeekableByteChannel channel, Path shown) throws IOException {
+  public LeInput(SeekableByteChannel channel, Path shown) throws IOException {
     this.channel = channel;
     this.shown = shown;
     this.size = channel.size();
     buf.limit(0);
   }
 
-  long offset() {
+  public long offset() {
     return bufStart + buf.position();
   }
 
-  long size() {
+  public long size() {
     return size;
   }
 
-  long remaining() {
+  public long remaining() {
     return size - offset();
   }
 
@@ -61,23 +61,23 @@ final class LeInput {
     buf.flip();
   }
 
-  int u8(String what) throws IOException {
+  public int u8(String what) throws IOException {
     need(1, what);
     return buf.get() & 0xFF;
   }
 
-  int u16(String what) throws IOException {
+  public int u16(String what) throws IOException {
     need(2, what);
     return buf.getShort() & 0xFFFF;
   }
 
-  long u32(String what) throws IOException {
+  public long u32(String what) throws IOException {
     need(4, what);
     return buf.getInt() & 0xFFFFFFFFL;
   }
 
   /** An unsigned 64-bit number; one over {@link Long#MAX_VALUE} is refused. */
-  long u64(String what) throws IOException {
+  public long u64(String what) throws IOException {
     long at = offset();
     need(8, what);
     long v = buf.getLong();
@@ -87,13 +87,13 @@ final class LeInput {
     return v;
   }
 
-  long i64(String what) throws IOException {
+  public long i64(String what) throws IOException {
     need(8, what);
     return buf.getLong();
   }
 
   /** Moves past {@code n} bytes without reading them. */
-  void skip(long n, String what) throws IOException {
+  public void skip(long n, String what) throws IOException {
     long at = offset();
     if (n < 0 || n > size - at) {
       throw new ModelFormatException(
@@ -108,7 +108,7 @@ final class LeInput {
   }
 
   /** {@code n} bytes as UTF-8 (malformed bytes replaced); the caller bounds {@code n}. */
-  String utf8(int n, String what) throws IOException {
+  public String utf8(int n, String what) throws IOException {
     byte[] b = new byte[n];
     int done = 0;
     while (done < n) {
