@@ -1,0 +1,249 @@
+package dev.neuronfit.estimate.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.neuronfit.Inspector;
+import dev.neuronfit.estimate.ComponentSize;
+import dev.neuronfit.estimate.SizeSource;
+import dev.neuronfit.io.ReadLimits;
+import dev.neuronfit.io.hf.HfReader;
+import dev.neuronfit.kb.KnowledgeBase;
+import dev.neuronfit.model.Family;
+import dev.neuronfit.report.JsonRenderer;
+import dev.neuronfit.report.MarkdownRenderer;
+import dev.neuronfit.report.Report;
+import dev.neuronfit.report.Style;
+import dev.neuronfit.report.TextRenderer;
+import dev.neuronfit.testing.JsonSchemas;
+import dev.neuronfit.testing.TestFiles;
+import dev.neuronfit.verdict.Selection;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real diffusers pipelines, sized component by component from their configs, against published
+ * totals with a 5% tolerance. The configs are under core/src/test/resources/diffusers; their
+ * sources (repository, path, commit) are in the README there.
+ */
+class DiffusersPipelineTest {
+  private static final KnowledgeBase KB = KnowledgeBase.load();
+  private static final Inspector INSPECTOR = new Inspector(KB, ReadLimits.DEFAULT);
+  private static final double TOLERANCE = 0.05;
+
+  private static Path pipeline(String name) {
+    return TestFiles.repoRoot().resolve("core/src/test/resources/diffusers").resolve(name);
+  }
+
+  private static Report report(Path folder) throws IOException {
+    return INSPECTOR.report(
+        new HfReader().read(folder, ReadLimits.DEFAULT), KB.defaultEdition(), Selection.ALL);
+  }
+
+  private static ComponentSize component(Report r, String name) {
+    return r.model().components().stream()
+        .filter(c -> c.name().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static long parameters(Report r, String name) {
+    return component(r, name).parameters().orElseThrow();
+  }
+
+  private static void assertWithin5Percent(long actual, double published) {
+    assertThat((double) actual).isCloseTo(published, within(published * TOLERANCE));
+  }
+
+  @Test
+  void sd35LargeIsSizedComponentByComponent() throws IOException {
+    Report r = report(pipeline("sd3.5-large"));
+    // Hugging Face's SD3.5 announcement (huggingface.co/blog/sd3-5): "a large (8B) model"; the
+    // checkpoint's own index (RevL-Lambda-DevRel/Stable-Diffusion-3.5-Large,
+    // diffusion_pytorch_model.safetensors.index.json) declares 16,292,561,536 bytes of BF16
+    // tensors, 8,146,280,768 parameters, which the MMDiT layout reproduces exactly
+    assertWithin5Percent(parameters(r, "transformer"), 8.1e9);
+    assertThat(parameters(r, "transformer")).isEqualTo(16_292_561_536L / 2);
+    // the T5 text encoder is the encoder stack alone: T5-v1.1-XXL's 24 encoder layers of
+    // 4 x 4096 x 4096 attention and 3 x 4096 x 10240 gated FFN plus its 32128 x 4096 embedding
+    assertWithin5Percent(parameters(r, "text_encoder_3"), 4.76e9);
+    assertThat(component(r, "text_encoder_3").detail()).contains("encoder-only");
+    // KerasHub's preset for stable_diffusion_3.5_large (keras-team/keras-hub,
+    // keras_hub/src/models/stable_diffusion_3/stable_diffusion_3_presets.py) counts
+    // 9,048,410,595 parameters for CLIP-L, CLIP-G, the MMDiT and the VAE, without T5
+    long withoutT5 =
+        r.model().weights().parameters().orElseThrow() - parameters(r, "text_encoder_3");
+    assertWithin5Percent(withoutT5, 9_048_410_595.0);
+    assertThat(r.model().components())
+        .extracting(ComponentSize::name)
+        .containsExactly("text_encoder", "text_encoder_2", "text_encoder_3", "transformer", "vae");
+    assertThat(r.model().weights().parameters().orElseThrow())
+        .isEqualTo(
+            r.model().components().stream().mapToLong(c -> c.parameters().orElseThrow()).sum());
+    assertThat(r.architecture().family()).isEqualTo(Family.DIFFUSION);
+  }
+
+  @Test
+  void fluxTransformerHasItsDoubleAndSingleStreamBlocks() throws IOException {
+    Report r = report(pipeline("flux.1-schnell"));
+    // Black Forest Labs' model card: "a 12 billion parameter rectified flow transformer";
+    // diffusers reports 11,891,178,560 for FLUX.1-schnell (no guidance embedder)
+    assertWithin5Percent(parameters(r, "transformer"), 11.9e9);
+    assertThat(parameters(r, "transformer")).isEqualTo(11_891_178_560L);
+    // T5 as the encoder alone, not the 11.1 B encoder-decoder it was counted as before
+    assertWithin5Percent(parameters(r, "text_encoder_2"), 4.76e9);
+    assertThat(component(r, "transformer").source()).isEqualTo(SizeSource.CONFIG_LAYOUT);
+    assertThat(component(r, "transformer").detail()).contains("bitsandbytes 4-bit");
+    assertThat(r.architecture().family()).isEqualTo(Family.DIFFUSION);
+    assertThat(r.workload()).isPresent();
+    assertThat(r.workload().get().method()).contains("FluxTransformer2DModel");
+    // 1024 px images: a 128 x 128 latent packed 2 x 2 into 4096 tokens, beside 512 T5 tokens
+    assertThat(r.workload().get().assumptions())
+        .anyMatch(a -> a.contains("4096 latent tokens and 512 text tokens"));
+  }
+
+  @Test
+  void fluxDevAddsItsGuidanceEmbedder() throws IOException {
+    // FLUX.1-dev's transformer differs from schnell's by guidance_embeds only; diffusers counts
+    // 11,901,408,320 parameters for it (two 256 -> 3072 -> 3072 embedders more than schnell's one)
+    String config =
+        Files.readString(pipeline("flux.1-schnell").resolve("transformer/config.json"))
+            .replace("\"guidance_embeds\": false", "\"guidance_embeds\": true");
+    long dev =
+        ParameterEstimator.single(new dev.neuronfit.model.HfConfig("config.json", json(config)))
+            .orElseThrow();
+    assertThat(dev).isEqualTo(11_901_408_320L);
+    assertWithin5Percent(dev, 11.9e9);
+  }
+
+  @Test
+  void sdxlUnetCountsEachBlocksTransformerDepth() throws IOException {
+    Report r = report(pipeline("sdxl-base-1.0"));
+    // SDXL paper (Podell et al., arXiv:2307.01952, Table 1): a 2.6B-parameter UNet; diffusers
+    // counts 2,567,463,684 for stabilityai/stable-diffusion-xl-base-1.0's unet
+    assertWithin5Percent(parameters(r, "unet"), 2.57e9);
+    assertThat(parameters(r, "unet")).isEqualTo(2_567_463_684L);
+    // Stability AI's SDXL 1.0 model card: "a 3.5B parameter base model"
+    assertWithin5Percent(r.model().weights().parameters().orElseThrow(), 3.5e9);
+    // CLIP ViT-L text tower, and OpenCLIP bigG with its text projection
+    assertThat(parameters(r, "text_encoder")).isEqualTo(123_060_480L);
+    assertThat(parameters(r, "text_encoder_2")).isEqualTo(694_659_840L);
+  }
+
+  @Test
+  void aUnetFolderAloneGetsAWorkloadAsWellAsParameters() throws IOException {
+    Report r = report(pipeline("sdxl-base-1.0").resolve("unet"));
+    assertThat(r.model().weights().parameters()).hasValue(2_567_463_684L);
+    assertThat(r.workload()).isPresent();
+    assertThat(r.workload().get().method()).contains("UNet2DConditionModel");
+  }
+
+  @Test
+  void aTransformerFolderAloneGetsAWorkloadAsWellAsParameters() throws IOException {
+    Report r = report(pipeline("sd3.5-large").resolve("transformer"));
+    assertThat(r.model().weights().parameters()).hasValue(8_146_280_768L);
+    assertThat(r.workload()).isPresent();
+    assertThat(r.workload().get().method()).contains("SD3Transformer2DModel");
+  }
+
+  @Test
+  void a3dUnetIsSkippedForParametersAndComputeAlike(@TempDir Path dir) throws IOException {
+    Path p = copy(pipeline("sdxl-base-1.0"), dir);
+    Path unet = p.resolve("unet/config.json");
+    Files.writeString(
+        unet,
+        Files.readString(unet)
+            .replace("UNet2DConditionModel", "UNet3DConditionModel")
+            .replace("CrossAttnDownBlock2D", "CrossAttnDownBlock3D"));
+    Files.writeString(
+        p.resolve("model_index.json"),
+        Files.readString(p.resolve("model_index.json"))
+            .replace("UNet2DConditionModel", "UNet3DConditionModel"));
+    Report r = report(p);
+    ComponentSize u = component(r, "unet");
+    assertThat(u.source()).isEqualTo(SizeSource.UNKNOWN);
+    assertThat(u.detail()).isEqualTo("no layout for UNet3DConditionModel");
+    // no UNet layout runs for it: the workload, if any, is the weights-only one of the sized rest
+    assertThat(r.workload().map(w -> w.method()).orElse("")).doesNotContain("UNet", "denoising");
+    String text = text(r);
+    assertThat(text)
+        .contains("not sized: no layout for UNet3DConditionModel")
+        .contains("total without unet (not sized)");
+    assertThat(r.model().weights().basis()).contains("not sized: unet");
+  }
+
+  @Test
+  void aPipelineOutsideTheCatalogueWithAFlowMatchingSchedulerIsDiffusion(@TempDir Path dir)
+      throws IOException {
+    Path p = copy(pipeline("flux.1-schnell"), dir);
+    Files.writeString(
+        p.resolve("model_index.json"),
+        Files.readString(p.resolve("model_index.json"))
+            .replace("FluxPipeline", "SomeNewImagePipeline")
+            .replace("FluxTransformer2DModel", "SomeNewTransformer2DModel"));
+    Report r = report(p);
+    assertThat(r.architecture().family()).isEqualTo(Family.DIFFUSION);
+    assertThat(r.architecture().evidence())
+        .anyMatch(e -> e.value().contains("FlowMatchEulerDiscreteScheduler"));
+  }
+
+  @Test
+  void withoutAFlowMatchingSchedulerAnUnknownPipelineIsNotCalledDiffusion(@TempDir Path dir)
+      throws IOException {
+    Path p = copy(pipeline("flux.1-schnell"), dir);
+    Files.writeString(
+        p.resolve("model_index.json"),
+        Files.readString(p.resolve("model_index.json"))
+            .replace("FluxPipeline", "SomeNewImagePipeline")
+            .replace("FluxTransformer2DModel", "SomeNewTransformer2DModel")
+            .replace("FlowMatchEulerDiscreteScheduler", "SomeOtherScheduler"));
+    assertThat(report(p).architecture().family()).isNotEqualTo(Family.DIFFUSION);
+  }
+
+  @Test
+  void theComponentTableIsInEveryFormat() throws IOException {
+    Report r = report(pipeline("sd3.5-large"));
+    assertThat(text(r))
+        .contains("COMPONENT", "text_encoder_3", "T5EncoderModel", "SD3Transformer2DModel")
+        .contains("config layout: diffusers SD3Transformer2DModel layout");
+    StringWriter md = new StringWriter();
+    new MarkdownRenderer().reports(List.of(r), md);
+    assertThat(md.toString())
+        .contains("| Component | Class | Parameters |", "SD3Transformer2DModel");
+    StringWriter json = new StringWriter();
+    new JsonRenderer().reports(List.of(r), json);
+    var node = JsonSchemas.report(json.toString());
+    assertThat(node.at("/model/components/3/class").asText()).isEqualTo("SD3Transformer2DModel");
+    assertThat(node.at("/model/components/3/parameters").asLong()).isEqualTo(8_146_280_768L);
+    assertThat(node.at("/model/components/3/sizeSource").asText()).isEqualTo("config-layout");
+  }
+
+  private static String text(Report r) {
+    StringWriter out = new StringWriter();
+    new TextRenderer(Style.PLAIN).reports(List.of(r), out);
+    return out.toString();
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode json(String s) throws IOException {
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(s);
+  }
+
+  private static Path copy(Path from, Path to) throws IOException {
+    try (var files = Files.walk(from)) {
+      for (Path f : files.toList()) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
+      }
+    }
+    return to;
+  }
+}
