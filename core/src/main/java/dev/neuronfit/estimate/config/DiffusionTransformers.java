@@ -40,7 +40,7 @@ final class DiffusionTransformers {
       case "SD3Transformer2DModel" -> sd3(c, imageTokens, textTokens);
       case "FluxTransformer2DModel" -> flux(c, imageTokens, textTokens);
       case "Transformer2DModel", "DiTTransformer2DModel", "PixArtTransformer2DModel" ->
-          dit(c, imageTokens, textTokens);
+          dit(cls, c, imageTokens, textTokens);
       default -> Optional.empty();
     };
   }
@@ -189,12 +189,19 @@ final class DiffusionTransformers {
    * ada_norm_zero}) gives every block its own timestep and class embedder, as diffusers builds it.
    * Continuous (non-patched) Transformer2DModel configs are not walked.
    */
-  static Optional<LayoutCount> dit(HfConfig c, long n, long t) {
+  static Optional<LayoutCount> dit(String cls, HfConfig c, long n, long t) {
     OptionalLong layersOpt = c.integer("num_layers");
     OptionalLong headsOpt = c.integer("num_attention_heads");
     OptionalLong headDimOpt = c.integer("attention_head_dim");
     OptionalLong patchOpt = c.integer("patch_size");
-    String normType = c.string("norm_type").orElse("layer_norm");
+    boolean pixart = cls.equals("PixArtTransformer2DModel");
+    // the subclasses fix what Transformer2DModel leaves to the config
+    String normType =
+        c.string("norm_type")
+            .orElse(
+                pixart
+                    ? "ada_norm_single"
+                    : cls.equals("DiTTransformer2DModel") ? "ada_norm_zero" : "layer_norm");
     if (layersOpt.isEmpty()
         || headsOpt.isEmpty()
         || headDimOpt.isEmpty()
@@ -210,7 +217,7 @@ final class DiffusionTransformers {
     boolean single = normType.equals("ada_norm_single");
     OptionalLong crossOpt = c.integer("cross_attention_dim");
     long cross = crossOpt.orElse(0);
-    long bias = c.bool("attention_bias").orElse(true) ? d : 0;
+    long bias = c.bool("attention_bias").orElse(!cls.equals("Transformer2DModel")) ? d : 0;
     long selfAttn = add(mul(4, d, d), mul(3, bias), d);
     long crossAttn = crossOpt.isEmpty() ? 0 : add(mul(2, d, d), mul(2, cross, d), mul(3, bias), d);
     long ff = add(linear(d, mul(4, d)), linear(mul(4, d), d));
@@ -220,7 +227,10 @@ final class DiffusionTransformers {
     if (single) {
       block = add(block, mul(6, d)); // each block's scale-shift table
       long size = d / 3;
-      boolean sizes = c.bool("use_additional_conditions").orElse(false);
+      // PixArt's resolution and aspect-ratio embedders: by default only at 1024 px (latent 128)
+      boolean sizes =
+          c.bool("use_additional_conditions")
+              .orElse(pixart && c.integer("sample_size").orElse(0) == 128);
       long caption = c.integer("caption_channels").orElse(0);
       params =
           add(

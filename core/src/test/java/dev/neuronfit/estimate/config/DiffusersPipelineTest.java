@@ -122,6 +122,60 @@ class DiffusersPipelineTest {
   }
 
   @Test
+  void pixArtAlphaIsADitWithCrossAttentionToItsCaption() throws IOException {
+    // PixArt-alpha's transformer as its 1024 px checkpoint configures it (PixArt-XL-2-1024-MS);
+    // the PixArt-alpha paper (Chen et al., arXiv:2310.00426) gives 0.6 B parameters
+    String config =
+        """
+        {"_class_name": "PixArtTransformer2DModel", "num_layers": 28, "num_attention_heads": 16,
+         "attention_head_dim": 72, "cross_attention_dim": 1152, "caption_channels": 4096,
+         "patch_size": 2, "in_channels": 4, "out_channels": 8, "sample_size": 128}
+        """;
+    long p =
+        ParameterEstimator.single(new dev.neuronfit.model.HfConfig("config.json", json(config)))
+            .orElseThrow();
+    assertWithin5Percent(p, 0.6e9);
+  }
+
+  @Test
+  void aContinuousTransformer2DModelIsNotWalkedAsADit() throws IOException {
+    // no patch_size: the latent is not cut into patches, a layout this walk does not cover
+    String config =
+        """
+        {"_class_name": "Transformer2DModel", "num_layers": 2, "num_attention_heads": 2,
+         "attention_head_dim": 8, "in_channels": 4}
+        """;
+    assertThat(
+            ParameterEstimator.single(
+                new dev.neuronfit.model.HfConfig("config.json", json(config))))
+        .isEmpty();
+  }
+
+  @Test
+  void oneMmditBlockCountsItsTwoStreamsAndJointAttentionByHand() throws IOException {
+    // one (last, context-pre-only) block of width 8: 2 heads of 4, patch 1, 1 channel
+    String config =
+        """
+        {"_class_name": "SD3Transformer2DModel", "num_layers": 1, "num_attention_heads": 2,
+         "attention_head_dim": 4, "in_channels": 1, "out_channels": 1, "patch_size": 1,
+         "joint_attention_dim": 8, "caption_projection_dim": 8, "pooled_projection_dim": 8}
+        """;
+    var c = new dev.neuronfit.model.HfConfig("config.json", json(config));
+    LayoutCount count = DiffusionTransformers.sd3(c, 4, 2).orElseThrow();
+    // patch 1x8+8; timestep 256x8+8 + 8x8+8; pooled 8x8+8 + 8x8+8; context 8x8+8
+    long embed = 16 + (2056 + 72) + (72 + 72) + 72;
+    // block: adaLN 8->48 and (last) 8->16; latent q,k,v,out 4x72; text q,k,v 3x72; FF 8->32->8
+    long block = (8 * 48 + 48) + (8 * 16 + 16) + 4 * 72 + 3 * 72 + (8 * 32 + 32 + 32 * 8 + 8);
+    // norm_out 8->16, proj_out 8->1
+    long out = (8 * 16 + 16) + (8 + 1);
+    assertThat(count.parameters()).hasValue(embed + block + out);
+    // 4 latent tokens x (1x8 patch + 12x64 block + 8 proj) + 2 text tokens x (8x8 + 3x64)
+    // + joint attention 2 x 6^2 x 8
+    double macs = 4 * (8 + 12 * 64 + 8) + 2 * (64 + 3 * 64) + 2.0 * 36 * 8;
+    assertThat(count.macs()).isEqualTo(macs);
+  }
+
+  @Test
   void sdxlUnetCountsEachBlocksTransformerDepth() throws IOException {
     Report r = report(pipeline("sdxl-base-1.0"));
     // SDXL paper (Podell et al., arXiv:2307.01952, Table 1): a 2.6B-parameter UNet; diffusers
