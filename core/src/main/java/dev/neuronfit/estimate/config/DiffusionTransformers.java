@@ -175,7 +175,8 @@ final class DiffusionTransformers {
     long singles = singleOpt.getAsLong();
     long s = n + t;
     params = add(params, mul(doubles, doubleBlock), mul(singles, singleBlock));
-    macs += doubles * ((double) s * 24 * d * d + 2.0 * s * s * d);
+    // each token passes its own stream's projections and feed-forward (12 d^2) in a double block
+    macs += doubles * ((double) s * 12 * d * d + 2.0 * s * s * d);
     macs += singles * ((double) s * 12 * d * d + 2.0 * s * s * d);
     params = add(params, linear(d, mul(2, d)), linear(d, mul(p, p, out)));
     macs += (double) n * d * p * p * out;

@@ -176,6 +176,31 @@ class DiffusersPipelineTest {
   }
 
   @Test
+  void fluxBlocksCountEachTokenThroughItsOwnStreamByHand() throws IOException {
+    // width 8 (2 heads of 4): one double-stream and one single-stream block, no guidance
+    String config =
+        """
+        {"_class_name": "FluxTransformer2DModel", "num_layers": 1, "num_single_layers": 1,
+         "num_attention_heads": 2, "attention_head_dim": 4, "in_channels": 4,
+         "joint_attention_dim": 8, "pooled_projection_dim": 8, "patch_size": 1}
+        """;
+    var c = new dev.neuronfit.model.HfConfig("config.json", json(config));
+    LayoutCount count = DiffusionTransformers.flux(c, 4, 2).orElseThrow();
+    // timestep 256x8+8 + 8x8+8; pooled 8x8+8 + 8x8+8; context 8x8+8; x 4x8+8
+    long embed = (2056 + 72) + (72 + 72) + 72 + 40;
+    // double: two adaLN 8->48, 8 projections of 8x8+8, 4 q/k norms of 4, two FF 8->32->8
+    long dbl = 2 * (8 * 48 + 48) + 8 * 72 + 4 * 4 + 2 * (8 * 32 + 32 + 32 * 8 + 8);
+    // single: adaLN 8->24, q,k,v, 2 norms, MLP in 8->32, out 40->8
+    long single = (8 * 24 + 24) + 3 * 72 + 2 * 4 + (8 * 32 + 32) + (40 * 8 + 8);
+    long out = (8 * 16 + 16) + (8 * 4 + 4);
+    assertThat(count.parameters()).hasValue(embed + dbl + single + out);
+    // 2 text tokens x 8x8 context + 4 latent x 4x8 in; both blocks 6 tokens x 12x64 and joint
+    // attention 2 x 6^2 x 8 each; proj_out 4 x 8x4
+    double macs = 2 * 64 + 4 * 32 + 2 * (6 * 12 * 64 + 2.0 * 36 * 8) + 4 * 32;
+    assertThat(count.macs()).isEqualTo(macs);
+  }
+
+  @Test
   void sdxlUnetCountsEachBlocksTransformerDepth() throws IOException {
     Report r = report(pipeline("sdxl-base-1.0"));
     // SDXL paper (Podell et al., arXiv:2307.01952, Table 1): a 2.6B-parameter UNet; diffusers
