@@ -294,6 +294,10 @@ class DiffusersPipelineTest {
     new MarkdownRenderer().reports(List.of(r), md);
     assertThat(md.toString())
         .contains("| Component | Class | Parameters |", "SD3Transformer2DModel");
+    StringWriter html = new StringWriter();
+    new dev.neuronfit.report.HtmlRenderer().reports(List.of(r), html);
+    assertThat(html.toString())
+        .contains("<table class=\"components\">", "<td>SD3Transformer2DModel</td>");
     StringWriter json = new StringWriter();
     new JsonRenderer().reports(List.of(r), json);
     var node = JsonSchemas.report(json.toString());
