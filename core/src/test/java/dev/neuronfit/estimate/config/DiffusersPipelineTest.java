@@ -257,6 +257,49 @@ class DiffusersPipelineTest {
   }
 
   @Test
+  void aComponentWithWeightFilesIsSizedByThemAndTheRestByTheirLayouts(@TempDir Path dir)
+      throws IOException {
+    Path p = copy(pipeline("sdxl-base-1.0"), dir);
+    new dev.neuronfit.testing.SafetensorsWriter()
+        .add("w", "F16", 10, 10)
+        .write(p.resolve("vae/diffusion_pytorch_model.safetensors"));
+    Report r = report(p);
+    ComponentSize vae = component(r, "vae");
+    assertThat(vae.source()).isEqualTo(SizeSource.WEIGHT_FILES);
+    assertThat(vae.parameters()).hasValue(100);
+    assertThat(vae.bytes()).hasValue(200);
+    assertThat(component(r, "unet").source()).isEqualTo(SizeSource.CONFIG_LAYOUT);
+    // the total is every component's, not the weight files' alone
+    assertThat(r.model().weights().parameters())
+        .hasValue(2_567_463_684L + 123_060_480L + 694_659_840L + 100);
+    assertThat(r.model().weights().basis()).contains("vae (weight-files)", "unet (config-layout)");
+  }
+
+  @Test
+  void aConfigNumberOutOfRangeLeavesThatComponentUnsizedAndTheOthersSized(@TempDir Path dir)
+      throws IOException {
+    Path p = copy(pipeline("sdxl-base-1.0"), dir);
+    Path unet = p.resolve("unet/config.json");
+    Files.writeString(
+        unet,
+        Files.readString(unet)
+            .replace("\"cross_attention_dim\": 2048", "\"cross_attention_dim\": 0"));
+    Report r = report(p);
+    assertThat(component(r, "unet").source()).isEqualTo(SizeSource.UNKNOWN);
+    assertThat(component(r, "unet").detail()).contains("cross_attention_dim");
+    assertThat(component(r, "vae").source()).isEqualTo(SizeSource.CONFIG_LAYOUT);
+    assertThat(text(r)).contains("total without unet (not sized)");
+  }
+
+  @Test
+  void aT5EncoderFolderAloneIsAnEncoderWithAWorkload() throws IOException {
+    Report r = report(pipeline("sd3.5-large").resolve("text_encoder_3"));
+    assertWithin5Percent(r.model().weights().parameters().orElseThrow(), 4.76e9);
+    assertThat(r.workload()).isPresent();
+    assertThat(r.workload().get().phases()).extracting(p -> p.name()).containsExactly("inference");
+  }
+
+  @Test
   void aPipelineOutsideTheCatalogueWithAFlowMatchingSchedulerIsDiffusion(@TempDir Path dir)
       throws IOException {
     Path p = copy(pipeline("flux.1-schnell"), dir);
