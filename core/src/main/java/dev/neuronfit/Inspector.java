@@ -5,6 +5,7 @@ import dev.neuronfit.classify.Classifier;
 import dev.neuronfit.coverage.OperatorCoverage;
 import dev.neuronfit.coverage.OperatorSummary;
 import dev.neuronfit.estimate.Assumptions;
+import dev.neuronfit.estimate.ComponentSize;
 import dev.neuronfit.estimate.Estimate;
 import dev.neuronfit.estimate.Roofline;
 import dev.neuronfit.estimate.SizeSource;
@@ -15,6 +16,7 @@ import dev.neuronfit.estimate.Workloads;
 import dev.neuronfit.estimate.config.ConfigNumbers;
 import dev.neuronfit.estimate.config.ConfigWorkload;
 import dev.neuronfit.estimate.config.ParameterEstimator;
+import dev.neuronfit.estimate.config.PipelineSizes;
 import dev.neuronfit.io.GitLfsPointer;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ModelLocator;
@@ -24,6 +26,7 @@ import dev.neuronfit.kb.Hardware;
 import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.kb.Target;
 import dev.neuronfit.model.DType;
+import dev.neuronfit.model.HfMetadata;
 import dev.neuronfit.model.ModelProfile;
 import dev.neuronfit.model.Quantities;
 import dev.neuronfit.model.WeightSummary;
@@ -142,15 +145,28 @@ public final class Inspector {
       Hardware hardware) {
     Classification c = classifier.classify(profile);
     WeightSummary read = profile.weights();
+    boolean pipeline = profile.hf().flatMap(HfMetadata::pipelineClass).isPresent();
     Optional<Estimate> estimate =
-        read.parameters().isPresent()
-            ? Optional.empty()
-            // only an index's total_size is the bytes of the tensors alone (file sizes are not)
-            : read.bytes().isPresent() && read.basis().startsWith("metadata.total_size")
-                ? ParameterEstimator.fromDeclaredBytes(profile, read.bytes().getAsLong())
-                    .or(() -> ParameterEstimator.estimate(profile))
-                : ParameterEstimator.estimate(profile);
-    WeightSummary weights = effectiveWeights(profile.weights(), estimate);
+        pipeline
+            // a pipeline's components are each sized from their best source, then summed
+            ? ParameterEstimator.estimate(profile)
+            : read.parameters().isPresent()
+                ? Optional.empty()
+                // only an index's total_size is the bytes of the tensors alone (file sizes are not)
+                : read.bytes().isPresent() && read.basis().startsWith("metadata.total_size")
+                    ? ParameterEstimator.fromDeclaredBytes(profile, read.bytes().getAsLong())
+                        .or(() -> ParameterEstimator.estimate(profile))
+                    : ParameterEstimator.estimate(profile);
+    List<ComponentSize> components =
+        profile
+            .hf()
+            .filter(h -> h.pipelineClass().isPresent())
+            .map(PipelineSizes::of)
+            .orElse(List.of());
+    WeightSummary weights =
+        components.isEmpty()
+            ? effectiveWeights(profile.weights(), estimate)
+            : pipelineWeights(components, read);
     List<Target> targets =
         edition.targets().stream().filter(t -> selection.includesTarget(t.id())).toList();
     // the operator lists are loaded only for models that have a graph
@@ -198,7 +214,8 @@ public final class Inspector {
             profile.tensors().size(),
             profile.graph().map(GraphSummary::of),
             profile.hazards(),
-            notes);
+            notes,
+            components);
     return new Report(
         version(),
         edition,
@@ -321,6 +338,15 @@ public final class Inspector {
       return Roofline.of(w, h, opts.efficiency(), Optional.empty(), opts.tensorParallel());
     }
     return Roofline.of(w, h, opts.efficiency());
+  }
+
+  /** A pipeline's figures: the sum of its components' sizes, or the files' when they overflow. */
+  private static WeightSummary pipelineWeights(List<ComponentSize> components, WeightSummary read) {
+    try {
+      return PipelineSizes.total(components, read);
+    } catch (ArithmeticException e) {
+      return read;
+    }
   }
 
   /**

@@ -81,6 +81,32 @@ final class HfConfigClassifier {
                                   "the denoiser attends to a conditioning sequence (text prompts)")));
       break;
     }
+    flowMatching(hf, v);
+  }
+
+  /**
+   * A pipeline whose classes the catalogue does not know is still a diffusion model when it has a
+   * {@code transformer} denoiser and a flow-matching scheduler (FlowMatchEulerDiscreteScheduler and
+   * its kin): rectified-flow sampling is how SD3, FLUX and their successors denoise.
+   */
+  private static void flowMatching(HfMetadata hf, FamilyTally v) {
+    Optional<HfComponent> scheduler =
+        hf.components().stream()
+            .filter(
+                x -> x.className().startsWith("FlowMatch") && x.className().endsWith("Scheduler"))
+            .findFirst();
+    if (scheduler.isEmpty() || hf.component("transformer").isEmpty()) {
+      return;
+    }
+    HfComponent s = scheduler.get();
+    v.evidence(
+        "model_index.json",
+        s.name(),
+        "[" + quote(s.library()) + ", " + quote(s.className()) + "]",
+        "a flow-matching scheduler driving the transformer denoiser: a diffusion model");
+    if (!v.decided()) {
+      v.decide(Family.DIFFUSION, Confidence.STRUCTURE_STRONG);
+    }
   }
 
   private void classifyConfig(HfConfig c, FamilyTally v) {

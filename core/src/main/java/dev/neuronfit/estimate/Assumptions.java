@@ -257,6 +257,24 @@ public final class Assumptions {
 
   public static final String UNET_WEIGHTS = "weights counted for the unet only";
 
+  /** One step of a transformer denoiser over latent patches and the text tokens it attends to. */
+  public static String transformerStep(int latent, long imageTokens, int textTokens) {
+    return "one denoising step of the transformer on a "
+        + latent
+        + "x"
+        + latent
+        + " latent ("
+        + latent * 8
+        + " px images): "
+        + imageTokens
+        + " latent tokens and "
+        + textTokens
+        + " text tokens (--image-size and --seq-len set them); a generation runs the step once"
+        + " per scheduler step plus the text encoders and VAE decoder once";
+  }
+
+  public static final String TRANSFORMER_WEIGHTS = "weights counted for the transformer only";
+
   public static String images(int image) {
     return image + "x" + image + " images";
   }

@@ -154,6 +154,9 @@ public final class HtmlRenderer implements ReportRenderer {
     r.model()
         .graph()
         .ifPresent(g -> sb.append("<p class=\"facts\">").append(escape(g.line())).append("</p>\n"));
+    if (!r.model().components().isEmpty()) {
+      ComponentsTable.appendHtml(r.model().components(), sb);
+    }
     sb.append("<div class=\"cards\">\n");
     for (TargetVerdict v : r.targets()) {
       card(v, r.estimates().get(v.target().id()), r, sb);

@@ -10,6 +10,7 @@ import dev.neuronfit.coverage.ListCoverage;
 import dev.neuronfit.coverage.OpCount;
 import dev.neuronfit.coverage.OpTally;
 import dev.neuronfit.coverage.OperatorSummary;
+import dev.neuronfit.estimate.ComponentSize;
 import dev.neuronfit.estimate.SizeSource;
 import dev.neuronfit.estimate.TargetEstimate;
 import dev.neuronfit.kb.Column;
@@ -305,6 +306,9 @@ public final class JsonRenderer implements ReportRenderer {
     }
     g.writeEndObject();
     g.writeNumberField("tensors", m.tensorCount());
+    if (!m.components().isEmpty()) {
+      components(m.components(), g);
+    }
     g.writeArrayFieldStart("hazards");
     for (Hazard h : m.hazards()) {
       g.writeStartObject();
@@ -323,6 +327,23 @@ public final class JsonRenderer implements ReportRenderer {
     }
     g.writeEndArray();
     g.writeEndObject();
+  }
+
+  /** A pipeline's weight-bearing components, each with its size and where it comes from. */
+  private static void components(List<ComponentSize> sizes, JsonGenerator g) throws IOException {
+    g.writeArrayFieldStart("components");
+    for (ComponentSize s : sizes) {
+      g.writeStartObject();
+      g.writeStringField("name", s.name());
+      g.writeStringField("class", s.className());
+      writeOptional(g, "parameters", s.parameters());
+      writeOptional(g, "weightBytes", s.bytes());
+      writeOptional(g, "dtype", s.dtype().map(DType::name));
+      g.writeStringField("sizeSource", s.source().id());
+      g.writeStringField("detail", s.detail());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
   }
 
   private void graph(GraphSummary s, JsonGenerator g) throws IOException {

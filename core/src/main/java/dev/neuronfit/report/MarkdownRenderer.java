@@ -72,6 +72,9 @@ public final class MarkdownRenderer implements ReportRenderer {
         .append(esc(TextRenderer.modelLine(r)))
         .append(r.model().graph().map(g -> " · " + esc(g.line())).orElse(""))
         .append("\n\n");
+    if (!r.model().components().isEmpty()) {
+      ComponentsTable.appendMarkdown(r.model().components(), sb);
+    }
     row(sb, List.of("Target", "NeuronCore", "Fit", "Support"));
     row(sb, List.of("---", "---", "---", "---"));
     for (TargetVerdict v : r.targets()) {

@@ -1,5 +1,6 @@
 package dev.neuronfit.report;
 
+import dev.neuronfit.estimate.ComponentSize;
 import dev.neuronfit.estimate.Estimate;
 import dev.neuronfit.model.Framework;
 import dev.neuronfit.model.Hazard;
@@ -21,6 +22,8 @@ import java.util.Optional;
  * @param graph what a graph model is made of; empty for other formats
  * @param hazards what would be dangerous to load with the framework's own loader
  * @param notes non-fatal oddities found while reading
+ * @param components the sizes of a diffusers pipeline's weight-bearing components; empty for other
+ *     models
  */
 public record ModelSummary(
     String path,
@@ -31,7 +34,8 @@ public record ModelSummary(
     int tensorCount,
     Optional<GraphSummary> graph,
     List<Hazard> hazards,
-    List<String> notes) {
+    List<String> notes,
+    List<ComponentSize> components) {
   public ModelSummary {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(format, "format");
@@ -41,5 +45,20 @@ public record ModelSummary(
     Objects.requireNonNull(graph, "graph");
     hazards = List.copyOf(hazards);
     notes = List.copyOf(notes);
+    components = List.copyOf(components);
+  }
+
+  /** A model that is not a pipeline: no component table. */
+  public ModelSummary(
+      String path,
+      ModelFormat format,
+      Framework framework,
+      WeightSummary weights,
+      Optional<Estimate> estimate,
+      int tensorCount,
+      Optional<GraphSummary> graph,
+      List<Hazard> hazards,
+      List<String> notes) {
+    this(path, format, framework, weights, estimate, tensorCount, graph, hazards, notes, List.of());
   }
 }

@@ -5,6 +5,7 @@ import static dev.neuronfit.report.Text.wrap;
 
 import dev.neuronfit.classify.AlsoMatch;
 import dev.neuronfit.classify.Evidence;
+import dev.neuronfit.estimate.ComponentSize;
 import dev.neuronfit.kb.Column;
 import dev.neuronfit.kb.Edition;
 import dev.neuronfit.kb.Fit;
@@ -82,6 +83,10 @@ public final class TextRenderer implements ReportRenderer {
       for (String l : wrap(io, WIDTH - IND.length(), "  ")) {
         sb.append(IND).append(style.apply(Style.Span.DIM, l)).append('\n');
       }
+    }
+    if (!r.model().components().isEmpty()) {
+      sb.append('\n');
+      ComponentsTable.appendText(r.model().components(), style, IND, sb);
     }
     sb.append('\n');
 
@@ -313,6 +318,12 @@ public final class TextRenderer implements ReportRenderer {
     if (!w.dtypes().isEmpty()) {
       parts.add(
           w.dtypesSorted().keySet().stream().map(DType::name).collect(Collectors.joining("+")));
+    }
+    List<String> unsized =
+        m.components().stream().filter(ComponentSize::unknown).map(ComponentSize::name).toList();
+    if (!unsized.isEmpty()) {
+      // a pipeline component without weights or a layout: the sum leaves it out, and says so
+      parts.add("total without " + String.join(", ", unsized) + " (not sized)");
     }
     if (w.parameters().isEmpty() && w.bytes().isEmpty()) {
       // a folder read from its config alone: say that the config did not give a size either

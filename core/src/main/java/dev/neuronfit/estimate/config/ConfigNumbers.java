@@ -84,7 +84,13 @@ public final class ConfigNumbers {
             "cross_attention_dim",
             "attention_head_dim",
             "hidden_sizes",
-            "block_out_channels")) {
+            "block_out_channels",
+            "joint_attention_dim",
+            "caption_projection_dim",
+            "pooled_projection_dim",
+            "caption_channels",
+            "projection_dim",
+            "projection_class_embeddings_input_dim")) {
       m.put(k, WIDTH);
     }
     for (String k :
@@ -102,7 +108,8 @@ public final class ConfigNumbers {
             "num_decoder_layers",
             "depths",
             "layers_per_block",
-            "transformer_layers_per_block")) {
+            "transformer_layers_per_block",
+            "num_single_layers")) {
       m.put(k, LAYERS);
     }
     for (String k :
@@ -133,7 +140,8 @@ public final class ConfigNumbers {
             "max_target_positions")) {
       m.put(k, POSITIONS);
     }
-    for (String k : List.of("image_size", "sample_size", "patch_size", "window_size")) {
+    for (String k :
+        List.of("image_size", "sample_size", "patch_size", "window_size", "pos_embed_max_size")) {
       m.put(k, PIXELS);
     }
     for (String k :
@@ -148,6 +156,7 @@ public final class ConfigNumbers {
     }
     m.put("type_vocab_size", SMALL_COUNT);
     m.put("relative_attention_num_buckets", SMALL_COUNT);
+    m.put("num_embeds_ada_norm", SMALL_COUNT);
     m.put("mlp_ratio", RATIO);
     return Map.copyOf(m);
   }

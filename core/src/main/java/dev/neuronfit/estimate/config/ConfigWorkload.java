@@ -76,6 +76,9 @@ public final class ConfigWorkload {
     Optional<Work> work;
     if (hf.pipelineClass().isPresent()) {
       work = pipeline(hf, opts, bytes, batch);
+    } else if (hf.config().isPresent() && hf.config().get().has("_class_name")) {
+      // a diffusers component folder on its own (a unet/ or transformer/ folder)
+      work = denoiser("model", hf.config().get(), opts, bytes, batch);
     } else if (hf.config().isPresent()) {
       work = single(hf.config().get(), Exact.mul(parameters, bytes), opts, bytes, batch);
     } else {
@@ -103,13 +106,33 @@ public final class ConfigWorkload {
         });
   }
 
+  /**
+   * One denoising step of the pipeline's denoiser: its {@code unet} (UNet2DConditionModel) or its
+   * {@code transformer} (the classes of {@link DiffusionTransformers}). Other denoisers, such as
+   * the 3D UNets of video pipelines, have no layout here and get no workload, as they get no
+   * parameter estimate.
+   */
   private static Optional<Work> pipeline(
       HfMetadata hf, WorkloadOptions opts, int bytes, int batch) {
-    Optional<HfComponent> unet = hf.component("unet").filter(u -> u.config().isPresent());
-    if (unet.isEmpty()) {
+    for (String name : List.of("unet", "transformer")) {
+      Optional<HfConfig> c = hf.component(name).flatMap(HfComponent::config);
+      if (c.isPresent()) {
+        return denoiser(name, c.get(), opts, bytes, batch);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The step of one denoiser config, named {@code name} in its pipeline. */
+  private static Optional<Work> denoiser(
+      String name, HfConfig c, WorkloadOptions opts, int bytes, int batch) {
+    String cls = c.string("_class_name").orElse("");
+    if (DiffusionTransformers.CLASSES.contains(cls)) {
+      return transformerDenoiser(cls, c, opts, bytes, batch);
+    }
+    if (!cls.equals("UNet2DConditionModel")) {
       return Optional.empty();
     }
-    HfConfig c = unet.get().config().get();
     int latent =
         opts.imageSize().isPresent()
             ? opts.imageSize().getAsInt() / 8
@@ -131,8 +154,59 @@ public final class ConfigWorkload {
             batch,
             Optional.empty(),
             Optional.of(latent * 8),
-            "one denoising step of the unet (UNet2DConditionModel layout)",
+            "one denoising step of the " + name + " (UNet2DConditionModel layout)",
             List.of(Assumptions.unetStep(latent, DEFAULT_TEXT_TOKENS), Assumptions.UNET_WEIGHTS)));
+  }
+
+  /**
+   * One step of a transformer denoiser. The latent is the image side over 8 (the VAE's factor); SD3
+   * and DiT cut it into patch_size patches, FLUX packs 2x2 latent pixels into one token. The text
+   * tokens default to what the pipelines encode: 77 CLIP and 256 T5 tokens for SD3, 512 T5 tokens
+   * for FLUX, 120 for PixArt; --seq-len replaces them.
+   */
+  private static Optional<Work> transformerDenoiser(
+      String cls, HfConfig c, WorkloadOptions opts, int bytes, int batch) {
+    int image =
+        opts.imageSize()
+            .orElse(
+                (int)
+                    (c.integer("sample_size").isPresent()
+                        ? c.integer("sample_size").getAsLong() * 8
+                        : 1024));
+    int latent = Math.max(1, image / 8);
+    long patch = cls.equals("FluxTransformer2DModel") ? 2 : c.integer("patch_size").orElse(2);
+    long side = Math.max(1, latent / Math.max(1, patch));
+    long tokens = Exact.mul(side, side);
+    int text =
+        opts.sequenceLength()
+            .orElse(
+                switch (cls) {
+                  case "SD3Transformer2DModel" -> 77 + 256;
+                  case "FluxTransformer2DModel" -> 512;
+                  default -> c.integer("caption_channels").isPresent() ? 120 : 1;
+                });
+    Optional<LayoutCount> count = DiffusionTransformers.walk(cls, c, tokens, text);
+    if (count.isEmpty() || count.get().parameters().isEmpty()) {
+      return Optional.empty();
+    }
+    long width =
+        Exact.mul(
+            c.integer("num_attention_heads").orElse(1), c.integer("attention_head_dim").orElse(1));
+    long channels = c.integer("in_channels").orElse(16);
+    return Optional.of(
+        Work.single(
+            batch * count.get().macs(),
+            Exact.mul(count.get().parameters().getAsLong(), bytes),
+            Exact.mul(2L * batch * bytes, Exact.add(tokens, text), width),
+            // the latent in and the prediction out
+            Exact.mul(2L * batch * bytes, (long) latent * latent, channels),
+            batch,
+            Optional.of(text),
+            Optional.of(image),
+            "one denoising step of the transformer (" + cls + " layout)",
+            List.of(
+                Assumptions.transformerStep(latent, tokens, text),
+                Assumptions.TRANSFORMER_WEIGHTS)));
   }
 
   private static Optional<Work> single(

@@ -97,13 +97,25 @@ final class DiffusersLayouts {
     }
     long cross = crossOpt.getAsLong();
     long layersPerBlock = c.integer("layers_per_block").orElse(2);
-    long tLayers = c.integer("transformer_layers_per_block").orElse(1);
+    Optional<List<Long>> depths = transformerDepths(c, channels.size());
+    if (depths.isEmpty()) {
+      return Optional.empty();
+    }
+    List<Long> tLayers = depths.get();
     long inCh = c.integer("in_channels").orElse(4);
     long outCh = c.integer("out_channels").orElse(4);
     long c0 = channels.get(0);
     long temb = mul(4, c0);
     int n = channels.size();
-    long total = add(mul(9, inCh, c0), c0, mul(c0, temb), temb, mul(temb, temb), temb);
+    long total =
+        add(
+            mul(9, inCh, c0),
+            c0,
+            mul(c0, temb),
+            temb,
+            mul(temb, temb),
+            temb,
+            addedEmbedding(c, temb));
     double res = latent;
     double macs = res * res * inCh * c0 * 9;
     long output = c0;
@@ -115,8 +127,8 @@ final class DiffusersLayouts {
         total = add(total, resnetParameters(j == 0 ? input : output, output, temb));
         macs += resnetMacs(res, j == 0 ? input : output, output);
         if (attn) {
-          total = add(total, transformerParameters(output, cross, tLayers));
-          macs += transformerMacs(res, output, cross, textTokens, tLayers);
+          total = add(total, transformerParameters(output, cross, tLayers.get(i)));
+          macs += transformerMacs(res, output, cross, textTokens, tLayers.get(i));
         }
       }
       if (i < n - 1) {
@@ -130,9 +142,10 @@ final class DiffusersLayouts {
         add(
             total,
             mul(2, resnetParameters(last, last, temb)),
-            transformerParameters(last, cross, tLayers));
+            transformerParameters(last, cross, tLayers.get(n - 1)));
     macs +=
-        2 * resnetMacs(res, last, last) + transformerMacs(res, last, cross, textTokens, tLayers);
+        2 * resnetMacs(res, last, last)
+            + transformerMacs(res, last, cross, textTokens, tLayers.get(n - 1));
     List<Long> reversed = reversed(channels);
     output = reversed.get(0);
     for (int i = 0; i < n; i++) {
@@ -146,8 +159,8 @@ final class DiffusersLayouts {
         total = add(total, resnetParameters(add(resIn, skip), output, temb));
         macs += resnetMacs(res, resIn + skip, output);
         if (attn) {
-          total = add(total, transformerParameters(output, cross, tLayers));
-          macs += transformerMacs(res, output, cross, textTokens, tLayers);
+          total = add(total, transformerParameters(output, cross, tLayers.get(n - 1 - i)));
+          macs += transformerMacs(res, output, cross, textTokens, tLayers.get(n - 1 - i));
         }
       }
       if (i < n - 1) {
@@ -158,6 +171,38 @@ final class DiffusersLayouts {
     }
     total = add(total, mul(2, c0), mul(9, c0, outCh), outCh);
     return Optional.of(LayoutCount.of(total, macs + res * res * 9.0 * c0 * outCh));
+  }
+
+  /**
+   * The depth of the spatial transformer in each down block (the up path mirrors it, the middle
+   * block takes the last): {@code transformer_layers_per_block} as one number for every block, or
+   * one per block as SDXL gives it ([1, 2, 10]); 1 when absent. Empty when the value is neither, or
+   * when a {@code reverse_transformer_layers_per_block} gives the up path its own depths (not
+   * walked here).
+   */
+  private static Optional<List<Long>> transformerDepths(HfConfig c, int blocks) {
+    if (c.sizeOf("reverse_transformer_layers_per_block") > 0) {
+      return Optional.empty();
+    }
+    OptionalLong one = c.integer("transformer_layers_per_block");
+    if (one.isPresent() || !c.has("transformer_layers_per_block")) {
+      return Optional.of(Collections.nCopies(blocks, one.orElse(1)));
+    }
+    List<Long> each = c.integers("transformer_layers_per_block");
+    return each.size() == blocks ? Optional.of(each) : Optional.empty();
+  }
+
+  /**
+   * The extra conditioning embedding SDXL adds to the time embedding ({@code addition_embed_type}
+   * text_time: pooled text and size conditions projected by two linear layers from {@code
+   * projection_class_embeddings_input_dim}); 0 for UNets without one.
+   */
+  private static long addedEmbedding(HfConfig c, long temb) {
+    if (!c.string("addition_embed_type").orElse("").equals("text_time")) {
+      return 0;
+    }
+    long in = c.integer("projection_class_embeddings_input_dim").orElse(0);
+    return in <= 0 ? 0 : add(mul(in, temb), temb, mul(temb, temb), temb);
   }
 
   /** The KL autoencoder (VAE) of latent diffusion: encoder, decoder and the two 1x1 quant convs. */
@@ -202,7 +247,13 @@ final class DiffusersLayouts {
       ch = out;
     }
     decoder = add(decoder, mul(2, c0), mul(9, c0, outCh), outCh);
-    long quant = add(mul(2, latent, 2, latent), mul(2, latent), mul(latent, latent), latent);
+    // SD3's and FLUX's VAEs drop the 1x1 convolutions around the latent (use_quant_conv false)
+    long quant =
+        add(
+            c.bool("use_quant_conv").orElse(true)
+                ? add(mul(2, latent, 2, latent), mul(2, latent))
+                : 0,
+            c.bool("use_post_quant_conv").orElse(true) ? add(mul(latent, latent), latent) : 0);
     return OptionalLong.of(add(encoder, decoder, quant));
   }
 }

@@ -3,11 +3,9 @@ package dev.neuronfit.estimate.config;
 import dev.neuronfit.estimate.Estimate;
 import dev.neuronfit.estimate.SizeSource;
 import dev.neuronfit.model.DType;
-import dev.neuronfit.model.HfComponent;
 import dev.neuronfit.model.HfConfig;
 import dev.neuronfit.model.HfMetadata;
 import dev.neuronfit.model.ModelProfile;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -27,7 +25,18 @@ public final class ParameterEstimator {
    * beyond a long.
    */
   public static Optional<Estimate> estimate(ModelProfile profile) {
-    if (profile.hf().isEmpty() || ConfigNumbers.problem(profile).isPresent()) {
+    if (profile.hf().isEmpty()) {
+      return Optional.empty();
+    }
+    if (profile.hf().get().pipelineClass().isPresent()) {
+      try {
+        // each component is checked on its own: one bad config leaves the others sized
+        return PipelineSizes.estimate(profile.hf().get());
+      } catch (ArithmeticException e) {
+        return Optional.empty();
+      }
+    }
+    if (ConfigNumbers.problem(profile).isPresent()) {
       return Optional.empty();
     }
     try {
@@ -75,7 +84,7 @@ public final class ParameterEstimator {
   private static Optional<Estimate> estimateChecked(ModelProfile profile) {
     HfMetadata hf = profile.hf().get();
     if (hf.pipelineClass().isPresent()) {
-      return pipeline(hf);
+      return PipelineSizes.estimate(hf);
     }
     if (hf.config().isEmpty()) {
       return Optional.empty();
@@ -116,36 +125,19 @@ public final class ParameterEstimator {
             List.of()));
   }
 
-  private static Optional<Estimate> pipeline(HfMetadata hf) {
-    long total = 0;
-    List<String> parts = new ArrayList<>();
-    List<String> skipped = new ArrayList<>();
-    DTypeChoice dt = null;
-    for (HfComponent comp : hf.components()) {
-      if (comp.config().isEmpty()) {
-        continue; // schedulers, tokenizers and feature extractors have no weights
-      }
-      OptionalLong p = single(comp.config().get());
-      if (p.isPresent()) {
-        total = Exact.add(total, p.getAsLong());
-        parts.add(comp.name());
-        if (dt == null) {
-          dt = dtype(comp.config().get());
-        }
-      } else {
-        skipped.add(comp.name());
-      }
-    }
-    if (parts.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        new Estimate(total, dt.dtype, dt.source, "sum of component layouts", parts, skipped));
-  }
-
-  private static OptionalLong single(HfConfig c) {
+  /**
+   * The parameters of one config's layout; empty when no layout covers it. A diffusers class
+   * without a layout here (UNet3DConditionModel, UNetSpatioTemporalConditionModel and the other
+   * video denoisers) gets none, and {@link ConfigWorkload} gives it no workload either.
+   *
+   * @throws ArithmeticException when the sizes multiply beyond a long
+   */
+  static OptionalLong single(HfConfig c) {
     Optional<String> cls = c.string("_class_name");
     if (cls.isPresent()) {
+      if (DiffusionTransformers.CLASSES.contains(cls.get())) {
+        return parameters(DiffusionTransformers.walk(cls.get(), c, 0, 0));
+      }
       return switch (cls.get()) {
         case "UNet2DConditionModel" -> parameters(DiffusersLayouts.unet2dCondition(c, 0, 0));
         case "AutoencoderKL" -> DiffusersLayouts.autoencoderKl(c);
@@ -177,11 +169,15 @@ public final class ParameterEstimator {
     return count.isPresent() ? count.get().parameters() : OptionalLong.empty();
   }
 
-  private static String method(HfConfig c) {
+  static String method(HfConfig c) {
     if (c.has("_class_name")) {
       return "diffusers " + c.string("_class_name").get() + " layout";
     }
     String type = c.string("model_type").orElse("?");
+    if (TransformerLayouts.T5_LAYOUT.contains(type)
+        && c.strings("architectures").stream().anyMatch(a -> a.endsWith("EncoderModel"))) {
+      return type + " encoder-only layout";
+    }
     if (TransformerLayouts.DECODER_LAYOUT.contains(type)) {
       return (TransformerLayouts.llamaStyle(c) ? "Llama-style" : "GPT-2-style")
           + " decoder layout ("
@@ -214,10 +210,10 @@ public final class ParameterEstimator {
         + ", logical parameters counted";
   }
 
-  private record DTypeChoice(DType dtype, String source) {}
+  record DTypeChoice(DType dtype, String source) {}
 
   /** The dtype the config declares ({@code torch_dtype} or {@code dtype}), else float32. */
-  private static DTypeChoice dtype(HfConfig c) {
+  static DTypeChoice dtype(HfConfig c) {
     for (String key : List.of("torch_dtype", "dtype")) {
       Optional<DType> d = c.string(key).flatMap(DType::fromTorchName);
       if (d.isPresent()) {

@@ -161,8 +161,14 @@ final class TransformerLayouts {
     String type = c.string("model_type").orElse("");
     Dims d = new Dims(c);
     String arch = c.strings("architectures").stream().findFirst().orElse("");
+    if (T5_LAYOUT.contains(type) && arch.endsWith("EncoderModel")) {
+      // T5EncoderModel (the text encoder of SD3, FLUX and PixArt): the encoder stack alone
+      return Optional.of(
+          new Layout(
+              Kind.ENCODER, t5(d, false), () -> Optional.of(t5Shapes(c)[0]), Optional::empty));
+    }
     if (T5_LAYOUT.contains(type)) {
-      return Optional.of(seq2seq(t5(d), () -> t5Shapes(c)));
+      return Optional.of(seq2seq(t5(d, true), () -> t5Shapes(c)));
     }
     if (BART_LAYOUT.contains(type)) {
       return Optional.of(seq2seq(bartFamily(d, type), () -> bartShapes(c)));
@@ -227,11 +233,17 @@ final class TransformerLayouts {
                   vit(d, classifier, !classifier && !arch.endsWith("ForMaskedImageModeling")),
                   () -> shape(d, false, 0),
                   Optional::empty));
-      // CLIP's text tower has no embedding LayerNorm but a final one of the same size
+      // CLIP's text tower has no embedding LayerNorm but a final one of the same size; the
+      // WithProjection class (SDXL's and SD3's text encoders) adds a bias-free text projection
       case "clip_text_model" ->
           Optional.of(
               new Layout(
-                  Kind.ENCODER, encoder(d, "none"), () -> shape(d, false, 0), Optional::empty));
+                  Kind.ENCODER,
+                  arch.equals("CLIPTextModelWithProjection")
+                      ? plus(encoder(d, "none"), textProjection(d))
+                      : encoder(d, "none"),
+                  () -> shape(d, false, 0),
+                  Optional::empty));
       default -> Optional.empty();
     };
   }
@@ -403,7 +415,18 @@ final class TransformerLayouts {
   /**
    * T5 and mT5: no biases, RMSNorm-style LayerNorm, relative position buckets, optional gated FFN.
    */
-  private static OptionalLong t5(Dims d) {
+  private static OptionalLong plus(OptionalLong a, long b) {
+    return a.isPresent() ? OptionalLong.of(add(a.getAsLong(), b)) : a;
+  }
+
+  /** A CLIP text projection: hidden to {@code projection_dim}, no bias. */
+  private static long textProjection(Dims d) {
+    long h = d.hidden().orElse(0);
+    return mul(h, d.config().integer("projection_dim").orElse(h));
+  }
+
+  /** T5 with its decoder and LM head ({@code withDecoder}), or its encoder stack alone. */
+  private static OptionalLong t5(Dims d, boolean withDecoder) {
     HfConfig c = d.config();
     OptionalLong dm = c.integer("d_model");
     OptionalLong le = c.integer("num_layers");
@@ -423,6 +446,9 @@ final class TransformerLayouts {
     long decLayers = c.integer("num_decoder_layers").orElse(encLayers);
     long encoder = add(mul(encLayers, add(attn, h, ffn, h)), buckets, h);
     long decoder = add(mul(decLayers, add(mul(2, attn), mul(2, h), ffn, h)), buckets, h);
+    if (!withDecoder) {
+      return OptionalLong.of(add(mul(v, h), encoder));
+    }
     long head = d.flag("tie_word_embeddings", true) ? 0 : mul(v, h);
     return OptionalLong.of(add(mul(v, h), encoder, decoder, head));
   }

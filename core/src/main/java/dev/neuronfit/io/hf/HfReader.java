@@ -163,18 +163,21 @@ public final class HfReader implements ModelReader {
               name + "/" + CONFIG,
               json,
               weights);
-      components.add(new HfComponent(name, v.get(0).asText(), v.get(1).asText(), cfg));
       if (Files.isDirectory(dir)) {
         hazards.addAll(
             checkpointHazards(dir, shownFolder.resolve(name), name + "/", limits, notes));
       }
       if (cfg.isEmpty() || !Files.isDirectory(dir)) {
-        continue; // schedulers, tokenizers and feature extractors carry no weights
+        // schedulers, tokenizers and feature extractors carry no weights
+        components.add(new HfComponent(name, v.get(0).asText(), v.get(1).asText(), cfg));
+        continue;
       }
       WeightFiles.Found found =
           weights.read(
               dir, shownFolder.resolve(name), name + "/", limits.maxTensors() - tensors.size());
       notes.addAll(found.notes());
+      components.add(
+          new HfComponent(name, v.get(0).asText(), v.get(1).asText(), cfg, summary(found)));
       if (found.isEmpty()) {
         withoutWeights.add(name);
         continue;
@@ -195,7 +198,7 @@ public final class HfReader implements ModelReader {
       notes.add(
           "no weight files for component(s) "
               + String.join(", ", withoutWeights)
-              + "; figures cover "
+              + "; weight files cover "
               + String.join(", ", withWeights));
     }
     if (declaredOnly.isPresent() && declaredOnly.getAsLong() == Long.MAX_VALUE) {

@@ -315,7 +315,7 @@ class HfReaderTest {
     assertThat(profile.notes())
         .singleElement()
         .asString()
-        .contains("no weight files for component(s) text_encoder", "figures cover unet");
+        .contains("no weight files for component(s) text_encoder", "weight files cover unet");
   }
 
   @Test
