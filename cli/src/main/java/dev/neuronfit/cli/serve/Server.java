@@ -117,10 +117,16 @@ public final class Server implements AutoCloseable {
         settings.deadline().compareTo(Duration.ofSeconds(30)) < 0
             ? settings.deadline()
             : Duration.ofSeconds(30);
+    // the Hub client's own budget runs a little past the check's deadline, so that the deadline
+    // (504) answers a stalled Hub rather than the client giving up just before it (502)
     this.hub =
         new HubModels(
             hubSettings.withTimes(
-                Duration.ofSeconds(10), read, settings.deadline(), 2, Duration.ofMillis(500)),
+                Duration.ofSeconds(10),
+                read,
+                settings.deadline().plusSeconds(10),
+                2,
+                Duration.ofMillis(500)),
             ReadLimits.DEFAULT);
     metrics.hubBytes(hub::bytesReceived);
     this.pages = new Pages(kb);
@@ -431,7 +437,13 @@ public final class Server implements AutoCloseable {
     return outcome.reports();
   }
 
-  /** Whether the client has closed its connection, as Jetty sees it. */
+  /**
+   * Whether the client has closed its connection. Jetty does not read from a connection while its
+   * request is handled, so a waiting request looks itself: a non-blocking read that finds the end
+   * of the stream (or a reset) means the client is gone. The request's body has been read by then;
+   * an HTTP/1.1 client sends nothing more before the answer, and if one does (pipelining) the bytes
+   * are dropped and the connection is closed after the answer.
+   */
   private static BooleanSupplier clientGone(Context ctx) {
     ServletContextRequest r = ServletContextRequest.getServletContextRequest(ctx.req());
     if (r == null) {
@@ -440,7 +452,21 @@ public final class Server implements AutoCloseable {
     AtomicBoolean failed = new AtomicBoolean();
     r.addFailureListener(t -> failed.set(true));
     EndPoint ep = r.getConnectionMetaData().getConnection().getEndPoint();
-    return () -> failed.get() || !ep.isOpen();
+    return () -> {
+      if (failed.get() || !ep.isOpen()) {
+        return true;
+      }
+      try {
+        java.nio.ByteBuffer probe = org.eclipse.jetty.util.BufferUtil.allocate(64);
+        int n = ep.fill(probe);
+        if (n > 0) {
+          ctx.header("Connection", "close");
+        }
+        return n < 0;
+      } catch (IOException | RuntimeException e) {
+        return true;
+      }
+    };
   }
 
   private static void discardParts(Context ctx) {
@@ -473,6 +499,9 @@ public final class Server implements AutoCloseable {
   // ---- answers ----
 
   private void failure(Exception e, Context ctx) {
+    if (Boolean.getBoolean("neuronfit.serve.debug")) {
+      e.printStackTrace();
+    }
     UnaryOperator<String> scrub = ctx.attribute("neuronfit.scrub");
     UnaryOperator<String> s = scrub == null ? UnaryOperator.identity() : scrub;
     Problem p = problem(e, s);
@@ -492,43 +521,27 @@ public final class Server implements AutoCloseable {
 
   /** The one mapping from failures to status codes and one-line messages. */
   static Problem problem(Throwable e, UnaryOperator<String> scrub) {
-    Throwable t = e;
-    for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
-      if (t instanceof HttpProblem h) {
-        return new Problem(h.status, h.getMessage());
+    List<Throwable> chain = new ArrayList<>();
+    for (Throwable t = e; t != null && chain.size() < 8; t = t.getCause()) {
+      chain.add(t);
+    }
+    for (Throwable t : chain) {
+      // Jetty's multipart parser says so in an IllegalStateException under a BadMessageException
+      String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      if (t instanceof IllegalStateException && m.contains("exceeded")) {
+        return new Problem(413, "the upload is larger than the limit of the server");
       }
-      if (t instanceof Upload.TooLarge) {
-        return new Problem(413, t.getMessage());
+    }
+    for (Throwable t : chain) {
+      Problem p = known(t, scrub);
+      if (p != null) {
+        return p;
       }
-      if (t instanceof CheckService.Busy) {
-        return new Problem(503, t.getMessage());
-      }
-      if (t instanceof CheckService.DeadlineExceeded) {
-        return new Problem(504, t.getMessage());
-      }
-      if (t instanceof CheckService.ClientGone || t instanceof InterruptedException) {
-        return new Problem(499, "the client closed the connection");
-      }
-      if (t instanceof IllegalArgumentException) {
-        return new Problem(400, line(t, scrub));
-      }
-      if (t instanceof HubException h) {
-        return new Problem(h.noSuchModel() ? 404 : 502, line(t, scrub));
-      }
-      if (t instanceof ModelFormatException) {
-        return new Problem(422, line(t, scrub));
-      }
-      if (t instanceof org.eclipse.jetty.http.BadMessageException b) {
-        return new Problem(b.getCode(), "bad request: " + line(t, scrub));
-      }
-      if (t instanceof IllegalStateException i
-          && String.valueOf(i.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("exceed")) {
-        return new Problem(413, "the upload is larger than the limit: " + line(t, scrub));
-      }
-      if (t instanceof org.eclipse.jetty.io.EofException) {
-        return new Problem(499, "the client closed the connection");
-      }
-      if (t instanceof jakarta.servlet.ServletException) {
+    }
+    for (Throwable t : chain) {
+      if (t instanceof jakarta.servlet.ServletException
+          || t instanceof org.eclipse.jetty.io.EofException) {
+        // a multipart body that is malformed or ends before its closing boundary
         return new Problem(400, "bad request: " + line(t, scrub));
       }
     }
@@ -536,6 +549,43 @@ public final class Server implements AutoCloseable {
       return new Problem(422, line(e, scrub));
     }
     return new Problem(500, "internal error: " + line(e, scrub));
+  }
+
+  private static Problem known(Throwable t, UnaryOperator<String> scrub) {
+    if (t instanceof HttpProblem h) {
+      return new Problem(h.status, h.getMessage());
+    }
+    if (t instanceof Upload.TooLarge) {
+      return new Problem(413, t.getMessage());
+    }
+    if (t instanceof CheckService.Busy) {
+      return new Problem(503, t.getMessage());
+    }
+    if (t instanceof CheckService.DeadlineExceeded) {
+      return new Problem(504, t.getMessage());
+    }
+    if (t instanceof CheckService.ClientGone || t instanceof InterruptedException) {
+      return new Problem(499, "the client closed the connection");
+    }
+    if (t instanceof HubException h) {
+      return new Problem(h.noSuchModel() ? 404 : 502, line(t, scrub));
+    }
+    if (t instanceof ModelFormatException) {
+      return new Problem(422, line(t, scrub));
+    }
+    String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+    if (message.contains("exceeds")
+        || message.contains("exceeded")
+        || message.contains("too large")) {
+      return new Problem(413, "the upload is larger than the limit of the server");
+    }
+    if (t instanceof org.eclipse.jetty.http.BadMessageException b) {
+      return new Problem(b.getCode(), "bad request: " + line(t, scrub));
+    }
+    if (t instanceof IllegalArgumentException) {
+      return new Problem(400, line(t, scrub));
+    }
+    return null;
   }
 
   private static String line(Throwable t, UnaryOperator<String> scrub) {
