@@ -81,6 +81,10 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Longest wait for the next bytes of a request, headers or body (default 30).")
   int readTimeoutSeconds = 30;
 
+  /** For the launcher's class-list training run: start, then stop at once. */
+  @Option(names = "--exit-after-start", hidden = true)
+  boolean exitAfterStart;
+
   @Override
   public Integer call() throws Exception {
     ServeSettings d = ServeSettings.defaults(environment, Path.of(System.getProperty("user.home")));
@@ -122,7 +126,9 @@ public final class ServeCommand implements Callable<Integer> {
       String host = settings.bind().contains(":") ? "[" + settings.bind() + "]" : settings.bind();
       out.println("neuronfit serve: listening on http://" + host + ":" + server.port() + "/");
       out.flush();
-      stopped.await();
+      if (!exitAfterStart) {
+        stopped.await();
+      }
     }
     return 0;
   }
