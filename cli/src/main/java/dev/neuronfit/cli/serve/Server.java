@@ -1,12 +1,9 @@
 package dev.neuronfit.cli.serve;
 
 import dev.neuronfit.Inspector;
-import dev.neuronfit.cli.Errors;
 import dev.neuronfit.cli.FitOptions;
-import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ModelLocator;
 import dev.neuronfit.io.ReadLimits;
-import dev.neuronfit.io.hub.HubException;
 import dev.neuronfit.io.hub.HubId;
 import dev.neuronfit.io.hub.HubModels;
 import dev.neuronfit.io.hub.HubReader;
@@ -15,7 +12,6 @@ import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.report.HtmlRenderer;
 import dev.neuronfit.report.JsonRenderer;
 import dev.neuronfit.report.Report;
-import dev.neuronfit.report.Safe;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
@@ -33,12 +29,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
-import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
-import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -65,19 +57,6 @@ public final class Server implements AutoCloseable {
 
   /** Room for the form fields of a multipart upload beside the file itself. */
   static final long FORM_BYTES = 64 * 1024;
-
-  /** What the API's JSON errors and the page's error panels are made of. */
-  record Problem(int status, String message) {}
-
-  /** A failure that is already an HTTP answer. */
-  static final class HttpProblem extends RuntimeException {
-    final int status;
-
-    HttpProblem(int status, String message) {
-      super(message);
-      this.status = status;
-    }
-  }
 
   /** One check to run: what identifies it, how to run it and what to call it afterwards. */
   private record Job(
@@ -191,7 +170,7 @@ public final class Server implements AutoCloseable {
                   404,
                   ctx -> {
                     if (ctx.result() == null) {
-                      answer(ctx, new Problem(404, "no such page: " + ctx.path()));
+                      answer(ctx, new Problems.Problem(404, "no such page: " + ctx.path()));
                     }
                   });
             });
@@ -238,7 +217,8 @@ public final class Server implements AutoCloseable {
   // ---- routes ----
 
   private void index(Context ctx) {
-    List<String> local = modelsRoot.isPresent() ? localModels() : List.of();
+    List<String> local =
+        modelsRoot.isPresent() ? ModelShare.list(modelsRoot.orElseThrow()) : List.of();
     html(ctx, 200, pages.index(recent.list(), local, modelsRoot.isPresent()), Pages.PAGE_POLICY);
   }
 
@@ -276,10 +256,10 @@ public final class Server implements AutoCloseable {
 
   private void models(Context ctx) {
     if (modelsRoot.isEmpty()) {
-      throw new HttpProblem(404, "this server has no --models folder");
+      throw new Problems.HttpProblem(404, "this server has no --models folder");
     }
     StringBuilder sb = new StringBuilder("{\"models\":[");
-    List<String> names = localModels();
+    List<String> names = ModelShare.list(modelsRoot.orElseThrow());
     for (int i = 0; i < names.size(); i++) {
       sb.append(i == 0 ? "" : ",").append(Pages.jsonString(names.get(i)));
     }
@@ -310,7 +290,7 @@ public final class Server implements AutoCloseable {
             ? ctx::formParams
             : post ? ctx::formParams : ctx::queryParams;
     List<String> args = CheckParams.arguments(params);
-    FitOptions.Chosen fit = FitOptions.parse(kb, args);
+    FitOptions.Chosen fit = options(args);
     String options = String.join("\u0000", args);
     String model = first(params.apply("model"));
     String path = first(params.apply("path"));
@@ -318,7 +298,7 @@ public final class Server implements AutoCloseable {
     boolean hasFile = file != null && !(file.size() == 0 && file.filename().isEmpty());
     int given = (model.isEmpty() ? 0 : 1) + (path.isEmpty() ? 0 : 1) + (hasFile ? 1 : 0);
     if (given != 1) {
-      throw new HttpProblem(
+      throw new Problems.HttpProblem(
           400,
           given == 0
               ? "give a model: model=ORG/NAME[@REVISION], path=FOLDER under --models, or a file"
@@ -329,7 +309,7 @@ public final class Server implements AutoCloseable {
       try (InputStream in = file.content()) {
         upload = Upload.receive(in, file.filename(), tempRoot, settings.maxUploadBytes());
       } finally {
-        discardParts(ctx);
+        Connections.discardParts(ctx);
       }
       return new Job(
           "upload:" + upload.sha256() + ":" + upload.name() + ":" + options,
@@ -346,15 +326,37 @@ public final class Server implements AutoCloseable {
     return localJob(path, fit, options, args);
   }
 
+  /** Options parsed before, by their arguments: parsing builds a picocli model each time. */
+  private final Map<List<String>, FitOptions.Chosen> parsed =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final int PARSED_ENTRIES = 1024;
+
+  private FitOptions.Chosen options(List<String> args) {
+    FitOptions.Chosen known = parsed.get(args);
+    if (known != null) {
+      return known;
+    }
+    FitOptions.Chosen fit = FitOptions.parse(kb, args);
+    if (parsed.size() >= PARSED_ENTRIES) {
+      parsed.clear();
+    }
+    parsed.put(List.copyOf(args), fit);
+    return fit;
+  }
+
   private Job hubJob(String model, FitOptions.Chosen fit, String options, List<String> args) {
     // only ORG/NAME[@REVISION]: nothing spelt as a URL is taken, so no request names a host
     if (model.contains(":") || model.contains("//")) {
-      throw new HttpProblem(400, "give the model as ORG/NAME[@REVISION]; URLs are not taken");
+      throw new Problems.HttpProblem(
+          400, "give the model as ORG/NAME[@REVISION]; URLs are not taken");
     }
     HubId id =
         HubId.parse(model)
             .orElseThrow(
-                () -> new HttpProblem(400, "not a Hub model id (ORG/NAME[@REVISION]): " + model));
+                () ->
+                    new Problems.HttpProblem(
+                        400, "not a Hub model id (ORG/NAME[@REVISION]): " + model));
     return new Job(
         "hub:" + id.repo() + "@" + id.revision() + ":" + options,
         id.pinned() ? null : settings.cacheTtl(),
@@ -369,8 +371,10 @@ public final class Server implements AutoCloseable {
       throws IOException {
     Path root =
         modelsRoot.orElseThrow(
-            () -> new HttpProblem(400, "this server has no --models folder to take paths from"));
-    Path target = localPath(root, rel);
+            () ->
+                new Problems.HttpProblem(
+                    400, "this server has no --models folder to take paths from"));
+    Path target = ModelShare.resolve(root, rel);
     String shown = root.relativize(target).toString();
     String stamp = Files.getLastModifiedTime(target).toString();
     UnaryOperator<String> scrub = m -> m.replace(root + "/", "").replace(root.toString(), ".");
@@ -395,27 +399,6 @@ public final class Server implements AutoCloseable {
         Optional.of("/check?" + CheckParams.query(args, Map.of("path", rel))));
   }
 
-  /** A path under the models folder, refusing anything that leads out of it (links included). */
-  static Path localPath(Path root, String rel) throws IOException {
-    Path p;
-    try {
-      p = root.resolve(rel).normalize();
-    } catch (java.nio.file.InvalidPathException e) {
-      throw new HttpProblem(400, "not a path: " + Safe.escapeControls(rel));
-    }
-    if (Path.of(rel).isAbsolute() || !p.startsWith(root)) {
-      throw new HttpProblem(400, "path must lie inside the --models folder");
-    }
-    if (!Files.exists(p)) {
-      throw new HttpProblem(404, "no such model under the --models folder: " + rel);
-    }
-    Path real = p.toRealPath();
-    if (!real.startsWith(root)) {
-      throw new HttpProblem(400, "path must lie inside the --models folder");
-    }
-    return real;
-  }
-
   private List<Report> inspect(List<ModelLocator.Located> models, FitOptions.Chosen fit)
       throws IOException, InterruptedException {
     List<Report> reports = new ArrayList<>();
@@ -432,68 +415,13 @@ public final class Server implements AutoCloseable {
   private List<Report> run(Context ctx, Job job) throws Exception {
     ctx.attribute("neuronfit.scrub", job.scrub());
     CheckService.Outcome outcome =
-        checks.check(job.key(), job.ttl(), job.work(), job.cleanup(), clientGone(ctx));
+        checks.check(job.key(), job.ttl(), job.work(), job.cleanup(), Connections.clientGone(ctx));
     recent.add(job.shown(), job.link(), outcome.reports());
     return outcome.reports();
   }
 
-  /**
-   * Whether the client has closed its connection. Jetty does not read from a connection while its
-   * request is handled, so a waiting request looks itself: a non-blocking read that finds the end
-   * of the stream (or a reset) means the client is gone. The request's body has been read by then;
-   * an HTTP/1.1 client sends nothing more before the answer, and if one does (pipelining) the bytes
-   * are dropped and the connection is closed after the answer.
-   */
-  private static BooleanSupplier clientGone(Context ctx) {
-    ServletContextRequest r = ServletContextRequest.getServletContextRequest(ctx.req());
-    if (r == null) {
-      return () -> false;
-    }
-    AtomicBoolean failed = new AtomicBoolean();
-    r.addFailureListener(t -> failed.set(true));
-    EndPoint ep = r.getConnectionMetaData().getConnection().getEndPoint();
-    return () -> {
-      if (failed.get() || !ep.isOpen()) {
-        return true;
-      }
-      try {
-        java.nio.ByteBuffer probe = org.eclipse.jetty.util.BufferUtil.allocate(64);
-        int n = ep.fill(probe);
-        if (n > 0) {
-          ctx.header("Connection", "close");
-        }
-        return n < 0;
-      } catch (IOException | RuntimeException e) {
-        return true;
-      }
-    };
-  }
-
-  private static void discardParts(Context ctx) {
-    try {
-      for (jakarta.servlet.http.Part p : ctx.req().getParts()) {
-        p.delete();
-      }
-    } catch (IOException | jakarta.servlet.ServletException | RuntimeException e) {
-      // the parts are deleted by Jetty at the end of the request as well
-    }
-  }
-
   private static String first(List<String> values) {
     return values.isEmpty() || values.get(0) == null ? "" : values.get(0).strip();
-  }
-
-  private List<String> localModels() {
-    Path root = modelsRoot.orElseThrow();
-    List<String> names = new ArrayList<>();
-    try {
-      for (ModelLocator.Located m : new ModelLocator(ReadLimits.DEFAULT).locate(root)) {
-        names.add(root.relativize(m.path()).toString());
-      }
-    } catch (IOException e) {
-      // an empty or unreadable share lists nothing
-    }
-    return names;
   }
 
   // ---- answers ----
@@ -504,7 +432,7 @@ public final class Server implements AutoCloseable {
     }
     UnaryOperator<String> scrub = ctx.attribute("neuronfit.scrub");
     UnaryOperator<String> s = scrub == null ? UnaryOperator.identity() : scrub;
-    Problem p = problem(e, s);
+    Problems.Problem p = Problems.of(e, s);
     if (p.status() == 413) {
       // the rest of the body is not read: the connection goes
       ctx.header("Connection", "close");
@@ -519,80 +447,7 @@ public final class Server implements AutoCloseable {
     answer(ctx, p);
   }
 
-  /** The one mapping from failures to status codes and one-line messages. */
-  static Problem problem(Throwable e, UnaryOperator<String> scrub) {
-    List<Throwable> chain = new ArrayList<>();
-    for (Throwable t = e; t != null && chain.size() < 8; t = t.getCause()) {
-      chain.add(t);
-    }
-    for (Throwable t : chain) {
-      // Jetty's multipart parser says so in an IllegalStateException under a BadMessageException
-      String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
-      if (t instanceof IllegalStateException && m.contains("exceeded")) {
-        return new Problem(413, "the upload is larger than the limit of the server");
-      }
-    }
-    for (Throwable t : chain) {
-      Problem p = known(t, scrub);
-      if (p != null) {
-        return p;
-      }
-    }
-    for (Throwable t : chain) {
-      if (t instanceof jakarta.servlet.ServletException
-          || t instanceof org.eclipse.jetty.io.EofException) {
-        // a multipart body that is malformed or ends before its closing boundary
-        return new Problem(400, "bad request: " + line(t, scrub));
-      }
-    }
-    if (e instanceof IOException) {
-      return new Problem(422, line(e, scrub));
-    }
-    return new Problem(500, "internal error: " + line(e, scrub));
-  }
-
-  private static Problem known(Throwable t, UnaryOperator<String> scrub) {
-    if (t instanceof HttpProblem h) {
-      return new Problem(h.status, h.getMessage());
-    }
-    if (t instanceof Upload.TooLarge) {
-      return new Problem(413, t.getMessage());
-    }
-    if (t instanceof CheckService.Busy) {
-      return new Problem(503, t.getMessage());
-    }
-    if (t instanceof CheckService.DeadlineExceeded) {
-      return new Problem(504, t.getMessage());
-    }
-    if (t instanceof CheckService.ClientGone || t instanceof InterruptedException) {
-      return new Problem(499, "the client closed the connection");
-    }
-    if (t instanceof HubException h) {
-      return new Problem(h.noSuchModel() ? 404 : 502, line(t, scrub));
-    }
-    if (t instanceof ModelFormatException) {
-      return new Problem(422, line(t, scrub));
-    }
-    String message = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
-    if (message.contains("exceeds")
-        || message.contains("exceeded")
-        || message.contains("too large")) {
-      return new Problem(413, "the upload is larger than the limit of the server");
-    }
-    if (t instanceof org.eclipse.jetty.http.BadMessageException b) {
-      return new Problem(b.getCode(), "bad request: " + line(t, scrub));
-    }
-    if (t instanceof IllegalArgumentException) {
-      return new Problem(400, line(t, scrub));
-    }
-    return null;
-  }
-
-  private static String line(Throwable t, UnaryOperator<String> scrub) {
-    return Safe.escapeControls(Errors.oneLine(scrub.apply(Errors.describe(t))));
-  }
-
-  private void answer(Context ctx, Problem p) {
+  private void answer(Context ctx, Problems.Problem p) {
     if (ctx.path().startsWith("/api/")) {
       ctx.status(p.status())
           .contentType("application/json")

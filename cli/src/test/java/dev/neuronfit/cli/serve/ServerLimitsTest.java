@@ -161,7 +161,12 @@ class ServerLimitsTest {
       HttpResponse<String> r =
           s.post(
               "/api/v1/check",
-              ("--" + TestServer.BOUNDARY + "\r\nthis is not a part header\r\n\r\n").getBytes(),
+              ("--"
+                      + TestServer.BOUNDARY
+                      + "\r\nthis is not a part header\r\n\r\ndata\r\n--"
+                      + TestServer.BOUNDARY
+                      + "--\r\n")
+                  .getBytes(),
               TestServer.multipartType());
       assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
       HttpResponse<String> noBoundary =

@@ -183,6 +183,14 @@ class ServerTest {
         server.upload("/api/v1/check", "gpt2.tar", tar.toByteArray(), Map.of());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(r.body()).contains("\"gpt2.tar\"");
+    ByteArrayOutputStream tgz = new ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(tgz)) {
+      gz.write(tar.toByteArray());
+    }
+    HttpResponse<String> g =
+        server.upload("/api/v1/check", "gpt2.tgz", tgz.toByteArray(), Map.of());
+    assertThat(g.statusCode()).as(g.body()).isEqualTo(200);
+    assertThat(g.body()).contains("\"gpt2.tgz\"");
     assertThat(server.leftovers()).isEmpty();
   }
 
