@@ -7,7 +7,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 
 /** Turns exceptions into the one-line messages users see; stack traces only with --verbose. */
-final class Errors {
+public final class Errors {
   private Errors() {}
 
   static void report(PrintWriter err, Throwable e, boolean verbose) {
@@ -23,7 +23,7 @@ final class Errors {
    * File-system errors name the file (its control characters escaped, line breaks included) and the
    * reason; others give their message.
    */
-  static String describe(Throwable e) {
+  public static String describe(Throwable e) {
     if (e instanceof NoSuchFileException f) {
       return Safe.escapeControls(f.getFile()) + ": no such file or folder";
     }
@@ -38,7 +38,7 @@ final class Errors {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
-  static String oneLine(String s) {
+  public static String oneLine(String s) {
     return s.replaceAll("\\s+", " ").strip();
   }
 }

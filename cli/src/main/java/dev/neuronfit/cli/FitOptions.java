@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  * the guideline edition and targets (the part matrix takes too), the framework, the workload the
  * estimates are made for and the hardware figures they use.
  */
-final class FitOptions {
+public final class FitOptions {
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
 
@@ -110,12 +110,35 @@ final class FitOptions {
   Path hardwareFile;
 
   /** What the options chose, checked against the knowledge base. */
-  record Chosen(
+  public record Chosen(
       Edition edition,
       List<Target> targets,
       Selection selection,
       WorkloadOptions workload,
       Hardware hardware) {}
+
+  /** A command that takes only these options, so that others can parse them as check does. */
+  @picocli.CommandLine.Command(name = "options")
+  private static final class OptionsOnly {
+    @Mixin FitOptions options;
+  }
+
+  /**
+   * What the given command-line options choose, checked exactly as check checks them (serve turns a
+   * request's parameters into these options).
+   *
+   * @throws IllegalArgumentException naming the option when one is unknown or its value is bad
+   */
+  public static Chosen parse(KnowledgeBase kb, List<String> args) {
+    OptionsOnly command = new OptionsOnly();
+    picocli.CommandLine cl = new picocli.CommandLine(command);
+    try {
+      cl.parseArgs(args.toArray(String[]::new));
+      return command.options.resolve(kb);
+    } catch (picocli.CommandLine.ParameterException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
 
   /**
    * The edition, targets, selection, workload and hardware the options choose; a bad value is a

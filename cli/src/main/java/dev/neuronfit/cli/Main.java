@@ -28,13 +28,15 @@ import picocli.CommandLine.Spec;
       "  neuronfit check --format json --target inf2 path/to/model",
       "  neuronfit check --fail-on not-a-good-fit --target inf1 path/to/model",
       "  neuronfit scan --format csv --output models.csv ~/.cache/huggingface/hub",
-      "  neuronfit matrix --edition 2.5.0"
+      "  neuronfit matrix --edition 2.5.0",
+      "  neuronfit serve --port 8080 --models /srv/models"
     },
     subcommands = {
       CheckCommand.class,
       ScanCommand.class,
       MatrixCommand.class,
       SchemaCommand.class,
+      dev.neuronfit.cli.serve.ServeCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

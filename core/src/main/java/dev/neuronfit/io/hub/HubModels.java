@@ -45,6 +45,8 @@ public final class HubModels {
   private final HubSettings settings;
   private final ReadLimits limits;
   private final HttpClient http;
+  private final java.util.concurrent.atomic.LongAdder received =
+      new java.util.concurrent.atomic.LongAdder();
 
   public HubModels(HubSettings settings, ReadLimits limits) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -60,6 +62,14 @@ public final class HubModels {
    */
   public List<ModelLocator.Located> locate(HubId id) throws IOException {
     Transfer transfer = new Transfer();
+    try {
+      return locate(id, transfer);
+    } finally {
+      received.add(transfer.bytes());
+    }
+  }
+
+  private List<ModelLocator.Located> locate(HubId id, Transfer transfer) throws IOException {
     Path repoDir = settings.cacheRoot().resolve(id.folderName());
     Optional<String> commit = knownCommit(id, repoDir);
     if (commit.isPresent() && Files.isDirectory(repoDir.resolve(commit.get()))) {
@@ -116,6 +126,11 @@ public final class HubModels {
             transfer.requests(),
             transfer.bytes(),
             hfNote));
+  }
+
+  /** Body bytes received from the Hub by all of this instance's checks so far (for metrics). */
+  public long bytesReceived() {
+    return received.sum();
   }
 
   private void build(

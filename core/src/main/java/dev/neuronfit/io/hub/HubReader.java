@@ -13,8 +13,11 @@ import java.util.List;
  * Reads a model from the sparse copy of a Hub revision with the reader that reads it on disk, then
  * names it by its id (not the cache folder) in the profile and in errors, and adds where its bytes
  * came from as a note.
+ *
+ * <p>{@code neuronfit serve} names uploaded models and models under its {@code --models} folder
+ * with it too, so no server-side folder shows in a report or an error.
  */
-final class HubReader implements ModelReader {
+public final class HubReader implements ModelReader {
   private final ModelReader inner;
   private final Path folder;
   private final String shown;
@@ -26,7 +29,7 @@ final class HubReader implements ModelReader {
    * @param shown what to call that root ({@code ORG/NAME@COMMIT})
    * @param notes notes to add to the profile
    */
-  HubReader(ModelReader inner, Path folder, String shown, List<String> notes) {
+  public HubReader(ModelReader inner, Path folder, String shown, List<String> notes) {
     this.inner = inner;
     this.folder = folder;
     this.shown = shown;

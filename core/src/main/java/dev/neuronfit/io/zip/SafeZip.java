@@ -166,6 +166,63 @@ public final class SafeZip implements Closeable {
     }
   }
 
+  /**
+   * Streams one entry to {@code out}, with the checks of {@link #read} except the per-entry size
+   * cap, which is {@code maxBytes} alone here (an unpacked model folder holds weight files larger
+   * than any metadata entry). Used to unpack an uploaded model folder.
+   *
+   * @return the bytes written
+   * @throws ModelFormatException when the entry is missing, declares or inflates to more than
+   *     {@code maxBytes}, inflates past the compression-ratio limit, or is corrupt
+   */
+  public long copy(String name, java.io.OutputStream out, long maxBytes) throws IOException {
+    ZipEntry e = entries.get(name);
+    if (e == null) {
+      throw new ModelFormatException(shown, "zip entry " + name, "missing");
+    }
+    String place = "zip entry " + name;
+    if (e.getSize() > maxBytes) {
+      throw new ModelFormatException(
+          shown, place, "declares " + e.getSize() + " bytes, over the limit of " + maxBytes);
+    }
+    long compressed = Math.max(e.getCompressedSize(), 1);
+    long ratioCap =
+        e.getMethod() == ZipEntry.DEFLATED
+            ? compressed * limits.maxCompressionRatio()
+            : Long.MAX_VALUE;
+    long written = 0;
+    byte[] buf = new byte[64 * 1024];
+    try (InputStream in = zip.getInputStream(e)) {
+      for (int n; (n = in.read(buf)) > 0; ) {
+        written += n;
+        if (written > maxBytes) {
+          throw new ModelFormatException(
+              shown, place, "inflates to more than the limit of " + maxBytes + " bytes");
+        }
+        if (written > ratioCap) {
+          throw new ModelFormatException(
+              shown,
+              place,
+              "inflates more than "
+                  + limits.maxCompressionRatio()
+                  + " times its compressed size ("
+                  + compressed
+                  + " bytes): a zip bomb?");
+        }
+        out.write(buf, 0, n);
+      }
+    } catch (ModelFormatException ex) {
+      throw ex;
+    } catch (java.util.zip.ZipException | EOFException ex) {
+      throw new ModelFormatException(shown, place, "corrupt: " + ex, ex);
+    }
+    if (e.getSize() >= 0 && written != e.getSize()) {
+      throw new ModelFormatException(
+          shown, place, "holds " + written + " bytes but the directory declares " + e.getSize());
+    }
+    return written;
+  }
+
   @Override
   public void close() throws IOException {
     zip.close();

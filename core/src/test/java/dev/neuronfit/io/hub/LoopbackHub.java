@@ -31,9 +31,9 @@ import java.util.stream.Stream;
  * Hub's error codes, and faults a test switches on: 429 with Retry-After, 503, slow, truncated and
  * range-ignoring answers, a lying Content-Range, redirects to places a client must refuse.
  */
-final class LoopbackHub implements AutoCloseable {
+public final class LoopbackHub implements AutoCloseable {
   /** What the servers do wrong, for one test. */
-  enum Fault {
+  public enum Fault {
     NONE,
     /** The first answers of each kind are 429 with {@code Retry-After: 0}, then all is well. */
     RATE_LIMITED_TWICE,
@@ -70,7 +70,7 @@ final class LoopbackHub implements AutoCloseable {
   private volatile Fault fault = Fault.NONE;
   private volatile String token = "hf_secret_test_token";
 
-  LoopbackHub() throws IOException {
+  public LoopbackHub() throws IOException {
     InetAddress lo = InetAddress.getLoopbackAddress();
     hub = HttpServer.create(new InetSocketAddress(lo, 0), 0);
     cdn = HttpServer.create(new InetSocketAddress(lo, 0), 0);
@@ -88,16 +88,16 @@ final class LoopbackHub implements AutoCloseable {
     return t;
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + hub.getAddress().getPort());
   }
 
-  String token() {
+  public String token() {
     return token;
   }
 
   /** Serves the files of a folder as repository {@code repo} at {@code commit}. */
-  LoopbackHub serveFolder(String repo, String commit, Path folder) throws IOException {
+  public LoopbackHub serveFolder(String repo, String commit, Path folder) throws IOException {
     Map<String, byte[]> files = new TreeMap<>();
     try (Stream<Path> s = Files.walk(folder)) {
       for (Path p : s.filter(Files::isRegularFile).toList()) {
@@ -107,25 +107,25 @@ final class LoopbackHub implements AutoCloseable {
     return serve(repo, commit, files, false);
   }
 
-  LoopbackHub serve(String repo, String commit, Map<String, byte[]> files, boolean gated) {
+  public LoopbackHub serve(String repo, String commit, Map<String, byte[]> files, boolean gated) {
     repos.put(repo, new Repo(commit, Map.copyOf(files), gated));
     return this;
   }
 
-  void fault(Fault f) {
+  public void fault(Fault f) {
     this.fault = f;
   }
 
-  int requests() {
+  public int requests() {
     return requests.get();
   }
 
-  long bytesSent() {
+  public long bytesSent() {
     return bytesSent.get();
   }
 
   /** Each request, in order: which server, the URL and the Range asked for. */
-  synchronized List<String> log() {
+  public synchronized List<String> log() {
     return List.copyOf(log);
   }
 
