@@ -77,7 +77,11 @@ final class CheckService implements AutoCloseable {
           new FutureTask<>(
               () -> {
                 try {
-                  return work.run();
+                  List<Report> reports = work.run();
+                  // cached before the result is handed over, so that a request that comes after
+                  // any waiter has its answer finds it in the cache
+                  remember(key, reports, ttlNanos);
+                  return reports;
                 } finally {
                   cleanup.run();
                 }
@@ -87,13 +91,6 @@ final class CheckService implements AutoCloseable {
               // also when cancelled before it started: then the work's own finally never runs
               cleanup.run();
               running.remove(key, Running.this);
-              if (!isCancelled()) {
-                try {
-                  remember(key, get(), ttlNanos);
-                } catch (InterruptedException | ExecutionException e) {
-                  // failures are not cached
-                }
-              }
             }
           };
     }
