@@ -23,6 +23,7 @@ import dev.neuronfit.kb.Hardware;
 import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.kb.Target;
 import dev.neuronfit.model.DType;
+import dev.neuronfit.model.HfMetadata;
 import dev.neuronfit.model.ModelProfile;
 import dev.neuronfit.model.WeightSummary;
 import dev.neuronfit.report.GraphSummary;
@@ -184,7 +185,8 @@ public final class Inspector {
             profile.tensors().size(),
             profile.graph().map(GraphSummary::of),
             profile.hazards(),
-            notes);
+            notes,
+            profile.hf().flatMap(HfMetadata::quantization));
     return new Report(
         version(),
         edition,
@@ -302,9 +304,16 @@ public final class Inspector {
                 + ")"
                 + (declaredBytes
                     ? "; bytes from " + read.basis()
-                    : "; bytes assume " + e.dtype() + " from " + e.dtypeSource());
+                    : e.quantization().isPresent()
+                        ? "; bytes at the stored widths of "
+                            + e.quantization().get().label()
+                            + " with their scales, the unquantized weights at "
+                            + e.dtype()
+                            + " from "
+                            + e.dtypeSource()
+                        : "; bytes assume " + e.dtype() + " from " + e.dtypeSource());
     Map<DType, WeightSummary.DTypeTally> dtypes =
-        declaredBytes
+        declaredBytes || e.quantization().isPresent()
             ? Map.of()
             : Map.of(e.dtype(), new WeightSummary.DTypeTally(e.parameters(), bytes));
     return new WeightSummary(

@@ -4,6 +4,7 @@ import dev.neuronfit.estimate.Estimate;
 import dev.neuronfit.model.Framework;
 import dev.neuronfit.model.Hazard;
 import dev.neuronfit.model.ModelFormat;
+import dev.neuronfit.model.Quantization;
 import dev.neuronfit.model.WeightSummary;
 import java.util.List;
 import java.util.Objects;
@@ -21,6 +22,7 @@ import java.util.Optional;
  * @param graph what a graph model is made of; empty for other formats
  * @param hazards what would be dangerous to load with the framework's own loader
  * @param notes non-fatal oddities found while reading
+ * @param quantization how the checkpoint's weights are quantized, when its configs say
  */
 public record ModelSummary(
     String path,
@@ -31,7 +33,8 @@ public record ModelSummary(
     int tensorCount,
     Optional<GraphSummary> graph,
     List<Hazard> hazards,
-    List<String> notes) {
+    List<String> notes,
+    Optional<Quantization> quantization) {
   public ModelSummary {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(format, "format");
@@ -41,5 +44,30 @@ public record ModelSummary(
     Objects.requireNonNull(graph, "graph");
     hazards = List.copyOf(hazards);
     notes = List.copyOf(notes);
+    Objects.requireNonNull(quantization, "quantization");
+  }
+
+  /** The model part of an unquantized model's report. */
+  public ModelSummary(
+      String path,
+      ModelFormat format,
+      Framework framework,
+      WeightSummary weights,
+      Optional<Estimate> estimate,
+      int tensorCount,
+      Optional<GraphSummary> graph,
+      List<Hazard> hazards,
+      List<String> notes) {
+    this(
+        path,
+        format,
+        framework,
+        weights,
+        estimate,
+        tensorCount,
+        graph,
+        hazards,
+        notes,
+        Optional.empty());
   }
 }

@@ -7,6 +7,7 @@ import dev.neuronfit.model.HfComponent;
 import dev.neuronfit.model.HfConfig;
 import dev.neuronfit.model.HfMetadata;
 import dev.neuronfit.model.ModelProfile;
+import dev.neuronfit.model.Quantization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +20,8 @@ import java.util.OptionalLong;
  * are checked against); a model type without a formula gets no estimate rather than a guess.
  */
 public final class ParameterEstimator {
+  private static final String DEFAULT_DTYPE = "default float32";
+
   private ParameterEstimator() {}
 
   /**
@@ -85,10 +88,29 @@ public final class ParameterEstimator {
     if (p.isEmpty()) {
       return Optional.empty();
     }
+    Optional<Quantization> q = hf.quantization();
     DTypeChoice dt = dtype(c);
+    if (q.isEmpty()) {
+      return Optional.of(
+          new Estimate(p.getAsLong(), dt.dtype, dt.source, method(c), List.of(), List.of()));
+    }
+    if (dt.source.startsWith(DEFAULT_DTYPE)) {
+      // quantizers keep the weights they leave unconverted at half precision, not float32
+      dt =
+          new DTypeChoice(
+              DType.BF16,
+              "assumed for the unquantized weights of a quantized checkpoint (the config declares no dtype)");
+    }
     return Optional.of(
         new Estimate(
-            p.getAsLong(), dt.dtype, dt.source, method(c) + quantization(c), List.of(), List.of()));
+            p.getAsLong(),
+            dt.dtype,
+            dt.source,
+            method(c) + "; quantized: " + q.get().label() + ", logical parameters counted",
+            List.of(),
+            List.of(),
+            q,
+            OptionalLong.of(QuantizedBytes.of(c, p.getAsLong(), dt.dtype, q.get()))));
   }
 
   /**
@@ -98,7 +120,7 @@ public final class ParameterEstimator {
    */
   public static Optional<Estimate> fromDeclaredBytes(ModelProfile profile, long bytes) {
     Optional<HfConfig> c = profile.hf().flatMap(HfMetadata::config);
-    if (c.isEmpty() || c.get().has("quantization_config")) {
+    if (c.isEmpty() || profile.hf().get().quantization().isPresent()) {
       return Optional.empty();
     }
     DTypeChoice dt = dtype(c.get());
@@ -191,29 +213,6 @@ public final class ParameterEstimator {
     return type + " layout";
   }
 
-  /**
-   * The quantization a config declares ({@code quantization_config}: gptq, awq, bitsandbytes, fp8,
-   * compressed-tensors, mxfp4), said after the method: the layout counts logical parameters, and
-   * the stored bytes are narrower than the config's dtype.
-   */
-  static String quantization(HfConfig c) {
-    Optional<HfConfig> q = c.child("quantization_config");
-    if (q.isEmpty()) {
-      return "";
-    }
-    String method = q.get().string("quant_method").orElse("unnamed method");
-    OptionalLong bits = q.get().integer("bits");
-    if (bits.isEmpty() && q.get().bool("load_in_4bit").orElse(false)) {
-      bits = OptionalLong.of(4);
-    } else if (bits.isEmpty() && q.get().bool("load_in_8bit").orElse(false)) {
-      bits = OptionalLong.of(8);
-    }
-    return "; quantized: "
-        + method
-        + (bits.isPresent() ? " " + bits.getAsLong() + "-bit" : "")
-        + ", logical parameters counted";
-  }
-
   private record DTypeChoice(DType dtype, String source) {}
 
   /** The dtype the config declares ({@code torch_dtype} or {@code dtype}), else float32. */
@@ -224,6 +223,6 @@ public final class ParameterEstimator {
         return new DTypeChoice(d.get(), c.file() + " " + key);
       }
     }
-    return new DTypeChoice(DType.F32, "default float32 (the config declares no dtype)");
+    return new DTypeChoice(DType.F32, DEFAULT_DTYPE + " (the config declares no dtype)");
   }
 }
