@@ -99,7 +99,7 @@ public final class ParameterEstimator {
       dt =
           new DTypeChoice(
               DType.BF16,
-              "assumed for the unquantized weights of a quantized checkpoint (the config declares no dtype)");
+              "the 16-bit default of quantized checkpoints (the config declares no dtype)");
     }
     return Optional.of(
         new Estimate(
