@@ -79,11 +79,11 @@ public final class QuantizedWeights {
         state++;
         continue;
       }
-      long perElement = valuesPerElement(t, q);
-      if (perElement > 1) {
+      long values = logicalValues(t, q);
+      if (values != t.elements()) {
         unpacked++;
       }
-      parameters = Quantities.saturatedSum(parameters, saturatedTimes(t.elements(), perElement));
+      parameters = Quantities.saturatedSum(parameters, values);
     }
     List<String> said = new ArrayList<>();
     said.add(basis);
@@ -109,10 +109,14 @@ public final class QuantizedWeights {
     return QUANTIZER_STATE.stream().anyMatch(name::endsWith);
   }
 
-  /** How many logical values one stored element of {@code t} holds under {@code q}. */
-  static long valuesPerElement(TensorInfo t, Quantization q) {
+  /**
+   * The logical values {@code t} holds under {@code q}: its stored bits over the quantized width
+   * for a packed tensor (GPTQ's 3-bit values span int32 boundaries, so the division is over the
+   * whole tensor), else its elements.
+   */
+  static long logicalValues(TensorInfo t, Quantization q) {
     if (q.bits().isEmpty()) {
-      return 1;
+      return t.elements();
     }
     int bits = q.bits().getAsInt();
     int stored = t.dtype().bits();
@@ -123,10 +127,11 @@ public final class QuantizedWeights {
             || (q.method().equals("bitsandbytes")
                 && t.dtype() == DType.U8
                 && t.name().endsWith(".weight"));
-    if (!packed || !integer || bits >= stored || stored % bits != 0) {
-      return 1;
+    if (!packed || !integer || bits >= stored) {
+      return t.elements();
     }
-    return stored / bits;
+    long storedBits = saturatedTimes(t.elements(), stored);
+    return storedBits == Long.MAX_VALUE ? storedBits : storedBits / bits;
   }
 
   private static long saturatedTimes(long a, long b) {

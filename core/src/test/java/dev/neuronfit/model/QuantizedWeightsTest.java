@@ -52,6 +52,15 @@ class QuantizedWeightsTest {
   }
 
   @Test
+  void threeBitGptqValuesSpanTheInt32s() {
+    // 3-bit GPTQ packs 32 values into 3 int32s: in_features x 3 / 32 rows
+    List<TensorInfo> layer =
+        List.of(t("model.layers.0.mlp.up_proj.qweight", DType.I32, 4096 * 3 / 32, 11008));
+    assertThat(QuantizedWeights.summarize(layer, q("gptq", 3, 128), "h").parameters())
+        .hasValue(4096L * 11008);
+  }
+
+  @Test
   void awqPacksAlongTheOutputsAndUnpacksTheSame() {
     List<TensorInfo> layer =
         List.of(

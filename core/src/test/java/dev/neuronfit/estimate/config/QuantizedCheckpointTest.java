@@ -1,11 +1,13 @@
 package dev.neuronfit.estimate.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.neuronfit.Inspector;
 import dev.neuronfit.classify.Trait;
 import dev.neuronfit.estimate.SizeSource;
+import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.hf.HfReader;
 import dev.neuronfit.kb.KnowledgeBase;
@@ -56,6 +58,13 @@ class QuantizedCheckpointTest {
     assertThat(r.architecture().traits())
         .extracting(Trait::kind)
         .containsExactly(Trait.Kind.MULTI_QUERY_ATTENTION, Trait.Kind.QUANTIZED);
+    // today's path says what the separate AutoGPTQ file declares, target by target
+    assertThat(r.today().orElseThrow().paths())
+        .allSatisfy(
+            p ->
+                assertThat(p.quantization())
+                    .hasValueSatisfying(
+                        q -> assertThat(q).startsWith("GPTQ (quantize_config.json)")));
   }
 
   @Test
@@ -103,6 +112,17 @@ class QuantizedCheckpointTest {
     assertThat(SizeSource.of(r.model().weights(), r.model().estimate()))
         .isEqualTo(SizeSource.WEIGHT_FILES);
     assertThat(r.model().weights().estimated()).isFalse();
+  }
+
+  @Test
+  void aMalformedQuantizeConfigIsAOneLineErrorNamingTheFile(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"llama\"}");
+    Files.writeString(dir.resolve("quantize_config.json"), "[4, 128");
+
+    assertThatThrownBy(() -> report(dir))
+        .isInstanceOf(ModelFormatException.class)
+        .hasMessageContaining("quantize_config.json")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
   }
 
   @Test
