@@ -91,6 +91,32 @@ class QuantizedCheckpointTest {
   }
 
   @Test
+  void deepSeekV3InFp8IsAboutOneBytePerParameter(@TempDir Path dir) throws IOException {
+    // the architecture keys and quantization_config of deepseek-ai/DeepSeek-V3's config.json
+    Files.writeString(
+        dir.resolve("config.json"),
+        """
+        {"architectures": ["DeepseekV3ForCausalLM"], "model_type": "deepseek_v3",
+         "hidden_size": 7168, "num_hidden_layers": 61, "num_attention_heads": 128,
+         "num_key_value_heads": 128, "intermediate_size": 18432, "moe_intermediate_size": 2048,
+         "n_routed_experts": 256, "n_shared_experts": 1, "num_experts_per_tok": 8,
+         "first_k_dense_replace": 3, "q_lora_rank": 1536, "kv_lora_rank": 512,
+         "qk_rope_head_dim": 64, "qk_nope_head_dim": 128, "v_head_dim": 128,
+         "vocab_size": 129280, "tie_word_embeddings": false, "torch_dtype": "bfloat16",
+         "quantization_config": {"activation_scheme": "dynamic", "fmt": "e4m3",
+           "quant_method": "fp8", "weight_block_size": [128, 128]}}
+        """);
+    Report r = report(dir);
+
+    long parameters = r.model().weights().parameters().getAsLong();
+    long bytes = r.model().weights().bytes().getAsLong();
+    // 671 B published; fp8 blocks with a float32 scale per 128 x 128, embeddings and head in bf16
+    assertThat(parameters / 671e9).isCloseTo(1.0, within(0.02));
+    assertThat((double) bytes / parameters).isBetween(1.0, 1.02);
+    assertThat(r.model().quantization().get().label()).isEqualTo("FP8 8-bit e4m3 block 128x128");
+  }
+
+  @Test
   void gptqSafetensorsAreUnpackedToTheirLogicalParameters(@TempDir Path dir) throws IOException {
     Files.writeString(
         dir.resolve("config.json"),
