@@ -30,9 +30,9 @@ import java.util.concurrent.Future;
  *
  * <p>Which files: at the top of the repository (and one folder down for diffusers pipelines and
  * repositories without a top-level config) {@code config.json}, {@code model_index.json}, {@code
- * quantize_config.json}, {@code adapter_config.json}, the scheduler's config and {@code
- * *.index.json}; then the safetensors shards that an index names, or every {@code .safetensors}
- * file of a folder without an index.
+ * quantize_config.json}, {@code quant_config.json}, {@code adapter_config.json}, the scheduler's
+ * config and {@code *.index.json}; then the safetensors shards that an index names, or every {@code
+ * .safetensors} file of a folder without an index.
  */
 final class SparseSnapshot {
   /** Bytes asked for first: the length and, for most shards, the whole header in one request. */
@@ -43,6 +43,7 @@ final class SparseSnapshot {
           "config.json",
           "model_index.json",
           "quantize_config.json",
+          "quant_config.json",
           "adapter_config.json",
           "scheduler_config.json");
 
