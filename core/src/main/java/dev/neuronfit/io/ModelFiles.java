@@ -187,10 +187,10 @@ public final class ModelFiles {
    * for a stub of the sparse copy being read ({@link #readingSparseCopy}), the file it stands for.
    */
   public static ByteSource source(Path file, Path root, Path shown) throws IOException {
-    Path real = checked(file, root, shown);
-    FileChannel ch = withDeadline(shown, () -> FileChannel.open(real, StandardOpenOption.READ));
+    // opened as channel() opens it, so a source gets every guard a channel gets
+    FileChannel ch = channel(file, root, shown);
     try {
-      java.util.Optional<SparseStub.Layout> layout = stub(real);
+      java.util.Optional<SparseStub.Layout> layout = stub(checked(file, root, shown));
       if (layout.isPresent()) {
         return SparseStub.open(ch, layout.get(), shown);
       }
