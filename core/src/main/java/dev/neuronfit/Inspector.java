@@ -215,7 +215,8 @@ public final class Inspector {
             profile.graph().map(GraphSummary::of),
             profile.hazards(),
             notes,
-            components);
+            components,
+            profile.hf().flatMap(HfMetadata::quantization));
     return new Report(
         version(),
         edition,
@@ -379,9 +380,16 @@ public final class Inspector {
                 + ")"
                 + (declaredBytes
                     ? "; bytes from " + read.basis()
-                    : "; bytes assume " + e.dtype() + " from " + e.dtypeSource());
+                    : e.quantization().isPresent()
+                        ? "; bytes at the stored widths of "
+                            + e.quantization().get().label()
+                            + " with their scales, the unquantized weights at "
+                            + e.dtype()
+                            + " from "
+                            + e.dtypeSource()
+                        : "; bytes assume " + e.dtype() + " from " + e.dtypeSource());
     Map<DType, WeightSummary.DTypeTally> dtypes =
-        declaredBytes
+        declaredBytes || e.quantization().isPresent()
             ? Map.of()
             : Map.of(e.dtype(), new WeightSummary.DTypeTally(e.parameters(), bytes));
     return new WeightSummary(

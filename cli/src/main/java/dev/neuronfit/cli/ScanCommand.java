@@ -3,11 +3,14 @@ package dev.neuronfit.cli;
 import dev.neuronfit.Inspector;
 import dev.neuronfit.io.ModelLocator;
 import dev.neuronfit.io.ReadLimits;
+import dev.neuronfit.io.hub.HubSettings;
+import dev.neuronfit.io.hub.ModelArguments;
 import dev.neuronfit.kb.Edition;
 import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.kb.Target;
 import dev.neuronfit.report.ScanCsvRenderer;
 import dev.neuronfit.report.ScanHtmlRenderer;
+import dev.neuronfit.report.ScanJsonLinesRenderer;
 import dev.neuronfit.report.ScanJsonRenderer;
 import dev.neuronfit.report.ScanMarkdownRenderer;
 import dev.neuronfit.report.ScanRenderer;
@@ -20,10 +23,15 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,16 +64,40 @@ final class ScanCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  /** Most ids one --ids file may list. */
+  static final int MAX_IDS = 1_000_000;
+
+  /** Largest --ids file read. */
+  static final long MAX_IDS_FILE_BYTES = 64L << 20;
+
   @Parameters(
       paramLabel = "PATH",
-      arity = "1..*",
-      description = "Folders to search, or model files and folders.")
-  List<Path> paths;
+      arity = "0..*",
+      description =
+          "Folders to search, model files and folders, or ids of models on the Hugging Face Hub"
+              + " (ORG/NAME[@REVISION]).")
+  List<String> arguments = List.of();
+
+  @Option(
+      names = "--ids",
+      paramLabel = "FILE",
+      description =
+          "Also check the Hugging Face Hub models listed in FILE, one id a line (# starts a"
+              + " comment; blank lines are skipped).")
+  Path idsFile;
+
+  /** The environment the Hub's settings come from; tests set their own. */
+  Map<String, String> environment = System.getenv();
+
+  /** Local paths among the arguments, searched for models. */
+  private List<Path> paths = List.of();
 
   @Option(
       names = "--format",
       paramLabel = "F",
-      description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+      description =
+          "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); jsonl is one"
+              + " JSON object a line, resumed when --output names a file a stopped scan wrote.")
   ScanFormat format = ScanFormat.text;
 
   @Option(
@@ -122,11 +154,17 @@ final class ScanCommand implements Callable<Integer> {
     if (maxDepth < 0) {
       throw new ParameterException(spec.commandLine(), "--max-depth must be 0 or more");
     }
+    List<Scanner.Input> inputs = inputs();
     checkOutputFolder();
 
     ReadLimits limits = ReadLimits.DEFAULT.withMaxSearchDepth(maxDepth);
     Inspector inspector = new Inspector(kb, limits);
     ModelLocator locator = ModelLocator.forScan(limits);
+    ModelArguments hub =
+        new ModelArguments(
+            limits,
+            () ->
+                HubSettings.fromEnvironment(environment, Path.of(System.getProperty("user.home"))));
     Scanner scanner =
         new Scanner(
             locator,
@@ -140,13 +178,61 @@ final class ScanCommand implements Callable<Integer> {
 
     Run run;
     try (ScanProgress bar = ScanProgress.open(progress, quiet, common.noColor, err)) {
-      bar.count(locator, paths);
       if (output == null) {
+        bar.count(locator, paths, named(inputs));
         Writer out = bar.above(spec.commandLine().getOut());
-        run = scan(scanner, out, edition, targets, threshold, err, bar);
+        run = scan(scanner, inputs, hub, Set.of(), out, edition, targets, threshold, err, bar);
+      } else if (format == ScanFormat.jsonl) {
+        try (JsonLinesOutput file = JsonLinesOutput.open(output)) {
+          Set<String> done = file.done();
+          if (!done.isEmpty() && !quiet) {
+            bar.above(
+                () -> {
+                  err.println(
+                      "neuronfit: "
+                          + output
+                          + " has "
+                          + done.size()
+                          + " input(s) done already; going on with the rest");
+                  err.flush();
+                });
+          }
+          bar.count(
+              locator,
+              paths,
+              (int)
+                  inputs.stream()
+                      .filter(i -> i instanceof Scanner.Input.Named n && !done.contains(n.id()))
+                      .count());
+          run =
+              scan(
+                  scanner, inputs, hub, done, file.writer(), edition, targets, threshold, err, bar);
+        } catch (ScanOutput.Failed e) {
+          return outputFailed(e, bar, err);
+        } catch (UncheckedIOException e) {
+          if (e.getCause() instanceof ScanOutput.Failed f) {
+            return outputFailed(f, bar, err);
+          }
+          if (e.getCause() != null) {
+            return outputFailed(new ScanOutput.Failed(output, e.getCause()), bar, err);
+          }
+          throw e;
+        }
       } else {
+        bar.count(locator, paths, named(inputs));
         try (ScanOutput file = ScanOutput.open(output)) {
-          run = scan(scanner, file.writer(), edition, targets, threshold, err, bar);
+          run =
+              scan(
+                  scanner,
+                  inputs,
+                  hub,
+                  Set.of(),
+                  file.writer(),
+                  edition,
+                  targets,
+                  threshold,
+                  err,
+                  bar);
           file.commit();
         } catch (ScanOutput.Failed e) {
           return outputFailed(e, bar, err);
@@ -176,6 +262,84 @@ final class ScanCommand implements Callable<Integer> {
 
   private record Run(ScanSummary summary, boolean failed, boolean badPath) {}
 
+  private static int named(List<Scanner.Input> inputs) {
+    return (int) inputs.stream().filter(i -> i instanceof Scanner.Input.Named).count();
+  }
+
+  /**
+   * The arguments in order, then the ids of --ids: an argument that exists locally is a path (it
+   * wins over an id spelt the same), else one spelt as an id is a Hub model, else a path (whose
+   * absence the scan reports). Ids that come twice are read once.
+   */
+  private List<Scanner.Input> inputs() throws IOException {
+    List<Scanner.Input> out = new ArrayList<>();
+    List<Path> local = new ArrayList<>();
+    Set<String> ids = new LinkedHashSet<>();
+    for (String a : arguments) {
+      if (ModelArguments.existing(a).isEmpty() && ModelArguments.isId(a)) {
+        if (ids.add(a)) {
+          out.add(new Scanner.Input.Named(a));
+        }
+      } else {
+        Path p;
+        try {
+          p = Path.of(a);
+        } catch (java.nio.file.InvalidPathException e) {
+          throw new ParameterException(
+              spec.commandLine(), "not a path: " + a.replaceAll("\\p{Cntrl}", "?"));
+        }
+        local.add(p);
+        out.add(new Scanner.Input.Local(p));
+      }
+    }
+    if (idsFile != null) {
+      for (String id : readIds()) {
+        if (ids.add(id)) {
+          out.add(new Scanner.Input.Named(id));
+        }
+      }
+    }
+    if (out.isEmpty() && idsFile == null) {
+      throw new ParameterException(
+          spec.commandLine(), "give at least one PATH or id, or --ids FILE");
+    }
+    paths = List.copyOf(local);
+    return out;
+  }
+
+  /** The ids of --ids FILE: one a line, {@code #} starts a comment, blank lines are skipped. */
+  private List<String> readIds() {
+    List<String> lines;
+    try {
+      if (!Files.isRegularFile(idsFile)) {
+        throw new ParameterException(
+            spec.commandLine(), "--ids " + idsFile + ": no such file (or not a regular file)");
+      }
+      if (Files.size(idsFile) > MAX_IDS_FILE_BYTES) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--ids " + idsFile + ": over the limit of " + MAX_IDS_FILE_BYTES + " bytes");
+      }
+      lines = Files.readAllLines(idsFile, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ParameterException(
+          spec.commandLine(), "--ids " + idsFile + ": " + Errors.describe(e));
+    }
+    List<String> ids = new ArrayList<>();
+    for (String line : lines) {
+      int hash = line.indexOf('#');
+      String id = (hash < 0 ? line : line.substring(0, hash)).strip();
+      if (!id.isEmpty()) {
+        ids.add(id);
+      }
+      if (ids.size() > MAX_IDS) {
+        throw new ParameterException(
+            spec.commandLine(), "--ids " + idsFile + ": more than " + MAX_IDS + " ids");
+      }
+    }
+    return ids;
+  }
+
   /** --output could not be written: one line naming it, as a usage error. */
   private int outputFailed(ScanOutput.Failed e, ScanProgress bar, PrintWriter err) {
     bar.above(() -> Errors.report(err, e, common.verbose));
@@ -184,6 +348,9 @@ final class ScanCommand implements Callable<Integer> {
 
   private Run scan(
       Scanner scanner,
+      List<Scanner.Input> inputs,
+      ModelArguments hub,
+      Set<String> done,
       Writer out,
       Edition edition,
       List<Target> targets,
@@ -197,7 +364,9 @@ final class ScanCommand implements Callable<Integer> {
     boolean[] badPath = {false};
     renderer.begin();
     scanner.scan(
-        paths,
+        inputs,
+        hub::locateId,
+        done::contains,
         new Scanner.Listener() {
           @Override
           public void searched(int found) {
@@ -234,6 +403,13 @@ final class ScanCommand implements Callable<Integer> {
             }
             bar.done();
           }
+
+          @Override
+          public void finished(String key) {
+            if (renderer instanceof ScanJsonLinesRenderer lines) {
+              lines.finished(key);
+            }
+          }
         });
     ScanSummary summary = tally.summary();
     renderer.end(summary);
@@ -263,6 +439,7 @@ final class ScanCommand implements Callable<Integer> {
       case md -> new ScanMarkdownRenderer(out, edition, targets, now, Inspector.version());
       case csv -> new ScanCsvRenderer(out, targets);
       case json -> new ScanJsonRenderer(out, edition, Inspector.version());
+      case jsonl -> new ScanJsonLinesRenderer(out);
       case html ->
           new ScanHtmlRenderer(out, new TempFileScratch(), edition, targets, Inspector.version());
       case sarif -> new ScanSarifRenderer(out, edition, Inspector.version(), Path.of(""));
@@ -291,7 +468,9 @@ final class ScanCommand implements Callable<Integer> {
       }
       // a new file inside a scanned folder replaces nothing (scan . -o scan.csv is common); an
       // existing one might be a model or part of one, so it is never overwritten
-      if (written.equals(input) || (written.startsWith(input) && Files.exists(written))) {
+      // jsonl appends to FILE, and only when every line of it is neuronfit's (JsonLinesOutput)
+      boolean replaced = format != ScanFormat.jsonl && Files.exists(written);
+      if (written.equals(input) || (written.startsWith(input) && replaced)) {
         throw new ParameterException(
             spec.commandLine(),
             "--output "

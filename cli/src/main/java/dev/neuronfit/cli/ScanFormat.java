@@ -7,6 +7,7 @@ package dev.neuronfit.cli;
 enum ScanFormat {
   text,
   json,
+  jsonl,
   csv,
   md,
   html,

@@ -37,9 +37,10 @@ abstract class ScanProgress implements AutoCloseable {
 
   /**
    * Counts the models under the paths on a thread of its own, without reading them, so the bar can
-   * show a total long before the scan's own search (held back to the pace of the workers) ends.
+   * show a total long before the scan's own search (held back to the pace of the workers) ends;
+   * {@code ids} models named by an id count one each.
    */
-  abstract void count(ModelLocator locator, List<Path> paths);
+  abstract void count(ModelLocator locator, List<Path> paths, int ids);
 
   /** The scan's own search is over: the total is known for sure. */
   abstract void searched(int total);
@@ -101,7 +102,7 @@ abstract class ScanProgress implements AutoCloseable {
   private static final ScanProgress NONE =
       new ScanProgress() {
         @Override
-        void count(ModelLocator locator, List<Path> paths) {}
+        void count(ModelLocator locator, List<Path> paths, int ids) {}
 
         @Override
         void searched(int total) {}
@@ -157,11 +158,11 @@ abstract class ScanProgress implements AutoCloseable {
     }
 
     @Override
-    void count(ModelLocator locator, List<Path> paths) {
+    void count(ModelLocator locator, List<Path> paths, int ids) {
       counter =
           new Thread(
               () -> {
-                int[] n = {0};
+                int[] n = {ids};
                 ModelLocator.Visitor counting =
                     new ModelLocator.Visitor() {
                       @Override

@@ -75,12 +75,13 @@ class CiDocsTest {
   @Test
   void theWorkflowCachesTheHubCache() throws IOException {
     JsonNode workflow = githubWorkflow();
-    String hfHome = workflow.at("/env/HF_HOME").asText();
-    assertThat(hfHome).isNotEmpty();
+    String xdg = workflow.at("/env/XDG_CACHE_HOME").asText();
+    assertThat(xdg).isNotEmpty();
     boolean cached = false;
     for (JsonNode step : workflow.at("/jobs/fit/steps")) {
       if (step.path("uses").asText().startsWith("actions/cache@")) {
-        cached |= step.at("/with/path").asText().equals("${{ env.HF_HOME }}/hub");
+        // neuronfit's own cache of Hub files (HubSettings: $XDG_CACHE_HOME/neuronfit/hub)
+        cached |= step.at("/with/path").asText().equals("${{ env.XDG_CACHE_HOME }}/neuronfit");
       }
     }
     assertThat(cached).isTrue();

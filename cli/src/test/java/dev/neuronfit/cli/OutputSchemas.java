@@ -48,6 +48,11 @@ final class OutputSchemas {
    * @param format the value of --format
    */
   static void check(String format, String output) {
+    if (format.equals("jsonl")) {
+      // every line is a document of its own
+      output.lines().forEach(line -> check("json", line));
+      return;
+    }
     Schema schema =
         switch (format) {
           case "json" -> REPORT;

@@ -43,6 +43,8 @@ public final class Classifier {
     if (!v.decided() && graph.map(g -> g.nodes().isEmpty()).orElse(true)) {
       TensorNameClassifier.classify(profile.tensors(), v);
     }
-    return v.toClassification();
+    Classification c = v.toClassification();
+    return new Classification(
+        c.family(), c.confidence(), c.evidence(), c.alsoMatches(), ArchitectureTraits.of(profile));
   }
 }

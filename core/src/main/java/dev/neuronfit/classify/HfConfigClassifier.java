@@ -210,7 +210,7 @@ final class HfConfigClassifier {
       adopt(byClass.get(), v, Confidence.CATALOGUE_BY_CLASS);
       return;
     }
-    StructuralHints.apply(c, v);
+    StructuralHints.apply(c, catalogue, v);
   }
 
   /**

@@ -66,7 +66,59 @@ public final class ModelFiles {
             return t;
           });
 
+  /**
+   * The sparse copy being read on this thread, if any: the resolved root folder of a revision in
+   * neuronfit's Hub cache. Only files under it are read as {@link SparseStub stubs}; a side file
+   * anywhere else (a user's folder) is an ordinary file. Set for the duration of one call by {@link
+   * #readingSparseCopy}, on the thread that reads; readers read one model on one thread.
+   */
+  private static final ThreadLocal<Path> SPARSE_COPY = new ThreadLocal<>();
+
   private ModelFiles() {}
+
+  /** An action on model files, for {@link #readingSparseCopy}. */
+  @FunctionalInterface
+  public interface Reading<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs {@code action} on this thread with the stubs under {@code folder} read as the files they
+   * stand for. Only the Hub's sparse copies in neuronfit's own cache are read this way; the folder
+   * is named by the code that built it, never by a model file.
+   */
+  public static <T> T readingSparseCopy(Path folder, Reading<T> action) throws IOException {
+    Path before = SPARSE_COPY.get();
+    SPARSE_COPY.set(folder.toRealPath());
+    try {
+      return action.run();
+    } finally {
+      if (before == null) {
+        SPARSE_COPY.remove();
+      } else {
+        SPARSE_COPY.set(before);
+      }
+    }
+  }
+
+  /** The stub layout of a file, when it is a stub inside the sparse copy being read. */
+  private static java.util.Optional<SparseStub.Layout> stub(Path real) throws IOException {
+    Path copy = SPARSE_COPY.get();
+    if (copy == null || !real.startsWith(copy)) {
+      return java.util.Optional.empty();
+    }
+    Path side = SparseStub.sideFile(real);
+    if (!isAllowedFile(side, copy) || Files.size(side) > SparseStub.MAX_SIDE_FILE_BYTES) {
+      return java.util.Optional.empty();
+    }
+    String text;
+    try {
+      text = Files.readString(side, java.nio.charset.StandardCharsets.US_ASCII);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return java.util.Optional.empty();
+    }
+    return SparseStub.layout(text, Files.size(real));
+  }
 
   /**
    * Checks a file against the policy and returns its resolved path.
@@ -135,14 +187,58 @@ public final class ModelFiles {
     return new DeadlineChannel(opened, shown, TimeUnit.SECONDS.toNanos(READ_DEADLINE_SECONDS));
   }
 
+  /**
+   * Opens a file for reading at positions ({@link #checked policy} applied): the file itself, or,
+   * for a stub of the sparse copy being read ({@link #readingSparseCopy}), the file it stands for.
+   */
+  public static ByteSource source(Path file, Path root, Path shown) throws IOException {
+    // opened as channel() opens it, so a source gets every guard a channel gets
+    FileChannel ch = channel(file, root, shown);
+    try {
+      java.util.Optional<SparseStub.Layout> layout = stub(checked(file, root, shown));
+      if (layout.isPresent()) {
+        return SparseStub.open(ch, layout.get(), shown);
+      }
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+    return new ByteSource() {
+      @Override
+      public long size() throws IOException {
+        return ch.size();
+      }
+
+      @Override
+      public int read(ByteBuffer dst, long position) throws IOException {
+        return ch.read(dst, position);
+      }
+
+      @Override
+      public Path shown() {
+        return shown;
+      }
+
+      @Override
+      public void close() throws IOException {
+        ch.close();
+      }
+    };
+  }
+
   /** Opens a file as a stream ({@link #checked policy} applied). */
   public static InputStream stream(Path file, Path root, Path shown) throws IOException {
     return Channels.newInputStream(channel(file, root, shown));
   }
 
-  /** A file's size, from a stat ({@link #checked policy} applied; the file is not opened). */
+  /**
+   * A file's size, from a stat ({@link #checked policy} applied; the file is not opened); for a
+   * stub of the sparse copy being read, the size of the file it stands for.
+   */
   public static long size(Path file, Path root, Path shown) throws IOException {
-    return Files.size(checked(file, root, shown));
+    Path real = checked(file, root, shown);
+    java.util.Optional<SparseStub.Layout> layout = stub(real);
+    return layout.isPresent() ? layout.get().size() : Files.size(real);
   }
 
   /**

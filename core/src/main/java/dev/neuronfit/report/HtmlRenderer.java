@@ -151,6 +151,8 @@ public final class HtmlRenderer implements ReportRenderer {
         .append("</p>\n<p class=\"facts\">")
         .append(escape(TextRenderer.modelLine(r)))
         .append("</p>\n");
+    TextRenderer.traitsLine(r)
+        .ifPresent(t -> sb.append("<p class=\"facts traits\">").append(escape(t)).append("</p>\n"));
     r.model()
         .graph()
         .ifPresent(g -> sb.append("<p class=\"facts\">").append(escape(g.line())).append("</p>\n"));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import dev.neuronfit.classify.AlsoMatch;
 import dev.neuronfit.classify.Evidence;
+import dev.neuronfit.classify.Trait;
 import dev.neuronfit.coverage.ListCoverage;
 import dev.neuronfit.coverage.OpCount;
 import dev.neuronfit.coverage.OpTally;
@@ -23,6 +24,7 @@ import dev.neuronfit.model.DType;
 import dev.neuronfit.model.Framework;
 import dev.neuronfit.model.Hazard;
 import dev.neuronfit.model.ModelFormat;
+import dev.neuronfit.model.Quantization;
 import dev.neuronfit.model.ValueInfo;
 import dev.neuronfit.model.WeightSummary;
 import dev.neuronfit.rules.Finding;
@@ -34,6 +36,7 @@ import java.io.Writer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -151,6 +154,15 @@ public final class JsonRenderer implements ReportRenderer {
       g.writeStartObject();
       g.writeStringField("family", a.family().id());
       g.writeStringField("reason", a.reason());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("traits");
+    for (Trait t : r.architecture().traits()) {
+      g.writeStartObject();
+      g.writeStringField("id", t.kind().id());
+      g.writeStringField("detail", t.detail());
+      g.writeStringField("key", t.key());
       g.writeEndObject();
     }
     g.writeEndArray();
@@ -297,6 +309,7 @@ public final class JsonRenderer implements ReportRenderer {
         "sizeUnknownReason",
         SizeSource.unknownReason(w, m.estimate(), m.format() == ModelFormat.HF));
     g.writeStringField("weightsBasis", w.basis());
+    quantization(m.quantization(), g);
     g.writeObjectFieldStart("dtypes");
     for (Map.Entry<DType, WeightSummary.DTypeTally> e : w.dtypesSorted().entrySet()) {
       g.writeObjectFieldStart(e.getKey().name());
@@ -344,6 +357,23 @@ public final class JsonRenderer implements ReportRenderer {
       g.writeEndObject();
     }
     g.writeEndArray();
+  }
+
+  private static void quantization(Optional<Quantization> q, JsonGenerator g) throws IOException {
+    if (q.isEmpty()) {
+      g.writeNullField("quantization");
+      return;
+    }
+    g.writeObjectFieldStart("quantization");
+    g.writeStringField("method", q.get().method());
+    writeOptional(g, "bits", widen(q.get().bits()));
+    writeOptional(g, "groupSize", widen(q.get().groupSize()));
+    writeOptional(
+        g, "scheme", q.get().scheme().isEmpty() ? Optional.empty() : Optional.of(q.get().scheme()));
+    g.writeBooleanField("expertsOnly", q.get().expertsOnly());
+    g.writeStringField("label", q.get().label());
+    g.writeStringField("source", q.get().source());
+    g.writeEndObject();
   }
 
   private void graph(GraphSummary s, JsonGenerator g) throws IOException {
@@ -422,6 +452,10 @@ public final class JsonRenderer implements ReportRenderer {
     } else {
       g.writeNullField(field);
     }
+  }
+
+  private static OptionalLong widen(OptionalInt v) {
+    return v.isPresent() ? OptionalLong.of(v.getAsInt()) : OptionalLong.empty();
   }
 
   private static void writeOptional(JsonGenerator g, String field, OptionalLong value)

@@ -5,6 +5,7 @@ import dev.neuronfit.estimate.Estimate;
 import dev.neuronfit.model.Framework;
 import dev.neuronfit.model.Hazard;
 import dev.neuronfit.model.ModelFormat;
+import dev.neuronfit.model.Quantization;
 import dev.neuronfit.model.WeightSummary;
 import java.util.List;
 import java.util.Objects;
@@ -24,6 +25,7 @@ import java.util.Optional;
  * @param notes non-fatal oddities found while reading
  * @param components the sizes of a diffusers pipeline's weight-bearing components; empty for other
  *     models
+ * @param quantization how the checkpoint's weights are quantized, when its configs say
  */
 public record ModelSummary(
     String path,
@@ -35,7 +37,8 @@ public record ModelSummary(
     Optional<GraphSummary> graph,
     List<Hazard> hazards,
     List<String> notes,
-    List<ComponentSize> components) {
+    List<ComponentSize> components,
+    Optional<Quantization> quantization) {
   public ModelSummary {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(format, "format");
@@ -46,9 +49,10 @@ public record ModelSummary(
     hazards = List.copyOf(hazards);
     notes = List.copyOf(notes);
     components = List.copyOf(components);
+    Objects.requireNonNull(quantization, "quantization");
   }
 
-  /** A model that is not a pipeline: no component table. */
+  /** The model part of an unquantized model's report that is not a pipeline. */
   public ModelSummary(
       String path,
       ModelFormat format,
@@ -59,6 +63,17 @@ public record ModelSummary(
       Optional<GraphSummary> graph,
       List<Hazard> hazards,
       List<String> notes) {
-    this(path, format, framework, weights, estimate, tensorCount, graph, hazards, notes, List.of());
+    this(
+        path,
+        format,
+        framework,
+        weights,
+        estimate,
+        tensorCount,
+        graph,
+        hazards,
+        notes,
+        List.of(),
+        Optional.empty());
   }
 }

@@ -5,7 +5,9 @@ import static dev.neuronfit.report.Text.wrap;
 
 import dev.neuronfit.classify.AlsoMatch;
 import dev.neuronfit.classify.Evidence;
+import dev.neuronfit.classify.Trait;
 import dev.neuronfit.estimate.ComponentSize;
+import dev.neuronfit.estimate.SizeSource;
 import dev.neuronfit.kb.Column;
 import dev.neuronfit.kb.Edition;
 import dev.neuronfit.kb.Fit;
@@ -29,6 +31,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -70,6 +73,12 @@ public final class TextRenderer implements ReportRenderer {
     sb.append(IND)
         .append(style.apply(Style.Span.DIM, Safe.escapeControls(modelLine(r))))
         .append('\n');
+    traitsLine(r)
+        .ifPresent(
+            t ->
+                wrap(t, WIDTH - IND.length(), "  ")
+                    .forEach(
+                        l -> sb.append(IND).append(style.apply(Style.Span.DIM, l)).append('\n')));
     if (r.model().graph().isPresent()) {
       GraphSummary g = r.model().graph().get();
       sb.append(IND)
@@ -305,14 +314,19 @@ public final class TextRenderer implements ReportRenderer {
     parts.add(m.format().id());
     parts.add(m.framework().id());
     String est = w.estimated() ? " (estimated)" : "";
-    boolean fromConfig =
-        w.estimated()
-            && w.parameters().isPresent()
-            && m.estimate().filter(e -> e.parameters() == w.parameters().getAsLong()).isPresent();
+    SizeSource source = SizeSource.of(w, m.estimate());
+    boolean fromConfig = source == SizeSource.CONFIG_LAYOUT && w.parameters().isPresent();
     // both figures from the config (no byte total declared by the files): say so once
-    boolean bothFromConfig = fromConfig && w.bytes().isPresent() && !w.dtypes().isEmpty();
-    String paramEst = bothFromConfig ? "" : fromConfig ? " (estimated from the config)" : est;
-    String bytesEst = bothFromConfig ? ", estimated from the config" : est;
+    boolean bothFromConfig =
+        fromConfig && w.bytes().isPresent() && m.estimate().get().bytes() == w.bytes().getAsLong();
+    String paramEst =
+        source == SizeSource.INDEX_TOTAL_SIZE
+            ? " (from the index's total_size)"
+            : bothFromConfig ? "" : fromConfig ? " (estimated from the config)" : est;
+    String bytesEst =
+        source == SizeSource.INDEX_TOTAL_SIZE
+            ? ""
+            : bothFromConfig ? ", estimated from the config" : est;
     w.parameters().ifPresent(p -> parts.add(Quantities.count(p) + " parameters" + paramEst));
     w.bytes().ifPresent(b -> parts.add(Quantities.bytes(b) + " of weights" + bytesEst));
     if (!w.dtypes().isEmpty()) {
@@ -334,6 +348,19 @@ public final class TextRenderer implements ReportRenderer {
               + (configOnly ? " and no size formula for this config" : ""));
     }
     return String.join(" · ", parts);
+  }
+
+  /**
+   * The architecture's traits as one line, e.g. {@code traits: mixture of experts (8 experts, 2 per
+   * token) · grouped-query attention (32 query heads, 8 key/value heads)}; empty without traits.
+   */
+  static Optional<String> traitsLine(Report r) {
+    List<Trait> traits = r.architecture().traits();
+    if (traits.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "traits: " + traits.stream().map(Trait::shown).collect(Collectors.joining(" · ")));
   }
 
   private void summary(List<Report> reports, StringBuilder sb) {

@@ -23,6 +23,7 @@ public final class RuleRegistry {
               new SizeUnknown(),
               new StackEndOfSupport(),
               new StackMaintenanceOnly(),
+              new StateSpaceNotCovered(),
               new TargetFrozen(),
               new WeightsOver2gb()));
 

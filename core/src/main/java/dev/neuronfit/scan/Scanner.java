@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * Checks every model at or under a list of paths, several at a time, and hands each outcome to a
@@ -32,6 +33,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * handed over, and the search waits while that many are. A report is dropped as soon as the
  * listener returns. One model that cannot be read is an outcome like any other and never stops the
  * scan.
+ *
+ * <p>Besides paths, a scan reads models named by an id ({@link Input.Named}, a Hugging Face Hub
+ * id): a {@link Resolver} locates each on a worker thread, since that may take network requests,
+ * and the outcomes of one id are handed over together, followed by {@link Listener#finished}.
  *
  * <p>Not reusable concurrently: one {@link #scan} at a time per instance.
  */
@@ -44,6 +49,32 @@ public final class Scanner {
      * @throws IOException when the model cannot be read
      */
     Report check(Located model) throws IOException;
+  }
+
+  /** What a scan reads. */
+  public sealed interface Input {
+    /** A file or folder, searched for models by the locator. */
+    record Local(Path path) implements Input {
+      public Local {
+        Objects.requireNonNull(path, "path");
+      }
+    }
+
+    /** A model named by an id, located by the {@link Resolver} on a worker thread. */
+    record Named(String id) implements Input {
+      public Named {
+        Objects.requireNonNull(id, "id");
+      }
+    }
+  }
+
+  /** Locates the models an id names (e.g. the sparse copy of a Hub revision). */
+  @FunctionalInterface
+  public interface Resolver {
+    /**
+     * @throws IOException when the id cannot be had; it becomes the id's row
+     */
+    List<Located> locate(String id) throws IOException;
   }
 
   /** What became of one model. */
@@ -84,6 +115,13 @@ public final class Scanner {
 
     /** The outcome of one model; called on the scanning thread, in the order models were found. */
     void outcome(Outcome outcome);
+
+    /**
+     * Every outcome of one unit has been handed over: of one model found under a path ({@code key}
+     * is its name as listed) or of one id ({@code key} is the id as given). Called on the scanning
+     * thread after those outcomes.
+     */
+    default void finished(String key) {}
   }
 
   private final ModelLocator locator;
@@ -106,7 +144,7 @@ public final class Scanner {
 
   /** What the search thread hands to the scanning thread, in order. */
   private sealed interface Pending {
-    record Model(Future<Outcome> outcome) implements Pending {}
+    record Model(String key, Future<List<Outcome>> outcomes) implements Pending {}
 
     record PathFailed(Path path, IOException problem) implements Pending {}
 
@@ -123,12 +161,33 @@ public final class Scanner {
    * @throws InterruptedException when the calling thread is interrupted; the scan is abandoned
    */
   public void scan(List<Path> paths, Listener listener) throws InterruptedException {
-    List<Path> roots = List.copyOf(paths);
+    scan(
+        paths.stream().<Input>map(Input.Local::new).toList(),
+        id -> {
+          throw new IllegalStateException("no resolver for " + id);
+        },
+        key -> false,
+        listener);
+  }
+
+  /**
+   * Scans paths and ids in order, as {@link #scan(List, Listener)} does.
+   *
+   * @param resolver locates the models of each {@link Input.Named} id
+   * @param done units already done (ids as given, models by their name as listed): neither read nor
+   *     handed over
+   */
+  public void scan(List<Input> inputs, Resolver resolver, Predicate<String> done, Listener listener)
+      throws InterruptedException {
+    List<Input> roots = List.copyOf(inputs);
+    Objects.requireNonNull(resolver, "resolver");
+    Objects.requireNonNull(done, "done");
     Objects.requireNonNull(listener, "listener");
     ExecutorService workers = Executors.newFixedThreadPool(jobs, daemon("neuronfit-check-"));
     BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(2 * jobs);
     Thread search =
-        daemon("neuronfit-search").newThread(() -> search(roots, listener, workers, queue));
+        daemon("neuronfit-search")
+            .newThread(() -> search(roots, resolver, done, listener, workers, queue));
     search.start();
     try {
       while (true) {
@@ -141,7 +200,10 @@ public final class Scanner {
         } else if (p instanceof Pending.Crashed c) {
           throw rethrown(c.error());
         } else if (p instanceof Pending.Model m) {
-          listener.outcome(result(m.outcome()));
+          for (Outcome o : result(m.outcomes())) {
+            listener.outcome(o);
+          }
+          listener.finished(m.key());
         }
       }
     } finally {
@@ -151,29 +213,54 @@ public final class Scanner {
   }
 
   private void search(
-      List<Path> roots, Listener listener, ExecutorService workers, BlockingQueue<Pending> queue) {
+      List<Input> roots,
+      Resolver resolver,
+      Predicate<String> done,
+      Listener listener,
+      ExecutorService workers,
+      BlockingQueue<Pending> queue) {
     AtomicInteger found = new AtomicInteger();
     try {
-      for (Path root : roots) {
+      for (Input input : roots) {
+        if (input instanceof Input.Named n) {
+          if (done.test(n.id())) {
+            continue;
+          }
+          listener.found(Path.of(""), found.incrementAndGet());
+          queue.put(
+              new Pending.Model(
+                  n.id(), workers.submit(() -> checkNamed(n.id(), resolver, listener))));
+          continue;
+        }
+        Path root = ((Input.Local) input).path();
         try {
           locator.walk(
               root,
               new ModelLocator.Visitor() {
                 @Override
                 public void model(Located model) throws InterruptedException {
+                  if (done.test(model.name())) {
+                    return;
+                  }
                   listener.found(model.path(), found.incrementAndGet());
                   boolean named = model.path().equals(root);
                   queue.put(
-                      new Pending.Model(workers.submit(() -> checkOne(model, named, listener))));
+                      new Pending.Model(
+                          model.name(),
+                          workers.submit(() -> List.of(checkOne(model, named, listener)))));
                 }
 
                 @Override
                 public void unreadable(Path path, IOException problem) throws InterruptedException {
+                  if (done.test(path.toString())) {
+                    return;
+                  }
                   listener.found(path, found.incrementAndGet());
                   queue.put(
                       new Pending.Model(
+                          path.toString(),
                           CompletableFuture.completedFuture(
-                              failed(path.toString(), path.toString(), problem))));
+                              List.of(failed(path.toString(), path.toString(), problem)))));
                 }
               });
         } catch (IOException e) {
@@ -193,8 +280,31 @@ public final class Scanner {
     }
   }
 
+  /** Locates an id's models and checks each; an id that cannot be had is one failed outcome. */
+  private List<Outcome> checkNamed(String id, Resolver resolver, Listener listener) {
+    listener.started(Path.of(id.replace('\0', '?').replace(":", "")));
+    List<Located> models;
+    try {
+      models = resolver.locate(id);
+    } catch (IOException | RuntimeException | Error e) {
+      return List.of(failed(id, id, e));
+    }
+    if (models.isEmpty()) {
+      return List.of(failed(id, id, new IOException(id + ": holds no model neuronfit can read")));
+    }
+    List<Outcome> out = new java.util.ArrayList<>();
+    for (Located m : models) {
+      out.add(checkOne(m, true));
+    }
+    return List.copyOf(out);
+  }
+
   private Outcome checkOne(Located model, boolean named, Listener listener) {
     listener.started(model.path());
+    return checkOne(model, named);
+  }
+
+  private Outcome checkOne(Located model, boolean named) {
     try {
       Report r = check.check(model);
       return new Outcome.Checked(ScanRow.of(model.name(), r), r);
@@ -237,7 +347,7 @@ public final class Scanner {
     return text.replaceAll("\\s+", " ").strip();
   }
 
-  private static Outcome result(Future<Outcome> f) throws InterruptedException {
+  private static List<Outcome> result(Future<List<Outcome>> f) throws InterruptedException {
     try {
       return f.get();
     } catch (ExecutionException e) {

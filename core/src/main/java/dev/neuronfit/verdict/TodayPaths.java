@@ -6,7 +6,9 @@ import dev.neuronfit.kb.SupportStatus;
 import dev.neuronfit.model.DType;
 import dev.neuronfit.model.Framework;
 import dev.neuronfit.model.HfConfig;
+import dev.neuronfit.model.HfMetadata;
 import dev.neuronfit.model.ModelProfile;
+import dev.neuronfit.model.Quantization;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -175,6 +177,13 @@ public final class TodayPaths {
             new Quant(
                 id, id.toUpperCase(Locale.ROOT), "quantization_config.quant_method = " + m.get()));
       }
+    }
+    // a quantization_config without quant_method (bitsandbytes flags), or AutoGPTQ's and AutoAWQ's
+    // separate quantize_config.json / quant_config.json
+    Optional<Quantization> separate = profile.hf().flatMap(HfMetadata::quantization);
+    if (separate.isPresent()) {
+      String id = separate.get().method();
+      return Optional.of(new Quant(id, id.toUpperCase(Locale.ROOT), separate.get().source()));
     }
     if (profile.weights().dtypes().containsKey(DType.F8_E4M3)
         || profile.weights().dtypes().containsKey(DType.F8_E5M2)) {

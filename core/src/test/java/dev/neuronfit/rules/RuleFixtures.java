@@ -2,6 +2,7 @@ package dev.neuronfit.rules;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.neuronfit.classify.ArchitectureTraits;
 import dev.neuronfit.classify.Classification;
 import dev.neuronfit.classify.Evidence;
 import dev.neuronfit.coverage.OperatorCoverage;
@@ -211,7 +212,12 @@ final class RuleFixtures {
                           List.of(),
                           List.of()));
       Classification c =
-          new Classification(family, family == Family.UNKNOWN ? 0.0 : 0.9, evidence, List.of());
+          new Classification(
+              family,
+              family == Family.UNKNOWN ? 0.0 : 0.9,
+              evidence,
+              List.of(),
+              ArchitectureTraits.of(profile));
       return new RuleContext(
           profile,
           c,

@@ -388,7 +388,8 @@ public final class Server implements AutoCloseable {
             found.add(
                 new ModelLocator.Located(
                     m.path(),
-                    new HubReader(m.reader(), target, shown.isEmpty() ? "." : shown, List.of()),
+                    new HubReader(
+                        m.reader(), target, false, shown.isEmpty() ? "." : shown, List.of()),
                     r.toString().isEmpty() ? shown : shown + "/" + r));
           }
           return inspect(found, fit);

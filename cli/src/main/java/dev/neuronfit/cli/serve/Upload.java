@@ -147,7 +147,7 @@ final class Upload implements Closeable {
       Path base = isFolderArchive() ? root : file;
       out.add(
           new ModelLocator.Located(
-              m.path(), new HubReader(m.reader(), base, name, List.of()), shown));
+              m.path(), new HubReader(m.reader(), base, false, name, List.of()), shown));
     }
     return out;
   }

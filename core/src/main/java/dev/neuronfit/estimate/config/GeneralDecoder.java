@@ -108,7 +108,23 @@ final class GeneralDecoder {
     return d.hidden().isPresent() && d.layers().isPresent() && d.vocab().isPresent();
   }
 
-  private record Parts(long total, TransformerLayouts.LayerShape shape) {}
+  /**
+   * The parameters of a decoder config split the way quantizers treat them.
+   *
+   * @param total all parameters
+   * @param embeddings the token (and learned position) embeddings and an untied output head, which
+   *     weight-only quantizers leave at the checkpoint's dtype
+   * @param experts the routed and shared experts' weights
+   */
+  record Breakdown(long total, long embeddings, long experts) {}
+
+  /** The split of a decoder config's parameters, or empty when it lacks a size the layout needs. */
+  static Optional<Breakdown> breakdown(HfConfig c) {
+    return of(c).map(p -> new Breakdown(p.total, p.embeddings, p.experts));
+  }
+
+  private record Parts(
+      long total, long embeddings, long experts, TransformerLayouts.LayerShape shape) {}
 
   private static Optional<Parts> of(HfConfig c) {
     Dims d = new Dims(c);
@@ -240,7 +256,14 @@ final class GeneralDecoder {
     TransformerLayouts.LayerShape shape =
         new TransformerLayouts.LayerShape(
             h, Math.max(1, nh), shapeKv, hd, shapeI, mats, Math.max(1, attnLayers), kvPerToken);
-    return Optional.of(new Parts(total, shape));
+    long embeddings = v * h + positions + (tied ? 0 : v * h);
+    long expertWeights =
+        moeLayers
+            * (experts
+                * mats
+                * h
+                * d.first("moe_intermediate_size", "expert_intermediate_size").orElse(i));
+    return Optional.of(new Parts(total, embeddings, expertWeights, shape));
   }
 
   /** Key/value heads: grouped ({@code num_key_value_heads}), Falcon's, or multi-query. */

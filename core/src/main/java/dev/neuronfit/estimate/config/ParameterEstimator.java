@@ -6,6 +6,7 @@ import dev.neuronfit.model.DType;
 import dev.neuronfit.model.HfConfig;
 import dev.neuronfit.model.HfMetadata;
 import dev.neuronfit.model.ModelProfile;
+import dev.neuronfit.model.Quantization;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -17,6 +18,8 @@ import java.util.OptionalLong;
  * are checked against); a model type without a formula gets no estimate rather than a guess.
  */
 public final class ParameterEstimator {
+  private static final String DEFAULT_DTYPE = "default float32";
+
   private ParameterEstimator() {}
 
   /**
@@ -94,10 +97,29 @@ public final class ParameterEstimator {
     if (p.isEmpty()) {
       return Optional.empty();
     }
+    Optional<Quantization> q = hf.quantization();
     DTypeChoice dt = dtype(c);
+    if (q.isEmpty()) {
+      return Optional.of(
+          new Estimate(p.getAsLong(), dt.dtype, dt.source, method(c), List.of(), List.of()));
+    }
+    if (dt.source.startsWith(DEFAULT_DTYPE)) {
+      // quantizers keep the weights they leave unconverted at half precision, not float32
+      dt =
+          new DTypeChoice(
+              DType.BF16,
+              "the 16-bit default of quantized checkpoints (the config declares no dtype)");
+    }
     return Optional.of(
         new Estimate(
-            p.getAsLong(), dt.dtype, dt.source, method(c) + quantization(c), List.of(), List.of()));
+            p.getAsLong(),
+            dt.dtype,
+            dt.source,
+            method(c) + "; quantized: " + q.get().label() + ", logical parameters counted",
+            List.of(),
+            List.of(),
+            q,
+            OptionalLong.of(QuantizedBytes.of(c, p.getAsLong(), dt.dtype, q.get()))));
   }
 
   /**
@@ -107,7 +129,7 @@ public final class ParameterEstimator {
    */
   public static Optional<Estimate> fromDeclaredBytes(ModelProfile profile, long bytes) {
     Optional<HfConfig> c = profile.hf().flatMap(HfMetadata::config);
-    if (c.isEmpty() || c.get().has("quantization_config")) {
+    if (c.isEmpty() || profile.hf().get().quantization().isPresent()) {
       return Optional.empty();
     }
     DTypeChoice dt = dtype(c.get());
@@ -220,6 +242,6 @@ public final class ParameterEstimator {
         return new DTypeChoice(d.get(), c.file() + " " + key);
       }
     }
-    return new DTypeChoice(DType.F32, "default float32 (the config declares no dtype)");
+    return new DTypeChoice(DType.F32, DEFAULT_DTYPE + " (the config declares no dtype)");
   }
 }

@@ -183,6 +183,11 @@ final class TransformerLayouts {
       return Optional.of(
           new Layout(Kind.ENCODER, encoder(d, head), () -> shape(d, false, 0), Optional::empty));
     }
+    if (DECODER_LAYOUT.contains(type) && c.bool("multi_query").orElse(false)) {
+      // GPT-BigCode (StarCoder, SantaCoder) with multi-query attention: one key/value head, which
+      // the GPT-2 layout's full-width key and value projections would count 48 times over
+      return generalDecoder(c);
+    }
     if (DECODER_LAYOUT.contains(type)) {
       long active = d.first("num_experts_per_tok", "num_experts_per_token").orElse(0);
       boolean gated = GATED_DECODERS.contains(type);

@@ -1,5 +1,6 @@
 package dev.neuronfit.io.gguf;
 
+import dev.neuronfit.io.ByteSource;
 import dev.neuronfit.io.LeInput;
 import dev.neuronfit.io.ModelFiles;
 import dev.neuronfit.io.ModelFormatException;
@@ -48,8 +49,15 @@ record GgufFile(long version, Map<String, Object> metadata, List<TensorInfo> ten
 
   static GgufFile read(Path file, Path shown, String name, ReadLimits limits) throws IOException {
     // a GGUF file named directly is its own root; a folder's GGUF files are read by their own path
-    try (SeekableByteChannel ch = ModelFiles.channel(file, file, shown)) {
+    try (SeekableByteChannel ch = ModelFiles.source(file, file, shown).asChannel()) {
       return read(new LeInput(ch, shown), shown, name, limits);
+    }
+  }
+
+  /** Reads the header of a GGUF file from a source (a file on the Hub read by ranges, say). */
+  static GgufFile read(ByteSource source, String name, ReadLimits limits) throws IOException {
+    try (SeekableByteChannel ch = source.asChannel()) {
+      return read(new LeInput(ch, source.shown()), source.shown(), name, limits);
     }
   }
 

@@ -2,6 +2,7 @@ package dev.neuronfit.io.gguf;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.neuronfit.io.ByteSource;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ModelReader;
 import dev.neuronfit.io.Notes;
@@ -56,6 +57,16 @@ public final class GgufReader implements ModelReader {
           new String[] {"vocab_size", "vocab_size"},
           new String[] {"expert_count", "num_local_experts"},
           new String[] {"expert_used_count", "num_experts_per_tok"});
+
+  /**
+   * Reads a GGUF header as {@link #read} does, reading the same bytes, and keeps nothing: run over
+   * a file on the Hub read by ranges, it fetches what a later read of the sparse copy needs.
+   *
+   * @throws ModelFormatException when the header is malformed
+   */
+  public static void walk(ByteSource source, ReadLimits limits) throws IOException {
+    GgufFile.read(source, source.shown().getFileName().toString(), limits);
+  }
 
   @Override
   public ModelProfile read(Path path, ReadLimits limits) throws IOException {

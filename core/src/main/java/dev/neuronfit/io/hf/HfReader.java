@@ -16,6 +16,8 @@ import dev.neuronfit.model.HfMetadata;
 import dev.neuronfit.model.ModelFormat;
 import dev.neuronfit.model.ModelProfile;
 import dev.neuronfit.model.Quantities;
+import dev.neuronfit.model.Quantization;
+import dev.neuronfit.model.QuantizedWeights;
 import dev.neuronfit.model.TensorInfo;
 import dev.neuronfit.model.WeightSummary;
 import java.io.IOException;
@@ -39,6 +41,9 @@ public final class HfReader implements ModelReader {
   static final String CONFIG = "config.json";
   static final String MODEL_INDEX = "model_index.json";
 
+  /** Quantization configs kept beside config.json: AutoGPTQ's, then AutoAWQ's. */
+  static final List<String> QUANTIZE_CONFIGS = List.of("quantize_config.json", "quant_config.json");
+
   @Override
   public ModelProfile read(Path path, ReadLimits limits) throws IOException {
     BoundedJson json = new BoundedJson(limits);
@@ -53,7 +58,7 @@ public final class HfReader implements ModelReader {
       }
       Optional<HfConfig> cfg =
           config(path.resolve(CONFIG), root, path.resolve(CONFIG), CONFIG, json, weights);
-      return readModel(path, path, cfg, weights, limits, notes);
+      return readModel(path, path, cfg, json, weights, limits, notes);
     }
     if (!Files.isRegularFile(path)) {
       throw new ModelFormatException(path, "", "no such file or folder");
@@ -78,13 +83,14 @@ public final class HfReader implements ModelReader {
     if (name.equals(MODEL_INDEX) || cfg.string("_class_name").orElse("").endsWith("Pipeline")) {
       return readPipeline(folder, path, path, root, json, weights, limits, notes);
     }
-    return readModel(folder, path, Optional.of(cfg), weights, limits, notes);
+    return readModel(folder, path, Optional.of(cfg), json, weights, limits, notes);
   }
 
   private ModelProfile readModel(
       Path folder,
       Path shown,
       Optional<HfConfig> config,
+      BoundedJson json,
       WeightFiles weights,
       ReadLimits limits,
       Notes notes)
@@ -100,13 +106,27 @@ public final class HfReader implements ModelReader {
     }
     Framework framework = found.isEmpty() ? frameworkFromConfig(config) : found.framework();
     List<Hazard> hazards = checkpointHazards(folder, shownFolder, "", limits, notes);
+    Optional<HfConfig> quantize = Optional.empty();
+    for (String name : QUANTIZE_CONFIGS) {
+      quantize =
+          config(folder.resolve(name), folder, shownFolder.resolve(name), name, json, weights);
+      if (quantize.isPresent()) {
+        break;
+      }
+    }
+    HfMetadata meta = new HfMetadata(config, Optional.empty(), List.of(), quantize);
+    Optional<Quantization> quantization = meta.quantization();
+    WeightSummary summary =
+        quantization.isPresent() && !found.isEmpty() && found.fromHeaders()
+            ? QuantizedWeights.summarize(found.tensors(), quantization.get(), found.basis())
+            : summary(found);
     return new ModelProfile(
         shown.toString(),
         ModelFormat.HF,
         framework,
-        summary(found),
+        summary,
         found.tensors(),
-        Optional.of(new HfMetadata(config, Optional.empty(), List.of())),
+        Optional.of(meta),
         Optional.empty(),
         withPointers(hazards, weights),
         notes.list());

@@ -2,6 +2,7 @@ package dev.neuronfit.io.hf;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.neuronfit.io.BoundedJson;
+import dev.neuronfit.io.ByteSource;
 import dev.neuronfit.io.ModelFiles;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ReadLimits;
@@ -10,7 +11,6 @@ import dev.neuronfit.model.TensorInfo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -53,9 +53,9 @@ final class SafetensorsHeader {
       BoundedJson json,
       int budget)
       throws IOException {
-    try (FileChannel ch = ModelFiles.channel(file, root, shown)) {
-      // a stub fetched from the Hub stands for the whole file (see SafetensorsStub)
-      long fileSize = SafetensorsStub.declaredSize(file, root, ch.size()).orElse(ch.size());
+    // a stub of neuronfit's Hub cache reads as the whole file, without its data (SparseStub)
+    try (ByteSource ch = ModelFiles.source(file, root, shown)) {
+      long fileSize = ch.size();
       if (fileSize < 8) {
         throw new ModelFormatException(
             shown,
@@ -232,7 +232,7 @@ final class SafetensorsHeader {
     }
   }
 
-  private static void readFully(FileChannel ch, ByteBuffer buf, long position, Path shown)
+  private static void readFully(ByteSource ch, ByteBuffer buf, long position, Path shown)
       throws IOException {
     long pos = position;
     while (buf.hasRemaining()) {

@@ -1,6 +1,7 @@
 package dev.neuronfit.io.hub;
 
 import dev.neuronfit.io.BoundedJson;
+import dev.neuronfit.io.ModelFiles;
 import dev.neuronfit.io.ModelLocator;
 import dev.neuronfit.io.ReadLimits;
 import java.io.IOException;
@@ -77,7 +78,8 @@ public final class HubModels {
           id,
           repoDir.resolve(commit.get()),
           commit.get(),
-          "read from neuronfit's cache of " + settings.endpoint() + " (no request)");
+          "read from neuronfit's cache of " + settings.endpoint() + " (no request)",
+          true);
     }
     Optional<Path> hfRepo = hfRepo(id);
     if (settings.offline()) {
@@ -85,7 +87,8 @@ public final class HubModels {
       if (c.isPresent() && hfRepo.isPresent()) {
         Path snap = hfRepo.get().resolve("snapshots").resolve(c.get());
         if (Files.isDirectory(snap)) {
-          return located(id, snap, c.get(), "read from the Hugging Face cache (HF_HUB_OFFLINE)");
+          return located(
+              id, snap, c.get(), "read from the Hugging Face cache (HF_HUB_OFFLINE)", false);
         }
       }
       throw new HubException(
@@ -125,7 +128,8 @@ public final class HubModels {
             settings.endpoint(),
             transfer.requests(),
             transfer.bytes(),
-            hfNote));
+            hfNote),
+        true);
   }
 
   /** Body bytes received from the Hub by all of this instance's checks so far (for metrics). */
@@ -167,8 +171,12 @@ public final class HubModels {
     }
   }
 
-  private List<ModelLocator.Located> located(HubId id, Path folder, String commit, String note)
-      throws IOException {
+  /**
+   * @param sparse whether {@code folder} is a sparse copy in neuronfit's cache, whose stubs are
+   *     read as the files they stand for (never a folder of the Hugging Face cache)
+   */
+  private List<ModelLocator.Located> located(
+      HubId id, Path folder, String commit, String note, boolean sparse) throws IOException {
     String shown = id.repo() + "@" + commit.substring(0, SHORT_COMMIT);
     List<String> notes = new ArrayList<>();
     notes.add(note + " (revision " + id.revision() + " = commit " + commit + ")");
@@ -176,17 +184,22 @@ public final class HubModels {
     if (Files.isRegularFile(skipped)) {
       List<String> names = Files.readAllLines(skipped, StandardCharsets.UTF_8);
       notes.add(
-          "not read over the network yet (only configs and safetensors headers are): "
+          "not read over the network yet (configs, safetensors headers, ONNX graphs and GGUF"
+              + " headers are): "
               + String.join(", ", names.subList(0, Math.min(5, names.size())))
               + (names.size() > 5 ? " and " + (names.size() - 5) + " more" : ""));
     }
     List<ModelLocator.Located> out = new ArrayList<>();
-    for (ModelLocator.Located m : new ModelLocator(limits).locate(folder)) {
+    List<ModelLocator.Located> found =
+        sparse
+            ? ModelFiles.readingSparseCopy(folder, () -> new ModelLocator(limits).locate(folder))
+            : new ModelLocator(limits).locate(folder);
+    for (ModelLocator.Located m : found) {
       Path rel = folder.relativize(m.path());
       String name = rel.toString().isEmpty() ? shown : shown + "/" + rel;
       out.add(
           new ModelLocator.Located(
-              m.path(), new HubReader(m.reader(), folder, shown, notes), name));
+              m.path(), new HubReader(m.reader(), folder, sparse, shown, notes), name));
     }
     return out;
   }

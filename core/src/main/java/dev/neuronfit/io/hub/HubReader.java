@@ -1,5 +1,6 @@
 package dev.neuronfit.io.hub;
 
+import dev.neuronfit.io.ModelFiles;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ModelReader;
 import dev.neuronfit.io.ReadLimits;
@@ -20,18 +21,23 @@ import java.util.List;
 public final class HubReader implements ModelReader {
   private final ModelReader inner;
   private final Path folder;
+  private final boolean sparse;
   private final String shown;
   private final List<String> notes;
 
   /**
    * @param inner the reader for the model's format
    * @param folder the sparse copy's root folder
+   * @param sparse whether the folder is a sparse copy in neuronfit's cache, whose stubs stand for
+   *     the Hub's files (see {@link ModelFiles#readingSparseCopy})
    * @param shown what to call that root ({@code ORG/NAME@COMMIT})
    * @param notes notes to add to the profile
    */
-  public HubReader(ModelReader inner, Path folder, String shown, List<String> notes) {
+  public HubReader(
+      ModelReader inner, Path folder, boolean sparse, String shown, List<String> notes) {
     this.inner = inner;
     this.folder = folder;
+    this.sparse = sparse;
     this.shown = shown;
     this.notes = List.copyOf(notes);
   }
@@ -40,7 +46,10 @@ public final class HubReader implements ModelReader {
   public ModelProfile read(Path path, ReadLimits limits) throws IOException {
     ModelProfile p;
     try {
-      p = inner.read(path, limits);
+      p =
+          sparse
+              ? ModelFiles.readingSparseCopy(folder, () -> inner.read(path, limits))
+              : inner.read(path, limits);
     } catch (ModelFormatException e) {
       throw new ModelFormatException(rename(e.file()), e.place(), e.problem(), e);
     }

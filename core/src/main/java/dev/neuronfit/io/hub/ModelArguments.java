@@ -87,6 +87,26 @@ public final class ModelArguments {
   }
 
   /**
+   * The models an id names on the Hub, never a local path: the lines of {@code scan --ids FILE}.
+   *
+   * @throws ModelFormatException when {@code id} is not spelt as an id
+   * @throws HubException when the model on the Hub cannot be had
+   */
+  public List<ModelLocator.Located> locateId(String id) throws IOException {
+    Optional<HubId> parsed = HubId.parse(id);
+    if (parsed.isEmpty()) {
+      throw new HubException(
+          id.replaceAll("\\p{Cntrl}", "?") + ": not a Hugging Face model id (" + ID_FORMS + ")");
+    }
+    return hub().locate(parsed.get());
+  }
+
+  /** True when {@code argument} is spelt as a Hub id ({@link HubId#parse}). */
+  public static boolean isId(String argument) {
+    return HubId.parse(argument).isPresent();
+  }
+
+  /**
    * How to name a located model in a failure: its id for a model on the Hub (not its cache folder),
    * else its path as found.
    */

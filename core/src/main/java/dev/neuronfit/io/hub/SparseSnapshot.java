@@ -3,8 +3,11 @@ package dev.neuronfit.io.hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.neuronfit.io.BoundedJson;
 import dev.neuronfit.io.ModelFiles;
+import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ReadLimits;
-import dev.neuronfit.io.hf.SafetensorsStub;
+import dev.neuronfit.io.SparseStub;
+import dev.neuronfit.io.gguf.GgufReader;
+import dev.neuronfit.io.onnx.OnnxReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -24,15 +27,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
- * Builds the sparse copy of one revision that a check reads: the config files whole, and of each
- * safetensors file only its 8-byte header length and header (see {@link SafetensorsStub}). Files
- * come from the user's Hugging Face cache when it has them, else from the Hub, several at a time.
+ * Builds the sparse copy of one revision that a check reads: the config files whole, of each
+ * safetensors file only its 8-byte header length and header, and of each ONNX and GGUF file the
+ * bytes its reader reads (the graph or header, payloads skipped), by range requests (see {@link
+ * SparseStub} and {@link RangeSource}). Files come from the user's Hugging Face cache when it has
+ * them, else from the Hub, several at a time.
  *
  * <p>Which files: at the top of the repository (and one folder down for diffusers pipelines and
  * repositories without a top-level config) {@code config.json}, {@code model_index.json}, {@code
- * quantize_config.json}, {@code adapter_config.json}, the scheduler's config and {@code
- * *.index.json}; then the safetensors shards that an index names, or every {@code .safetensors}
- * file of a folder without an index.
+ * quantize_config.json}, {@code quant_config.json}, {@code adapter_config.json}, the scheduler's
+ * config and {@code *.index.json}; then the safetensors shards that an index names, or every {@code
+ * .safetensors} file of a folder without an index.
  */
 final class SparseSnapshot {
   /** Bytes asked for first: the length and, for most shards, the whole header in one request. */
@@ -43,6 +48,7 @@ final class SparseSnapshot {
           "config.json",
           "model_index.json",
           "quantize_config.json",
+          "quant_config.json",
           "adapter_config.json",
           "scheduler_config.json");
 
@@ -53,7 +59,10 @@ final class SparseSnapshot {
   static final String SKIPPED = ".neuronfit-not-fetched";
 
   private static final java.util.regex.Pattern UNREAD_WEIGHTS =
-      java.util.regex.Pattern.compile(".*\\.(bin|h5|onnx|gguf|pt|pth|ckpt|msgpack)");
+      java.util.regex.Pattern.compile(".*\\.(bin|h5|pt|pth|ckpt|msgpack)");
+
+  /** Most bytes one ONNX or GGUF file may cost over the network (its graph or header). */
+  static final long MAX_RANGE_BYTES = 256L << 20;
 
   private final HubId id;
   private final RevisionInfo revision;
@@ -112,6 +121,21 @@ final class SparseSnapshot {
               + limits.maxWeightFiles());
     }
     runAll(shards, f -> header(folder, f));
+    List<String> walked = new ArrayList<>();
+    for (String f : all) {
+      if (depthOf(f) <= depth && (f.endsWith(".onnx") || f.endsWith(".gguf"))) {
+        walked.add(f);
+      }
+    }
+    if (walked.size() > limits.maxWeightFiles()) {
+      throw new HubException(
+          id.repo()
+              + ": "
+              + walked.size()
+              + " ONNX and GGUF files, over the limit of "
+              + limits.maxWeightFiles());
+    }
+    runAll(walked, f -> walk(folder, f));
     List<String> skipped = new ArrayList<>();
     for (String f : all) {
       if (depthOf(f) <= depth
@@ -199,7 +223,28 @@ final class SparseSnapshot {
     }
     Path target = target(folder, f);
     Files.createDirectories(target.getParent());
-    SafetensorsStub.write(target, prefix, Math.max(total, prefix.length));
+    SparseStub.writePrefix(target, prefix, Math.max(total, prefix.length));
+  }
+
+  /**
+   * Reads an ONNX graph or a GGUF header by ranges, as the reader reads the file on disk (payloads
+   * skipped), and writes what was fetched as the file's stub. A malformed file still gets its stub:
+   * reading the copy then fails as reading the file on disk does.
+   */
+  private void walk(Path folder, String f) throws IOException {
+    RangeSource source = new RangeSource(client, id, revision.commit(), f, MAX_RANGE_BYTES);
+    try {
+      if (f.endsWith(".onnx")) {
+        OnnxReader.walk(source, limits);
+      } else {
+        GgufReader.walk(source, limits);
+      }
+    } catch (ModelFormatException e) {
+      // the check of the copy says so, naming the place
+    }
+    Path target = target(folder, f);
+    Files.createDirectories(target.getParent());
+    source.writeStub(target);
   }
 
   /**

@@ -5,6 +5,7 @@ import static dev.neuronfit.io.pb.ProtoReader.FIXED32;
 import static dev.neuronfit.io.pb.ProtoReader.LENGTH_DELIMITED;
 import static dev.neuronfit.io.pb.ProtoReader.VARINT;
 
+import dev.neuronfit.io.ByteSource;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ModelReader;
 import dev.neuronfit.io.Notes;
@@ -110,6 +111,20 @@ public final class OnnxReader implements ModelReader {
           Optional.of(graph),
           List.of(),
           notes.list());
+    }
+  }
+
+  /**
+   * Walks a model's fields as {@link #read} does, reading the same bytes, and keeps nothing: run
+   * over a file on the Hub read by ranges, it fetches exactly what a later read of the sparse copy
+   * needs.
+   *
+   * @throws ModelFormatException when the model is malformed
+   */
+  public static void walk(ByteSource source, ReadLimits limits) throws IOException {
+    int maxMessageDepth = 8 + 4 * (limits.maxGraphDepth() + 1);
+    try (ProtoReader r = ProtoReader.over(source, maxMessageDepth)) {
+      new Parse(r, limits).model();
     }
   }
 

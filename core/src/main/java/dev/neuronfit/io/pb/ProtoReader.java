@@ -1,11 +1,11 @@
 package dev.neuronfit.io.pb;
 
+import dev.neuronfit.io.ByteSource;
 import dev.neuronfit.io.ModelFiles;
 import dev.neuronfit.io.ModelFormatException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
@@ -47,7 +47,7 @@ public final class ProtoReader implements Closeable {
    */
   private static final int MIN_FILL = 512;
 
-  private final FileChannel channel;
+  private final ByteSource channel;
   private final Path shown;
   private final long size;
   private final int maxDepth;
@@ -67,7 +67,7 @@ public final class ProtoReader implements Closeable {
   private long bytesRead;
   private int fillSize = MIN_FILL;
 
-  private ProtoReader(FileChannel channel, Path shown, int maxDepth) throws IOException {
+  private ProtoReader(ByteSource channel, Path shown, int maxDepth) throws IOException {
     this.channel = channel;
     this.shown = shown;
     this.size = channel.size();
@@ -96,7 +96,16 @@ public final class ProtoReader implements Closeable {
    */
   public static ProtoReader open(Path file, Path root, Path shown, int maxDepth)
       throws IOException {
-    return new ProtoReader(ModelFiles.channel(file, root, shown), shown, maxDepth);
+    return new ProtoReader(ModelFiles.source(file, root, shown), shown, maxDepth);
+  }
+
+  /**
+   * Reads from a source (a file on the Hub read by ranges, say); closing the reader closes it.
+   *
+   * @param maxDepth deepest message nesting allowed
+   */
+  public static ProtoReader over(ByteSource source, int maxDepth) throws IOException {
+    return new ProtoReader(source, source.shown(), maxDepth);
   }
 
   /** The file as named in messages. */

@@ -69,6 +69,6 @@ class IndexTotalSizeTest {
             .report(
                 new HfReader().read(dir, ReadLimits.DEFAULT), KB.defaultEdition(), Selection.ALL);
 
-    assertThat(r.model().weights().basis()).contains("quantized: awq 4-bit");
+    assertThat(r.model().weights().basis()).contains("quantized: AWQ 4-bit");
   }
 }

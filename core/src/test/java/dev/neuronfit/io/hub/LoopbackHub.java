@@ -56,7 +56,59 @@ public final class LoopbackHub implements AutoCloseable {
   /** How large the body of a range-ignoring answer is: far more than a client may read. */
   static final long IGNORED_RANGE_BODY = 512L * 1024 * 1024;
 
-  private record Repo(String commit, Map<String, byte[]> files, boolean gated) {}
+  /**
+   * A file's bytes, served without holding them: a few known ranges over zeros, so a benchmark can
+   * serve a 2 GB ONNX or 191 safetensors shards of a 405B model with a few megabytes of heap.
+   */
+  static final class Blob {
+    private final long length;
+    private final TreeMap<Long, byte[]> parts = new TreeMap<>();
+
+    Blob(long length) {
+      this.length = length;
+    }
+
+    static Blob of(byte[] bytes) {
+      return new Blob(bytes.length).put(0, bytes);
+    }
+
+    /** Puts {@code bytes} at {@code offset}; parts must not overlap. */
+    Blob put(long offset, byte[] bytes) {
+      if (offset + bytes.length > length) {
+        throw new IllegalArgumentException("past the end of the blob");
+      }
+      parts.put(offset, bytes);
+      return this;
+    }
+
+    long length() {
+      return length;
+    }
+
+    /** Bytes {@code [from, from + n)}. */
+    byte[] slice(long from, int n) {
+      byte[] out = new byte[n];
+      Map.Entry<Long, byte[]> e = parts.floorEntry(from);
+      if (e == null) {
+        e = parts.ceilingEntry(from);
+      }
+      for (; e != null && e.getKey() < from + n; e = parts.higherEntry(e.getKey())) {
+        long start = Math.max(from, e.getKey());
+        long end = Math.min(from + n, e.getKey() + e.getValue().length);
+        if (end > start) {
+          System.arraycopy(
+              e.getValue(),
+              (int) (start - e.getKey()),
+              out,
+              (int) (start - from),
+              (int) (end - start));
+        }
+      }
+      return out;
+    }
+  }
+
+  private record Repo(String commit, Map<String, Blob> files, boolean gated) {}
 
   private final HttpServer hub;
   private final HttpServer cdn;
@@ -69,6 +121,7 @@ public final class LoopbackHub implements AutoCloseable {
   private final List<String> log = new ArrayList<>();
   private volatile Fault fault = Fault.NONE;
   private volatile String token = "hf_secret_test_token";
+  private volatile long latencyMillis;
 
   public LoopbackHub() throws IOException {
     InetAddress lo = InetAddress.getLoopbackAddress();
@@ -108,8 +161,20 @@ public final class LoopbackHub implements AutoCloseable {
   }
 
   public LoopbackHub serve(String repo, String commit, Map<String, byte[]> files, boolean gated) {
-    repos.put(repo, new Repo(commit, Map.copyOf(files), gated));
+    Map<String, Blob> blobs = new TreeMap<>();
+    files.forEach((k, v) -> blobs.put(k, Blob.of(v)));
+    return serveBlobs(repo, commit, blobs, gated);
+  }
+
+  public LoopbackHub serveBlobs(
+      String repo, String commit, Map<String, Blob> files, boolean gated) {
+    repos.put(repo, new Repo(commit, new TreeMap<>(files), gated));
     return this;
+  }
+
+  /** Every answer, of the Hub and of the CDN, waits this long first (a network's round trip). */
+  public void latency(long millis) {
+    this.latencyMillis = millis;
   }
 
   public void fault(Fault f) {
@@ -139,6 +204,9 @@ public final class LoopbackHub implements AutoCloseable {
 
   private void hub(HttpExchange ex) throws IOException {
     requests.incrementAndGet();
+    if (latencyMillis > 0) {
+      sleep(latencyMillis);
+    }
     String auth = ex.getRequestHeaders().getFirst("Authorization");
     synchronized (this) {
       authorizations.add(auth == null ? "" : auth);
@@ -206,6 +274,9 @@ public final class LoopbackHub implements AutoCloseable {
 
   private void cdn(HttpExchange ex) throws IOException {
     requests.incrementAndGet();
+    if (latencyMillis > 0) {
+      sleep(latencyMillis);
+    }
     synchronized (this) {
       log.add("cdn " + ex.getRequestURI() + " " + ex.getRequestHeaders().getFirst("Range"));
     }
@@ -217,7 +288,7 @@ public final class LoopbackHub implements AutoCloseable {
       String path = URI.create(ex.getRequestURI().getRawPath()).getPath().substring(1);
       int slash = path.indexOf('/', path.indexOf('/') + 1);
       Repo repo = repos.get(path.substring(0, slash));
-      byte[] body = repo == null ? null : repo.files().get(path.substring(slash + 1));
+      Blob body = repo == null ? null : repo.files().get(path.substring(slash + 1));
       if (body == null) {
         send(ex, 404, "no such blob");
         return;
@@ -226,21 +297,20 @@ public final class LoopbackHub implements AutoCloseable {
         sleep(60_000);
         return;
       }
-      ex.getResponseHeaders()
-          .add("ETag", "\"" + Integer.toHexString(java.util.Arrays.hashCode(body)) + "\"");
+      ex.getResponseHeaders().add("ETag", "\"" + Integer.toHexString(body.hashCode()) + "\"");
       String range = ex.getRequestHeaders().getFirst("Range");
       Matcher m = range == null ? null : RANGE.matcher(range);
       if (fault == Fault.IGNORES_RANGE || m == null || !m.matches()) {
-        long length = fault == Fault.IGNORES_RANGE ? IGNORED_RANGE_BODY : body.length;
+        long length = fault == Fault.IGNORES_RANGE ? IGNORED_RANGE_BODY : body.length();
         ex.sendResponseHeaders(200, length);
         OutputStream out = ex.getResponseBody();
         writePadded(out, body, length);
         return;
       }
       long first = Long.parseLong(m.group(1));
-      long last = Math.min(Long.parseLong(m.group(2)), body.length - 1);
-      if (first >= body.length) {
-        ex.getResponseHeaders().add("Content-Range", "bytes */" + body.length);
+      long last = Math.min(Long.parseLong(m.group(2)), body.length() - 1);
+      if (first >= body.length()) {
+        ex.getResponseHeaders().add("Content-Range", "bytes */" + body.length());
         ex.sendResponseHeaders(416, -1);
         return;
       }
@@ -249,30 +319,29 @@ public final class LoopbackHub implements AutoCloseable {
       ex.getResponseHeaders()
           .add(
               "Content-Range",
-              "bytes " + shownFirst + "-" + (shownFirst + n - 1) + "/" + body.length);
+              "bytes " + shownFirst + "-" + (shownFirst + n - 1) + "/" + body.length());
       ex.sendResponseHeaders(206, n);
       OutputStream out = ex.getResponseBody();
       if (fault == Fault.TRUNCATED) {
-        out.write(body, (int) first, n / 2);
+        out.write(body.slice(first, n / 2));
         bytesSent.addAndGet(n / 2);
         out.flush();
         // closing now leaves the answer short of its Content-Length
         throw new IOException("truncated on purpose");
       }
-      out.write(body, (int) first, n);
+      out.write(body.slice(first, n));
       bytesSent.addAndGet(n);
     }
   }
 
   /** The file, then zeros up to {@code length}, until the client hangs up. */
-  private void writePadded(OutputStream out, byte[] body, long length) {
+  private void writePadded(OutputStream out, Blob body, long length) {
     try {
-      out.write(body, 0, (int) Math.min(body.length, length));
-      bytesSent.addAndGet(Math.min(body.length, length));
-      byte[] zeros = new byte[64 * 1024];
-      for (long sent = body.length; sent < length; sent += zeros.length) {
-        int n = (int) Math.min(zeros.length, length - sent);
-        out.write(zeros, 0, n);
+      int step = 64 * 1024;
+      for (long sent = 0; sent < length; sent += step) {
+        int n = (int) Math.min(step, length - sent);
+        // past the file's end, slice gives zeros
+        out.write(body.slice(sent, n));
         bytesSent.addAndGet(n);
       }
     } catch (IOException e) {

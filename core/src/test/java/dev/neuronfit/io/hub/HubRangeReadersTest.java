@@ -1,0 +1,224 @@
+package dev.neuronfit.io.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.neuronfit.Inspector;
+import dev.neuronfit.io.ModelLocator;
+import dev.neuronfit.io.ReadLimits;
+import dev.neuronfit.kb.KnowledgeBase;
+import dev.neuronfit.report.JsonRenderer;
+import dev.neuronfit.report.Report;
+import dev.neuronfit.testing.TestFiles;
+import dev.neuronfit.verdict.Selection;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Repositories without safetensors, read over range requests: ONNX graphs with their payloads
+ * skipped, GGUF headers; the same report as from disk, and each way a server can fail a range.
+ */
+@Timeout(60)
+class HubRangeReadersTest {
+  private static final KnowledgeBase KB = KnowledgeBase.load();
+  private static final Inspector INSPECTOR = new Inspector(KB, ReadLimits.DEFAULT);
+  private static final String COMMIT = HubModelsTest.COMMIT;
+
+  @TempDir Path tmp;
+  private LoopbackHub hub;
+
+  @BeforeEach
+  void start() throws IOException {
+    hub = new LoopbackHub();
+  }
+
+  @AfterEach
+  void stop() {
+    hub.close();
+  }
+
+  private HubModels models() {
+    return new HubModels(
+        new HubSettings(
+            hub.endpoint(),
+            Optional.empty(),
+            "HF_TOKEN",
+            false,
+            tmp.resolve("cache"),
+            tmp.resolve("hf"),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(12),
+            2,
+            Duration.ofMillis(20),
+            4,
+            Map.of(),
+            Duration.ofHours(1)),
+        ReadLimits.DEFAULT);
+  }
+
+  private static String json(List<ModelLocator.Located> models) throws IOException {
+    StringWriter out = new StringWriter();
+    List<Report> reports = new java.util.ArrayList<>();
+    for (ModelLocator.Located m : models) {
+      reports.add(INSPECTOR.inspect(m, KB.defaultEdition(), Selection.ALL));
+    }
+    new JsonRenderer().reports(reports, out);
+    return out.toString();
+  }
+
+  /** The JSON report without the note on where the bytes came from, its model named MODEL. */
+  private static String normalised(String json, String name) {
+    return json.replaceAll(",?\\s*\"read from [^\"]*\"", "").replace(name, "MODEL");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"gpt_tiny.onnx", "fasterrcnn_tiny.onnx"})
+  void anOnnxModelFromTheHubGivesTheReportItGivesFromDisk(String file) throws IOException {
+    Path disk = tmp.resolve("disk").resolve(file);
+    Files.createDirectories(disk.getParent());
+    Files.copy(TestFiles.examples().resolve("onnx").resolve(file), disk);
+    hub.serve("t/onnx", COMMIT, Map.of(file, Files.readAllBytes(disk)), false);
+
+    List<ModelLocator.Located> remote = models().locate(HubId.parse("t/onnx").get());
+
+    String shown = "t/onnx@" + COMMIT.substring(0, 7) + "/" + file;
+    assertThat(remote).singleElement().extracting(ModelLocator.Located::name).isEqualTo(shown);
+    String fromHub = json(remote);
+    assertThat(normalised(fromHub, shown))
+        .isEqualTo(
+            normalised(json(new ModelLocator(ReadLimits.DEFAULT).locate(disk)), disk.toString()));
+    assertThat(fromHub).contains("read from " + hub.endpoint());
+    // and a second check reads the sparse copy, with no request
+    int before = hub.requests();
+    String again = json(models().locate(HubId.parse("t/onnx").get()));
+    assertThat(hub.requests()).isEqualTo(before);
+    assertThat(normalised(again, shown)).isEqualTo(normalised(fromHub, shown));
+  }
+
+  @Test
+  void aLargeOnnxCostsItsGraphNotItsWeights() throws IOException {
+    // 24 initializers of 4096 x 4096 floats: 1.6 GB of payloads, never held or sent
+    SparseFiles.Pb onnx = SparseFiles.onnx(24, 4096, 4096);
+    hub.serveBlobs("t/big", COMMIT, Map.of("model.onnx", onnx.blob()), false);
+
+    List<ModelLocator.Located> m = models().locate(HubId.parse("t/big").get());
+    Report r = INSPECTOR.inspect(m.get(0), KB.defaultEdition(), Selection.ALL);
+
+    assertThat(r.model().weights().parameters()).hasValue(24L * 4096 * 4096);
+    assertThat(r.model().weights().bytes()).hasValue(24L * 4096 * 4096 * 4);
+    assertThat(hub.bytesSent()).isLessThan(256 * 1024);
+    assertThat(onnx.length()).isGreaterThan(1_600_000_000L);
+    // the sparse copy holds what was fetched, not the file
+    Path copy = tmp.resolve("cache/t--big/" + COMMIT + "/model.onnx");
+    assertThat(Files.size(copy)).isLessThan(256 * 1024);
+    assertThat(String.join(" ", r.model().notes())).contains("request(s)");
+  }
+
+  @Test
+  void aGgufHeaderIsReadByRanges() throws IOException {
+    byte[] header = gguf();
+    long size = header.length + 32L * 1024 * 1024;
+    LoopbackHub.Blob blob = new LoopbackHub.Blob(size).put(0, header);
+    hub.serveBlobs("t/gguf", COMMIT, Map.of("model-q8_0.gguf", blob), false);
+
+    List<ModelLocator.Located> m = models().locate(HubId.parse("t/gguf").get());
+    Report r = INSPECTOR.inspect(m.get(0), KB.defaultEdition(), Selection.ALL);
+
+    assertThat(r.model().format().id()).isEqualTo("gguf");
+    assertThat(r.model().weights().parameters()).hasValue(4096L * 4096);
+    assertThat(hub.bytesSent()).isLessThan(128 * 1024);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "TRUNCATED | bytes received",
+        "LYING_RANGE | the server says it sent bytes 1-",
+        "IGNORES_RANGE | the server ignored the byte range asked for"
+      })
+  void eachRangeFailureOfAnOnnxIsOneLineAndNeverHangs(String fault, String says)
+      throws IOException {
+    hub.serveBlobs(
+        "t/big", COMMIT, Map.of("model.onnx", SparseFiles.onnx(8, 512, 512).blob()), false);
+    hub.fault(LoopbackHub.Fault.valueOf(fault));
+
+    assertThatThrownBy(() -> models().locate(HubId.parse("t/big").get()))
+        .isInstanceOf(HubException.class)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").startsWith("t/big"))
+        .hasMessageContaining(says);
+    assertThat(hub.bytesSent()).isLessThan(LoopbackHub.IGNORED_RANGE_BODY / 8);
+    assertThat(Files.exists(tmp.resolve("cache/t--big/" + COMMIT))).isFalse();
+  }
+
+  @Test
+  void aMalformedOnnxGivesTheErrorItGivesOnDisk() throws IOException {
+    byte[] bad = Files.readAllBytes(TestFiles.examples().resolve("onnx/gpt_tiny.onnx"));
+    bad = java.util.Arrays.copyOf(bad, bad.length / 3);
+    Path disk = Files.write(tmp.resolve("model.onnx"), bad);
+    hub.serve("t/bad", COMMIT, Map.of("model.onnx", bad), false);
+
+    List<ModelLocator.Located> m = models().locate(HubId.parse("t/bad").get());
+
+    String onDisk = diskError(disk);
+    String shown = "t/bad@" + COMMIT.substring(0, 7) + "/model.onnx";
+    assertThat(onDisk).contains("MODEL");
+    assertThatThrownBy(() -> json(m))
+        .satisfies(e -> assertThat(e.getMessage().replace(shown, "MODEL")).isEqualTo(onDisk));
+  }
+
+  private static String diskError(Path disk) {
+    try {
+      json(new ModelLocator(ReadLimits.DEFAULT).locate(disk));
+      return "";
+    } catch (IOException e) {
+      return e.getMessage().replace(disk.toString(), "MODEL");
+    }
+  }
+
+  /**
+   * A GGUF v3 header (magic, version, tensor count, metadata count; then metadata and tensor infos,
+   * as the GGUF specification in ggml's docs lays them out): general.architecture = llama and one
+   * F16 tensor of 4096 x 4096.
+   */
+  private static byte[] gguf() {
+    ByteBuffer b = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
+    b.put("GGUF".getBytes(StandardCharsets.US_ASCII)).putInt(3).putLong(1).putLong(1);
+    putString(b, "general.architecture");
+    b.putInt(8); // GGUF_TYPE_STRING
+    putString(b, "llama");
+    putString(b, "token_embd.weight");
+    b.putInt(2).putLong(4096).putLong(4096);
+    b.putInt(1); // GGML_TYPE_F16
+    b.putLong(0);
+    while (b.position() % 32 != 0) {
+      b.put((byte) 0);
+    }
+    byte[] out = new byte[b.position()];
+    b.flip().get(out);
+    return out;
+  }
+
+  private static void putString(ByteBuffer b, String s) {
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    b.putLong(bytes.length).put(bytes);
+  }
+}
