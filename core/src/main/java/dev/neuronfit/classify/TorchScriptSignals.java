@@ -92,11 +92,17 @@ final class TorchScriptSignals {
 
   long layerElements;
 
+  /** Indices in the graph's nodes of the attention nodes (softmax or fused op). */
+  final Set<Integer> attentionNodes = new java.util.HashSet<>();
+
+  private final Graph graph;
+  private ScriptStacks stacks;
   private final Map<String, OpNode> producer = new HashMap<>();
   private final Map<String, List<OpNode>> consumers = new HashMap<>();
   private final Map<String, TensorInfo> tensors = new HashMap<>();
 
   TorchScriptSignals(Graph g, List<TensorInfo> stored) {
+    this.graph = g;
     for (TensorInfo t : stored) {
       tensors.putIfAbsent(t.name(), t);
       if (t.rank() >= 2) {
@@ -113,7 +119,9 @@ final class TorchScriptSignals {
     boolean sin = false;
     boolean cos = false;
     Hits exp = Hits.NONE;
+    int index = -1;
     for (OpNode n : g.nodes()) {
+      index++;
       String q = n.qualifiedOp();
       String op = n.opType();
       ops.merge(q, 1, Integer::sum);
@@ -134,6 +142,7 @@ final class TorchScriptSignals {
       }
       if (FUSED_ATTENTION.matcher(op).matches() || op.equals("softmax") && attentionSoftmax(n)) {
         attention = attention.plus(n);
+        attentionNodes.add(index);
       }
       if (op.equals("triu")
           || op.equals("tril")
@@ -171,6 +180,14 @@ final class TorchScriptSignals {
     if (sin && cos && exp.any()) {
       sinusoid = exp;
     }
+  }
+
+  /** The attention blocks as the code runs them, followed across module calls (once). */
+  ScriptStacks stacks() {
+    if (stacks == null) {
+      stacks = ScriptStacks.follow(graph, attentionNodes);
+    }
+    return stacks;
   }
 
   /** A softmax fed (within a few ops) by a product and feeding one. */
