@@ -61,6 +61,18 @@ class NextToken(nn.Module):
         return self.head(self.stack(self.embed(tokens), mask=mask))
 
 
+class NextTokenByPositions(NextToken):
+    """The same decoder-only stack, its causal mask made by comparing positions (a key position
+    after the query position is masked) instead of torch.triu."""
+
+    def forward(self, tokens):
+        n = tokens.size(1)
+        positions = torch.arange(n)
+        future = positions[None, :] > positions[:, None]
+        mask = torch.zeros(n, n).masked_fill(future, float("-inf"))
+        return self.head(self.stack(self.embed(tokens), mask=mask))
+
+
 class SentenceTagger(nn.Module):
     """Encoder-only: the same stack without a mask, one token input, a per-token head."""
 
@@ -112,6 +124,9 @@ def main():
            ["src", "tgt"], "transformer_bare", target, "transformer-encoder-decoder")
     torch.manual_seed(0)
     export(NextToken(), (src,), ["tokens"], "transformer_decoder_only", target,
+           "transformer-decoder")
+    torch.manual_seed(0)
+    export(NextTokenByPositions(), (src,), ["tokens"], "transformer_decoder_positions", target,
            "transformer-decoder")
     torch.manual_seed(0)
     export(SentenceTagger(), (src,), ["tokens"], "transformer_encoder_only", target,

@@ -41,6 +41,8 @@ final class TorchScriptSignals {
       Pattern.compile(
           "_native_multi_head_attention|_?scaled_dot_product\\w*attention\\w*"
               + "|_transformer_encoder_layer_fwd|multi_head_attention_forward");
+  private static final Set<String> COMPARISONS =
+      Set.of("gt", "lt", "ge", "le", "greater", "less", "greater_equal", "less_equal");
   private static final Set<String> NORMS = Set.of("layer_norm", "native_layer_norm", "rms_norm");
   private static final Set<String> EMBEDDINGS =
       Set.of(
@@ -149,7 +151,8 @@ final class TorchScriptSignals {
           || op.equals("triu_")
           || op.equals("tril_")
           || n.attribute("is_causal").map(a -> a.asLong() == 1).orElse(false)
-          || (op.equals("masked_fill") || op.equals("where")) && readsSquareMask(n)) {
+          || (op.equals("masked_fill") || op.equals("where")) && readsSquareMask(n)
+          || COMPARISONS.contains(op) && comparesPositions(n)) {
         causal = causal.plus(n);
       }
       if (NORMS.contains(op)) {
@@ -233,6 +236,47 @@ final class TorchScriptSignals {
         }
       }
       frontier = next.size() > 64 ? next.subList(0, 64) : next;
+    }
+    return false;
+  }
+
+  /**
+   * Positions compared with positions: both operands of a comparison come, within a few ops, from
+   * an {@code arange} (a key position after the query position is masked). A position compared with
+   * lengths or a scalar is a padding mask and does not count.
+   */
+  private boolean comparesPositions(OpNode n) {
+    if (n.inputs().size() < 2) {
+      return false;
+    }
+    for (String in : n.inputs().subList(0, 2)) {
+      if (!fromArange(in, 4)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean fromArange(String value, int hops) {
+    List<String> frontier = List.of(value);
+    Set<String> seen = new java.util.HashSet<>(frontier);
+    for (int h = 0; h <= hops && !frontier.isEmpty(); h++) {
+      List<String> next = new ArrayList<>();
+      for (String v : frontier) {
+        OpNode p = producer.get(v);
+        if (p == null) {
+          continue;
+        }
+        if (p.opType().equals("arange")) {
+          return true;
+        }
+        for (String in : p.inputs()) {
+          if (seen.size() < 64 && seen.add(in)) {
+            next.add(in);
+          }
+        }
+      }
+      frontier = next;
     }
     return false;
   }

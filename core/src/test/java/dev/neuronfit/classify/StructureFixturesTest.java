@@ -112,7 +112,11 @@ class StructureFixturesTest {
 
   @Test
   void oneStackOfSelfAttentionIsNoEncoderDecoder() throws IOException {
-    for (String file : List.of("transformer_decoder_only.pt", "transformer_encoder_only.pt")) {
+    for (String file :
+        List.of(
+            "transformer_decoder_only.pt",
+            "transformer_decoder_positions.pt",
+            "transformer_encoder_only.pt")) {
       ModelProfile p = read(file);
       TorchScriptSignals s = new TorchScriptSignals(p.graph().orElseThrow(), p.tensors());
 
@@ -122,5 +126,19 @@ class StructureFixturesTest {
           .as(file)
           .allSatisfy(b -> assertThat(b.k.inputs()).isEqualTo(b.q.inputs()));
     }
+  }
+
+  @Test
+  void aCausalMaskFromComparedPositionsMakesATracedStackADecoder() throws IOException {
+    // the mask compares arange positions; the stack's class, nn.TransformerEncoder, says encoder
+    Classification c = CLASSIFIER.classify(read("transformer_decoder_positions.pt"));
+
+    assertThat(c.family()).isEqualTo(Family.TRANSFORMER_DECODER);
+    assertThat(c.evidence())
+        .anySatisfy(
+            e -> {
+              assertThat(e.value()).contains("aten::gt at NextTokenByPositions.forward");
+              assertThat(e.meaning()).startsWith("a causal mask");
+            });
   }
 }
