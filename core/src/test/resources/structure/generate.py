@@ -131,6 +131,15 @@ def main():
     torch.manual_seed(0)
     export(SentenceTagger(), (src,), ["tokens"], "transformer_encoder_only", target,
            "transformer-encoder")
+    # torch.jit.script keeps the control flow: both the fused fast path and the unfused path of
+    # every layer, and nn.functional's compiled functions
+    for module, stem, family in ((Translator(), "transformer_seq2seq_scripted",
+                                  "transformer-encoder-decoder"),
+                                 (NextToken(), "transformer_decoder_only_scripted",
+                                  "transformer-decoder")):
+        torch.manual_seed(0)
+        torch.jit.save(torch.jit.script(module.eval()), os.path.join(target, stem + ".pt"))
+        FACTS.append((stem + ".pt", family))
     with open(os.path.join(target, "fixtures.tsv"), "w") as f:
         f.write("# written by generate.py: file, family the model was built as\n")
         for name, family in FACTS:

@@ -86,6 +86,17 @@ class StructureFixturesTest {
   }
 
   @Test
+  void aScriptedLayerCountsOnceThoughItsFusedAndUnfusedPathsAreBothInTheCode() throws IOException {
+    Classification c = CLASSIFIER.classify(read("transformer_seq2seq_scripted.pt"));
+
+    assertThat(c.family()).isEqualTo(Family.TRANSFORMER_ENCODER_DECODER);
+    assertThat(evidence(c, "encoder stack"))
+        .startsWith("2 self-attention blocks over src, e.g. aten::_transformer_encoder_layer_fwd");
+    assertThat(evidence(c, "decoder stack"))
+        .isEqualTo("2 self-attention blocks and 2 cross-attention blocks over tgt");
+  }
+
+  @Test
   void theOperatorsOfABareTransformerNowAgreeWithItsClass() throws IOException {
     Classification c = CLASSIFIER.classify(read("transformer_bare.pt"));
 
