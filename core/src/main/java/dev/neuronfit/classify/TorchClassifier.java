@@ -7,6 +7,7 @@ import dev.neuronfit.model.Graph;
 import dev.neuronfit.model.Hazard;
 import dev.neuronfit.model.ModelFormat;
 import dev.neuronfit.model.ModelProfile;
+import dev.neuronfit.model.OpNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -198,6 +199,10 @@ final class TorchClassifier {
 
   private static Family transformer(TorchScriptSignals s, String src, FamilyTally v) {
     note(v, src, s.attention, "attention (softmax between two products, or a fused attention op)");
+    Optional<ScriptStacks.EncoderDecoder> encDec = s.stacks().encoderDecoder();
+    if (encDec.isPresent()) {
+      return encoderDecoder(s.stacks(), encDec.get(), s, src, v);
+    }
     Family f;
     if (s.causal.any()) {
       note(v, src, s.causal, "a causal mask: each position sees only earlier ones");
@@ -214,6 +219,72 @@ final class TorchClassifier {
     boolean strong = s.causal.any() || s.patches.any() || s.embeddings.any();
     v.decide(f, strong ? Confidence.STRUCTURE_STRONG : Confidence.STRUCTURE_WEAK);
     return f;
+  }
+
+  /** Two stacks joined by cross-attention, as the code runs them. */
+  private static Family encoderDecoder(
+      ScriptStacks st,
+      ScriptStacks.EncoderDecoder ed,
+      TorchScriptSignals s,
+      String src,
+      FamilyTally v) {
+    String sources = String.join(", ", st.inputs(ed.source()));
+    String targets = String.join(", ", st.inputs(ed.target()));
+    boolean twoStacks = !ed.encoder().isEmpty();
+    if (twoStacks) {
+      v.evidence(
+          src,
+          "encoder stack",
+          blocks(ed.encoder().size(), "self-attention block")
+              + " over "
+              + sources
+              + ", e.g. "
+              + where(st, ed.encoder().get(0)),
+          "the source sequence is encoded by a stack of its own");
+    }
+    v.evidence(
+        src,
+        "decoder stack",
+        blocks(ed.decoder().size(), "self-attention block")
+            + " and "
+            + blocks(ed.cross().size(), "cross-attention block")
+            + " over "
+            + targets,
+        "the target sequence runs through a second stack");
+    ScriptStacks.Block c = ed.cross().get(0);
+    v.evidence(
+        src,
+        "cross-attention",
+        ed.cross().size()
+            + (ed.cross().size() == 1 ? " block" : " blocks")
+            + ", e.g. "
+            + where(st, c)
+            + ": queries from "
+            + targets
+            + ", keys and values from "
+            + (ed.fromEncoder() > 0 ? "the encoder stack's output over " : "input ")
+            + sources,
+        "decoder blocks attend to the encoder's output");
+    if (s.causal.any()) {
+      note(v, src, s.causal, "a causal mask: each position sees only earlier ones");
+    }
+    v.decide(
+        Family.TRANSFORMER_ENCODER_DECODER,
+        twoStacks || !ed.decoder().isEmpty()
+            ? Confidence.STRUCTURE_STRONG
+            : Confidence.STRUCTURE_WEAK);
+    return Family.TRANSFORMER_ENCODER_DECODER;
+  }
+
+  private static String blocks(int n, String what) {
+    return n + " " + what + (n == 1 ? "" : "s");
+  }
+
+  private static String where(ScriptStacks st, ScriptStacks.Block b) {
+    OpNode n = st.node(b);
+    return n.qualifiedOp()
+        + " at "
+        + (n.scope().isEmpty() ? n.name() : n.name() + " in " + n.scope());
   }
 
   private static void note(FamilyTally v, String src, Hits h, String meaning) {

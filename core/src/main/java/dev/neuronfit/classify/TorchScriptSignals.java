@@ -41,6 +41,8 @@ final class TorchScriptSignals {
       Pattern.compile(
           "_native_multi_head_attention|_?scaled_dot_product\\w*attention\\w*"
               + "|_transformer_encoder_layer_fwd|multi_head_attention_forward");
+  private static final Set<String> COMPARISONS =
+      Set.of("gt", "lt", "ge", "le", "greater", "less", "greater_equal", "less_equal");
   private static final Set<String> NORMS = Set.of("layer_norm", "native_layer_norm", "rms_norm");
   private static final Set<String> EMBEDDINGS =
       Set.of(
@@ -92,11 +94,17 @@ final class TorchScriptSignals {
 
   long layerElements;
 
+  /** Indices in the graph's nodes of the attention nodes (softmax or fused op). */
+  final Set<Integer> attentionNodes = new java.util.HashSet<>();
+
+  private final Graph graph;
+  private ScriptStacks stacks;
   private final Map<String, OpNode> producer = new HashMap<>();
   private final Map<String, List<OpNode>> consumers = new HashMap<>();
   private final Map<String, TensorInfo> tensors = new HashMap<>();
 
   TorchScriptSignals(Graph g, List<TensorInfo> stored) {
+    this.graph = g;
     for (TensorInfo t : stored) {
       tensors.putIfAbsent(t.name(), t);
       if (t.rank() >= 2) {
@@ -113,7 +121,9 @@ final class TorchScriptSignals {
     boolean sin = false;
     boolean cos = false;
     Hits exp = Hits.NONE;
+    int index = -1;
     for (OpNode n : g.nodes()) {
+      index++;
       String q = n.qualifiedOp();
       String op = n.opType();
       ops.merge(q, 1, Integer::sum);
@@ -134,13 +144,15 @@ final class TorchScriptSignals {
       }
       if (FUSED_ATTENTION.matcher(op).matches() || op.equals("softmax") && attentionSoftmax(n)) {
         attention = attention.plus(n);
+        attentionNodes.add(index);
       }
       if (op.equals("triu")
           || op.equals("tril")
           || op.equals("triu_")
           || op.equals("tril_")
           || n.attribute("is_causal").map(a -> a.asLong() == 1).orElse(false)
-          || (op.equals("masked_fill") || op.equals("where")) && readsSquareMask(n)) {
+          || (op.equals("masked_fill") || op.equals("where")) && readsSquareMask(n)
+          || COMPARISONS.contains(op) && comparesPositions(n)) {
         causal = causal.plus(n);
       }
       if (NORMS.contains(op)) {
@@ -171,6 +183,14 @@ final class TorchScriptSignals {
     if (sin && cos && exp.any()) {
       sinusoid = exp;
     }
+  }
+
+  /** The attention blocks as the code runs them, followed across module calls (once). */
+  ScriptStacks stacks() {
+    if (stacks == null) {
+      stacks = ScriptStacks.follow(graph, attentionNodes);
+    }
+    return stacks;
   }
 
   /** A softmax fed (within a few ops) by a product and feeding one. */
@@ -216,6 +236,47 @@ final class TorchScriptSignals {
         }
       }
       frontier = next.size() > 64 ? next.subList(0, 64) : next;
+    }
+    return false;
+  }
+
+  /**
+   * Positions compared with positions: both operands of a comparison come, within a few ops, from
+   * an {@code arange} (a key position after the query position is masked). A position compared with
+   * lengths or a scalar is a padding mask and does not count.
+   */
+  private boolean comparesPositions(OpNode n) {
+    if (n.inputs().size() < 2) {
+      return false;
+    }
+    for (String in : n.inputs().subList(0, 2)) {
+      if (!fromArange(in, 4)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean fromArange(String value, int hops) {
+    List<String> frontier = List.of(value);
+    Set<String> seen = new java.util.HashSet<>(frontier);
+    for (int h = 0; h <= hops && !frontier.isEmpty(); h++) {
+      List<String> next = new ArrayList<>();
+      for (String v : frontier) {
+        OpNode p = producer.get(v);
+        if (p == null) {
+          continue;
+        }
+        if (p.opType().equals("arange")) {
+          return true;
+        }
+        for (String in : p.inputs()) {
+          if (seen.size() < 64 && seen.add(in)) {
+            next.add(in);
+          }
+        }
+      }
+      frontier = next;
     }
     return false;
   }

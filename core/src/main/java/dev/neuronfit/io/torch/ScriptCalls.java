@@ -18,6 +18,10 @@ import java.util.Set;
  * other compiled functions are not operators; their arguments flow through to their result, so
  * dataflow survives a dropout or a linear layer called as a module.
  *
+ * <p>Beside that flow-through view, the scan keeps a call-aware one for {@link ScriptFlow}: there a
+ * module method call or a call of a compiled function has a result of its own (named by the sink),
+ * each argument's values are kept apart, and {@code self} and submodules stand for their classes.
+ *
  * <p>A single pass over tokens with a stack of open brackets; no recursion. Literal arguments
  * (numbers, strings, booleans, lists of ints) are kept as node attributes: positional ones as
  * {@code argN}, keyword ones by name.
@@ -26,6 +30,7 @@ final class ScriptCalls {
   /** Receives each operator call found, innermost first, and names its output. */
   interface Sink {
     /**
+     * @param args the call-aware values of each argument, in order
      * @param outputs the statement's targets when the call is the whole right-hand side, else empty
      *     (the sink makes a name)
      * @return the names of the call's outputs
@@ -34,15 +39,40 @@ final class ScriptCalls {
         String domain,
         String op,
         List<String> inputs,
+        List<Arg> args,
         Map<String, AttributeValue> attributes,
         List<String> outputs);
 
     /** The value a name in the source stands for (a local, an attribute, a constant). */
     String resolve(String reference);
+
+    /** The call-aware values a name stands for ({@code self} and submodules as their classes). */
+    List<String> resolveFlow(String reference);
+
+    /**
+     * A call that is not an operator: a module's method ({@code callee} is {@code .forward} and
+     * {@code receiver} holds what it is called on), a compiled function, or a builtin such as
+     * {@code getattr}.
+     *
+     * @return the call-aware values of its result, or empty to let the arguments flow through
+     */
+    List<String> invoke(
+        List<String> receiver, String callee, List<Arg> args, Map<String, AttributeValue> literals);
   }
 
-  /** The result of scanning an expression: the values it depends on. */
-  record Scan(List<String> values, boolean singleCall, boolean anyCall) {}
+  /**
+   * One argument of a call in the call-aware view.
+   *
+   * @param keyword the keyword, or empty for a positional argument
+   * @param values what the argument depends on
+   */
+  record Arg(String keyword, List<String> values) {}
+
+  /**
+   * The result of scanning an expression: the values it depends on, flowing through module calls
+   * ({@code values}) and call-aware ({@code flow}).
+   */
+  record Scan(List<String> values, List<String> flow, boolean singleCall, boolean anyCall) {}
 
   private static final Set<String> KEYWORDS =
       Set.of(
@@ -59,7 +89,11 @@ final class ScriptCalls {
     final char kind; // '(' call, 'g' group, '[' list or subscript, '{' dict, 'r' root
     final String callee;
     final Set<String> values = new LinkedHashSet<>();
+    final Set<String> flow = new LinkedHashSet<>();
     final List<int[]> args = new ArrayList<>();
+    final List<Set<String>> argFlows = new ArrayList<>();
+    Set<String> argFlow = new LinkedHashSet<>();
+    List<String> receiver = List.of();
     final int begin;
     int argStart;
 
@@ -68,6 +102,18 @@ final class ScriptCalls {
       this.callee = callee;
       this.argStart = argStart;
       this.begin = begin;
+    }
+
+    void addFlow(List<String> v) {
+      flow.addAll(v);
+      argFlow.addAll(v);
+    }
+
+    void endArg(int end) {
+      args.add(new int[] {argStart, end});
+      argFlows.add(argFlow);
+      argFlow = new LinkedHashSet<>();
+      argStart = end + 1;
     }
   }
 
@@ -130,6 +176,9 @@ final class ScriptCalls {
           i++;
         } else if (!keyword && !KEYWORDS.contains(chain.toString())) {
           top.values.add(sink.resolve(chain.toString()));
+          top.addFlow(sink.resolveFlow(chain.toString()));
+        } else if (tok.equals("self")) {
+          top.addFlow(sink.resolveFlow("self")); // the receiver of (self)._sa_block(x)
         }
       } else if (c == '(' || c == '[' || c == '{') {
         boolean subscript = c == '[' && i > 0 && (isName(t.get(i - 1)) || t.get(i - 1).equals(")"));
@@ -142,10 +191,12 @@ final class ScriptCalls {
         }
         Frame parent = stack.get(stack.size() - 1);
         List<String> result = new ArrayList<>(f.values);
+        List<String> flow = new ArrayList<>(f.flow);
         if (f.kind == '(') {
-          f.args.add(new int[] {f.argStart, i});
+          f.endArg(i);
           calls++;
           Optional<String[]> op = operator(f.callee);
+          List<Arg> args = args(t, f);
           if (op.isPresent()) {
             boolean whole = parent.kind == 'r' && f.begin == 0 && i == t.size() - 1;
             singleCall |= whole;
@@ -154,8 +205,13 @@ final class ScriptCalls {
                     op.get()[0],
                     op.get()[1],
                     List.copyOf(f.values),
+                    args,
                     literals(t, f.args),
                     whole ? targets : List.of());
+            flow = result;
+          } else {
+            List<String> r = sink.invoke(f.receiver, f.callee, args, literals(t, f.args));
+            flow = r.isEmpty() ? flow : r;
           }
         }
         if (i + 3 < t.size()
@@ -167,20 +223,23 @@ final class ScriptCalls {
           if (f.kind == '(') {
             m.values.addAll(result);
           }
+          m.receiver = List.copyOf(flow);
           push(stack, m, maxDepth);
           i += 3;
         } else {
           parent.values.addAll(result);
+          parent.addFlow(flow);
         }
       } else if (c == ',' && top.kind == '(') {
-        top.args.add(new int[] {top.argStart, i});
-        top.argStart = i + 1;
+        top.endArg(i);
       }
     }
     if (stack.size() != 1) {
       throw new ScriptSyntax("unclosed '" + stack.get(stack.size() - 1).kind + "'");
     }
-    return new Scan(List.copyOf(stack.get(0).values), singleCall && calls >= 1, calls > 0);
+    Frame root = stack.get(0);
+    return new Scan(
+        List.copyOf(root.values), List.copyOf(root.flow), singleCall && calls >= 1, calls > 0);
   }
 
   private static void push(List<Frame> stack, Frame f, int maxDepth) throws ScriptSyntax {
@@ -188,6 +247,21 @@ final class ScriptCalls {
       throw new ScriptSyntax("brackets nested more than " + maxDepth + " deep");
     }
     stack.add(f);
+  }
+
+  /** The call-aware values of each argument, with its keyword; empty arguments left out. */
+  private static List<Arg> args(List<String> t, Frame f) {
+    List<Arg> out = new ArrayList<>();
+    for (int k = 0; k < f.args.size(); k++) {
+      int from = f.args.get(k)[0];
+      int to = f.args.get(k)[1];
+      if (from >= to) {
+        continue;
+      }
+      boolean keyword = to - from >= 2 && isName(t.get(from)) && t.get(from + 1).equals("=");
+      out.add(new Arg(keyword ? t.get(from) : "", List.copyOf(f.argFlows.get(k))));
+    }
+    return out;
   }
 
   /** Literal arguments of a call: positional as argN, keyword by name. */

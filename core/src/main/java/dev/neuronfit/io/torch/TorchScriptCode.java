@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Reads the TorchScript source files of an archive ({@code <root>/code/__torch__/...py}, the
@@ -36,8 +37,20 @@ final class TorchScriptCode {
   private static final Pattern DEF = Pattern.compile("^\\s*def\\s+(\\w+)\\s*\\(");
   private static final Pattern ANNOTATION =
       Pattern.compile("^\\s+(\\w+)\\s*:\\s*([\\w.\\[\\], ]+)$");
+
+  /** A ModuleList's or Sequential's element: {@code __annotations__["0"] = __torch__...}. */
+  private static final Pattern ELEMENT =
+      Pattern.compile("^\\s+__annotations__\\[\"(\\w+)\"\\]\\s*=\\s*([\\w.]+)$");
+
   private static final Pattern MANGLE = Pattern.compile("\\.___torch_mangle_\\d+");
   private static final int MAX_BRACKETS = 200;
+
+  /** Most events of the call-aware flow kept in the graph's metadata (a few megabytes). */
+  private static final int MAX_FLOW_EVENTS = 200_000;
+
+  /** Most values one name may stand for in the call-aware flow, however often it is assigned. */
+  private static final int MAX_ALIASES = 64;
+
   private static final int MAX_STATEMENT_LINES = 1000;
 
   /** A class defined in the code: its cleaned name and the types of its annotated attributes. */
@@ -49,6 +62,7 @@ final class TorchScriptCode {
   private final String rootClass;
   private final List<OpNode> nodes = new ArrayList<>();
   private final Map<String, ClassInfo> classes = new LinkedHashMap<>();
+  private final ScriptFlow flow;
   private List<ValueInfo> inputs = List.of();
   private String returns = "";
   private int methodIds;
@@ -63,6 +77,12 @@ final class TorchScriptCode {
     this.maxNodes = maxNodes;
     this.pathOfClass = pathOfClass;
     this.rootClass = rootClass;
+    this.flow = new ScriptFlow((int) Math.min(4L * maxNodes, MAX_FLOW_EVENTS));
+  }
+
+  /** The call-aware dataflow, for the graph's metadata. */
+  ScriptFlow flow() {
+    return flow;
   }
 
   List<OpNode> nodes() {
@@ -98,9 +118,11 @@ final class TorchScriptCode {
   void read(String entry, String module, String text) throws ModelFormatException {
     String[] lines = text.split("\n", -1);
     String cls = null;
+    String rawCls = null;
     String method = null;
     int bodyIndent = -1;
     Map<String, String> alias = new HashMap<>();
+    Map<String, List<String>> flowAlias = new HashMap<>();
     String methodKey = "";
     for (int n = 0; n < lines.length; n++) {
       String line = lines[n];
@@ -111,7 +133,8 @@ final class TorchScriptCode {
       int indent = line.length() - line.stripLeading().length();
       Matcher c = CLASS.matcher(line);
       if (indent == 0 && c.find()) {
-        cls = clean(module + "." + c.group(1));
+        rawCls = module + "." + c.group(1);
+        cls = clean(rawCls);
         classes.putIfAbsent(cls, new ClassInfo(cls, new LinkedHashMap<>()));
         method = null;
         continue;
@@ -133,20 +156,33 @@ final class TorchScriptCode {
         }
         if (indent == 0) {
           cls = null;
+          rawCls = null;
         }
         method = d.group(1);
         bodyIndent = indent + 1;
         alias.clear();
+        flowAlias.clear();
         methodKey = "m" + (methodIds++) + ":";
+        String owner = cls != null ? rawCls : module;
         if (cls != null && cls.equals(rootClass) && method.equals("forward")) {
           signature(sig.toString());
+          flow.root(owner + "." + method);
         }
+        String key = methodKey;
+        flow.def(
+            owner + "." + method,
+            params(sig.toString()).stream().map(p -> key + (p.isEmpty() ? "?" : p)).toList());
         continue;
       }
       if (method == null || indent < bodyIndent) {
         Matcher a = ANNOTATION.matcher(line);
         if (cls != null && method == null && a.matches()) {
           classes.get(cls).attributes().put(a.group(1), clean(a.group(2).strip()));
+          flow.attribute(rawCls, a.group(1), a.group(2).strip());
+        }
+        Matcher el = ELEMENT.matcher(line);
+        if (cls != null && method == null && el.matches()) {
+          flow.attribute(rawCls, el.group(1), el.group(2));
         }
         if (method != null && indent < bodyIndent) {
           method = null;
@@ -170,7 +206,8 @@ final class TorchScriptCode {
       String scope = owner.equals(rootClass) ? "" : "function:" + owner;
       String label = shortName(owner) + "." + method + " line " + (first + 1);
       statement(
-          stmt.toString(), new Context(entry, first + 1, scope, label, cls, methodKey, alias));
+          stmt.toString(),
+          new Context(entry, first + 1, scope, label, cls, rawCls, methodKey, alias, flowAlias));
     }
   }
 
@@ -180,8 +217,10 @@ final class TorchScriptCode {
       String scope,
       String label,
       String cls,
+      String rawCls,
       String methodKey,
-      Map<String, String> alias) {}
+      Map<String, String> alias,
+      Map<String, List<String>> flowAlias) {}
 
   private void statement(String s, Context ctx) throws ModelFormatException {
     String expr = s;
@@ -230,6 +269,24 @@ final class TorchScriptCode {
     if (!scan.singleCall() && targets.size() == 1 && !scan.values().isEmpty()) {
       ctx.alias().put(targets.get(0), scan.values().get(0));
     }
+    // the branches of an if assign the same name: the value may come from either, so a name
+    // stands for all it was assigned (an operator's output under its own name)
+    for (String target : targets) {
+      List<String> value = scan.singleCall() ? List.of(target) : scan.flow();
+      List<String> before = ctx.flowAlias().get(target);
+      ctx.flowAlias()
+          .put(
+              target,
+              before == null
+                  ? value
+                  : Stream.concat(before.stream(), value.stream())
+                      .distinct()
+                      .limit(MAX_ALIASES)
+                      .toList());
+    }
+    if (s.startsWith("return ")) {
+      flow.ret(scan.flow());
+    }
   }
 
   private ScriptCalls.Sink sink(Context ctx) {
@@ -239,11 +296,70 @@ final class TorchScriptCode {
           String domain,
           String op,
           List<String> in,
+          List<ScriptCalls.Arg> args,
           Map<String, AttributeValue> attrs,
           List<String> outputs) {
         List<String> out = outputs.isEmpty() ? List.of(ctx.methodKey() + "%" + (temps++)) : outputs;
+        flow.node(nodes.size(), args);
         nodes.add(new OpNode(ctx.label(), op, domain, in, out, attrs, ctx.scope()));
         return out;
+      }
+
+      @Override
+      public List<String> resolveFlow(String ref) {
+        if (ref.equals("self")) {
+          return ctx.rawCls() == null ? List.of() : List.of(ScriptFlow.TYPE + ctx.rawCls());
+        }
+        if (ref.startsWith("self.") && ctx.rawCls() != null && ref.indexOf('.', 5) < 0) {
+          String type = flow.attributeType(ctx.rawCls(), ref.substring(5));
+          if (type != null) {
+            return List.of(ScriptFlow.TYPE + type);
+          }
+        }
+        if (ref.startsWith("__torch__.")) {
+          return List.of(ScriptFlow.FUNCTION + ref);
+        }
+        if (ref.startsWith("CONSTANTS.") || ref.contains(".")) {
+          return List.of(resolve(ref));
+        }
+        String local = ctx.methodKey() + ref;
+        return ctx.flowAlias().getOrDefault(local, List.of(local));
+      }
+
+      @Override
+      public List<String> invoke(
+          List<String> receiver,
+          String callee,
+          List<ScriptCalls.Arg> args,
+          Map<String, AttributeValue> literals) {
+        if (callee.startsWith(".")) {
+          for (String r : receiver) {
+            if (r.startsWith(ScriptFlow.TYPE)) {
+              return List.of(flow.call(r.substring(ScriptFlow.TYPE.length()) + callee, args));
+            }
+          }
+          return List.of();
+        }
+        if (callee.equals("getattr")
+            && !args.isEmpty()
+            && literals.get("arg1") instanceof AttributeValue.Text element) {
+          for (String r : args.get(0).values()) {
+            String type =
+                r.startsWith(ScriptFlow.TYPE)
+                    ? flow.attributeType(r.substring(ScriptFlow.TYPE.length()), element.value())
+                    : null;
+            if (type != null) {
+              return List.of(ScriptFlow.TYPE + type);
+            }
+          }
+          return List.of();
+        }
+        for (String f : resolveFlow(callee)) {
+          if (f.startsWith(ScriptFlow.FUNCTION)) {
+            return List.of(flow.call(f.substring(ScriptFlow.FUNCTION.length()), args));
+          }
+        }
+        return List.of();
       }
 
       @Override
@@ -268,6 +384,23 @@ final class TorchScriptCode {
     }
   }
 
+  /** The parameter names of a def, self left out; "" for one that is not a plain name. */
+  private static List<String> params(String sig) {
+    int open = sig.indexOf('(');
+    int close = sig.lastIndexOf(')');
+    if (open < 0 || close < open) {
+      return List.of();
+    }
+    List<String> names = new ArrayList<>();
+    for (String p : ScriptTokens.splitTopLevel(sig.substring(open + 1, close))) {
+      String name = p.contains(":") ? p.substring(0, p.indexOf(':')).strip() : p.strip();
+      if (!name.isEmpty() && !name.equals("self")) {
+        names.add(name.matches("\\w+") ? name : "");
+      }
+    }
+    return names;
+  }
+
   private void signature(String sig) {
     int open = sig.indexOf('(');
     int close = sig.lastIndexOf(')');
@@ -275,9 +408,8 @@ final class TorchScriptCode {
       return;
     }
     List<ValueInfo> in = new ArrayList<>();
-    for (String p : ScriptTokens.splitTopLevel(sig.substring(open + 1, close))) {
-      String name = p.contains(":") ? p.substring(0, p.indexOf(':')).strip() : p.strip();
-      if (!name.isEmpty() && !name.equals("self") && name.matches("\\w+")) {
+    for (String name : params(sig)) {
+      if (!name.isEmpty()) {
         in.add(new ValueInfo(name, Optional.empty(), List.of()));
       }
     }

@@ -50,7 +50,8 @@ import java.util.TreeSet;
  *
  * The module classes go to the graph's metadata: {@code torchscript.root} (the root module's
  * class), {@code torchscript.classes} (every class, one per line) and {@code torchscript.modules}
- * ({@code path<TAB>class} lines, the root's path empty).
+ * ({@code path<TAB>class} lines, the root's path empty); the code's call-aware dataflow goes to
+ * {@code torchscript.flow} (see {@link ScriptFlow}).
  */
 public final class TorchScriptReader {
   private static final int MAX_MODULE_LINES = 5000;
@@ -252,6 +253,7 @@ public final class TorchScriptReader {
     m.put("torchscript.root", rootClass);
     m.put("torchscript.classes", String.join("\n", classes));
     m.put("torchscript.modules", tree.toString());
+    m.put("torchscript.flow", code.flow().text());
     return m;
   }
 }

@@ -123,6 +123,59 @@ class TorchScriptCodeTest {
         .containsEntry("training", "bool");
   }
 
+  private static final String SEQ2SEQ =
+      """
+      class Transformer(Module):
+        encoder : __torch__.torch.nn.modules.transformer.TransformerEncoder
+        decoder : __torch__.torch.nn.modules.transformer.___torch_mangle_4.TransformerDecoder
+        def forward(self: __torch__.torch.nn.modules.transformer.Transformer,
+          src: Tensor,
+          tgt: Tensor) -> Tensor:
+          decoder = self.decoder
+          encoder = self.encoder
+          _0 = (decoder).forward(tgt, (encoder).forward(src, ), )
+          return _0
+      class ModuleList(Module):
+        __annotations__["0"] = __torch__.torch.nn.modules.transformer.___torch_mangle_2.Layer
+      class TransformerEncoder(Module):
+        layers : __torch__.torch.nn.modules.transformer.ModuleList
+        def forward(self: __torch__.torch.nn.modules.transformer.TransformerEncoder,
+          argument_1: Tensor) -> Tensor:
+          layers = self.layers
+          _0 = getattr(layers, "0")
+          if torch.gt(torch.dim(argument_1), 2):
+            out = torch.relu(argument_1)
+          else:
+            out = (_0).forward(argument_1, )
+          return out
+      """;
+
+  @Test
+  void recordsModuleCallsWithTheirArgumentsAndResultsForTheFlow() throws ModelFormatException {
+    TorchScriptCode code =
+        new TorchScriptCode(
+            Path.of("m.pt"), 1000, Map.of(), "torch.nn.modules.transformer.Transformer");
+    code.read(
+        "m/code/__torch__/torch/nn/modules/transformer.py",
+        "__torch__.torch.nn.modules.transformer",
+        SEQ2SEQ);
+
+    String t = "__torch__.torch.nn.modules.transformer.";
+    assertThat(code.flow().text().lines())
+        .containsSubsequence(
+            "root\t" + t + "Transformer.forward",
+            "def\t" + t + "Transformer.forward\tm0:src m0:tgt",
+            // the inner call's result is a value of its own, passed on as the decoder's argument
+            "call\tcall:0\t" + t + "TransformerEncoder.forward\tm0:src",
+            "call\tcall:1\t" + t + "___torch_mangle_4.TransformerDecoder.forward\tm0:tgt\tcall:0",
+            "return\tcall:1",
+            "def\t" + t + "TransformerEncoder.forward\tm1:argument_1",
+            // getattr of a ModuleList element resolves to the element's class
+            "call\tcall:2\t" + t + "___torch_mangle_2.Layer.forward\tm1:argument_1",
+            // both branches assign out: the return may be either
+            "return\tm1:out call:2");
+  }
+
   @Test
   void skipsSerializationMethods() throws ModelFormatException {
     assertThat(parse().nodes()).noneMatch(n -> n.opType().equals("conv2d_prepack"));
