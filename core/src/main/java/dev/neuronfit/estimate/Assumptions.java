@@ -283,6 +283,13 @@ public final class Assumptions {
     return images(image) + ", " + tokens + " tokens (patches and the class token)";
   }
 
+  public static String clipPrompt(int tokens) {
+    return "the text tower on one prompt of "
+        + tokens
+        + " tokens per pass, the least a pass with text runs (label prompts are shared by the"
+        + " images of a batch)";
+  }
+
   public static String encoderAttention(int seq) {
     return "attention over all "
         + seq

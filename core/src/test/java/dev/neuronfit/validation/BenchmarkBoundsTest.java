@@ -81,6 +81,8 @@ class BenchmarkBoundsTest {
     MODELS.put("distilroberta base (distilroberta-base)", "models/distilroberta-base");
     MODELS.put("albert-base-v2", "models/albert-base-v2");
     MODELS.put("stable diffusion 2.1", "models/stable-diffusion-2-1");
+    MODELS.put("openai/clip-vit-base-patch32", "models/clip-vit-base-patch32");
+    MODELS.put("openai/clip-vit-large-patch14", "models/clip-vit-large-patch14");
   }
 
   /**
@@ -98,9 +100,6 @@ class BenchmarkBoundsTest {
     UNMODELLED.put("unet", noHub + " (a segmentation UNet, not a diffusers pipeline)");
     UNMODELLED.put("vgg", noHub + " (torchvision VGG; neuronfit sizes it from its model file)");
     UNMODELLED.put("bert base", "the row names no checkpoint (cased or uncased) nor a length");
-    UNMODELLED.put(
-        "openai/clip",
-        "CLIP's two towers (text_config and vision_config) have no workload layout yet");
     UNMODELLED.put(
         "deepmind/", "Perceiver's latent-array layout has no workload layout in neuronfit");
     String pipeline =

@@ -368,8 +368,61 @@ public final class ConfigWorkload {
                       w.assumptions());
                 });
       }
+      case TWO_TOWER -> {
+        return twoTower(c, opts, weightBytes, bytes, batch, method);
+      }
       default -> throw new IllegalStateException("unhandled layout " + layout.kind());
     }
+  }
+
+  /**
+   * CLIP: the vision tower over the batch of images, and the text tower over one prompt (the least
+   * a forward pass with text runs; zero-shot classification pairs every image with the same label
+   * prompts). The weights of both towers are read once.
+   */
+  private static Optional<Work> twoTower(
+      HfConfig c, WorkloadOptions opts, long weightBytes, int bytes, int batch, String method) {
+    HfConfig v = c.child("vision_config").orElseThrow();
+    HfConfig t = c.child("text_config").orElseThrow();
+    Optional<TransformerLayouts.LayerShape> vs = TransformerLayouts.tower(v);
+    Optional<TransformerLayouts.LayerShape> ts = TransformerLayouts.tower(t);
+    if (vs.isEmpty() || ts.isEmpty()) {
+      return Optional.empty();
+    }
+    int image = opts.imageSize().orElse((int) v.integer("image_size").orElse(224));
+    long patch = v.integer("patch_size").orElse(32);
+    long ch = v.integer("num_channels").orElse(3);
+    int tokens = Math.toIntExact(Exact.add(Exact.mul(image / patch, image / patch), 1));
+    int prompt =
+        opts.sequenceLength()
+            .orElse(TransformerPhases.positions(t, "max_position_embeddings").orElse(77));
+    Work vision =
+        TransformerPhases.encoder(
+            vs.get(), batch, tokens, weightBytes, bytes, method, Optional.of(image), List.of());
+    Work text =
+        TransformerPhases.encoder(
+            ts.get(), 1, prompt, 0, bytes, method, Optional.empty(), List.of());
+    double patchMacs = batch * (double) (tokens - 1) * ch * patch * patch * vs.get().hidden();
+    Phase pv = vision.phases().get(0);
+    Phase pt = text.phases().get(0);
+    return Optional.of(
+        new Work(
+            List.of(
+                new Phase(
+                    pv.name(),
+                    pv.flops() + 2 * patchMacs + pt.flops(),
+                    pv.bytesMoved() + pt.bytesMoved(),
+                    pv.units(),
+                    pv.tokens())),
+            vision.activationBytes() + text.activationBytes(),
+            0,
+            Optional.empty(),
+            Optional.of(image),
+            method,
+            List.of(
+                Assumptions.vitTokens(image, tokens),
+                Assumptions.clipPrompt(prompt),
+                Assumptions.encoderAttention(tokens))));
   }
 
   /** The routed experts of a mixture-of-experts decoder config, or none. */

@@ -86,7 +86,12 @@ final class TransformerLayouts {
     /** An encoder pass and decoder steps (T5, BART, Whisper). */
     ENCODER_DECODER,
     /** One pass over image patches (ViT, DeiT). */
-    VISION_ENCODER
+    VISION_ENCODER,
+    /**
+     * CLIP: a vision encoder and a text encoder, each one pass, joined by two projections. The
+     * towers' layers come from {@link #tower(HfConfig)} of its vision_config and text_config.
+     */
+    TWO_TOWER
   }
 
   /**
@@ -200,6 +205,14 @@ final class TransformerLayouts {
               Kind.DECODER, decoder(d, type), Optional::empty, () -> shape(d, gated, experts)));
     }
     Optional<HfConfig> text = c.child("text_config");
+    if (type.equals("clip") && text.isPresent() && c.child("vision_config").isPresent()) {
+      return Optional.of(
+          new Layout(
+              Kind.TWO_TOWER,
+              clip(c, text.get(), c.child("vision_config").get()),
+              Optional::empty,
+              Optional::empty));
+    }
     boolean nested = text.isPresent() && d.hidden().isEmpty();
     if (nested || (c.has("vision_config") && d.hidden().isPresent() && !type.contains("clip"))) {
       // an image+text model: its language model (nested, or flat as Qwen2.5-VL's) plus the tower
@@ -251,6 +264,37 @@ final class TransformerLayouts {
                   Optional::empty));
       default -> Optional.empty();
     };
+  }
+
+  /** The layers of one tower of a two-tower model (CLIP's text_config or vision_config). */
+  static Optional<LayerShape> tower(HfConfig tower) {
+    return shape(new Dims(tower), false, 0);
+  }
+
+  /**
+   * CLIPModel: the text tower (token and position embeddings, pre-norm layers, a final LayerNorm),
+   * the vision tower (a patch convolution without bias, a class embedding, positions, LayerNorms
+   * before and after the layers), the two projections into projection_dim and the logit scale.
+   */
+  private static OptionalLong clip(HfConfig c, HfConfig text, HfConfig vision) {
+    OptionalLong t = encoder(new Dims(text), "none");
+    Dims vd = new Dims(vision);
+    // vit() counts a patch-convolution bias CLIP has not, and no pre-LayerNorm (2h) CLIP has
+    OptionalLong v = vit(vd, false, false);
+    OptionalLong th = new Dims(text).hidden();
+    OptionalLong vh = vd.hidden();
+    if (t.isEmpty() || v.isEmpty() || th.isEmpty() || vh.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    long proj = c.integer("projection_dim").orElse(512);
+    return OptionalLong.of(
+        add(
+            t.getAsLong(),
+            v.getAsLong(),
+            vh.getAsLong(),
+            mul(vh.getAsLong(), proj),
+            mul(th.getAsLong(), proj),
+            1));
   }
 
   private static Optional<Layout> generalDecoder(HfConfig c) {
