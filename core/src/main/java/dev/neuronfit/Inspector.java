@@ -25,6 +25,9 @@ import dev.neuronfit.kb.Target;
 import dev.neuronfit.model.DType;
 import dev.neuronfit.model.ModelProfile;
 import dev.neuronfit.model.WeightSummary;
+import dev.neuronfit.plan.PlanInput;
+import dev.neuronfit.plan.PlanOutcome;
+import dev.neuronfit.plan.Planner;
 import dev.neuronfit.report.GraphSummary;
 import dev.neuronfit.report.ModelSummary;
 import dev.neuronfit.report.Report;
@@ -102,9 +105,29 @@ public final class Inspector {
       WorkloadOptions workloadOptions,
       Hardware hardware)
       throws IOException {
-    ModelProfile profile;
+    return report(read(model), edition, selection, workloadOptions, hardware);
+  }
+
+  /**
+   * Reads one located model and builds its plan for a target from the same analysis as its report.
+   *
+   * @throws dev.neuronfit.io.ModelFormatException when the model's files are malformed
+   */
+  public PlanOutcome plan(
+      ModelLocator.Located model,
+      Edition edition,
+      Selection selection,
+      WorkloadOptions workloadOptions,
+      Hardware hardware,
+      String target)
+      throws IOException {
+    return Planner.plan(
+        analyse(read(model), edition, selection, workloadOptions, hardware).planInput(), target);
+  }
+
+  private ModelProfile read(ModelLocator.Located model) throws IOException {
     try {
-      profile = model.reader().read(model.path(), limits);
+      return model.reader().read(model.path(), limits);
     } catch (ModelFormatException e) {
       // whichever reader met it, a Git LFS pointer in place of a file is named as what it is
       Optional<GitLfsPointer> pointer = GitLfsPointer.read(e.file(), model.path());
@@ -113,7 +136,6 @@ public final class Inspector {
       }
       throw e;
     }
-    return report(profile, edition, selection, workloadOptions, hardware);
   }
 
   /** Builds the report of a profile that was already read, with default workload options. */
@@ -123,6 +145,18 @@ public final class Inspector {
 
   /** Builds the report of a profile that was already read. */
   public Report report(
+      ModelProfile profile,
+      Edition edition,
+      Selection selection,
+      WorkloadOptions workloadOptions,
+      Hardware hardware) {
+    return analyse(profile, edition, selection, workloadOptions, hardware).report();
+  }
+
+  /** The report and what a plan is built from: one analysis for both. */
+  private record Analysis(Report report, PlanInput planInput) {}
+
+  private Analysis analyse(
       ModelProfile profile,
       Edition edition,
       Selection selection,
@@ -185,17 +219,30 @@ public final class Inspector {
             profile.graph().map(GraphSummary::of),
             profile.hazards(),
             notes);
-    return new Report(
-        version(),
-        edition,
-        summary,
-        c,
-        verdicts,
-        RuleRegistry.run(ctx),
-        operators,
-        workload,
-        estimates,
-        Optional.of(today));
+    Report report =
+        new Report(
+            version(),
+            edition,
+            summary,
+            c,
+            verdicts,
+            RuleRegistry.run(ctx),
+            operators,
+            workload,
+            estimates,
+            Optional.of(today));
+    PlanInput planInput =
+        new PlanInput(
+            profile,
+            c.family(),
+            weights,
+            workload,
+            estimates,
+            today,
+            report.findings(),
+            hardware,
+            kb.planFlags());
+    return new Analysis(report, planInput);
   }
 
   /** Why the config estimates were skipped for a model whose config has numbers out of bounds. */

@@ -33,6 +33,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       CheckCommand.class,
       ScanCommand.class,
+      PlanCommand.class,
       MatrixCommand.class,
       SchemaCommand.class,
       CommandLine.HelpCommand.class
