@@ -75,7 +75,10 @@ final class Inf1Plans {
       s.line("print(\"ran once on inf1\")");
     }
     if (f.decodesTokenByToken()) {
-      int len = (int) l.inputs().inputs().get(0).shape().get(1).longValue();
+      List<Long> shape =
+          l.inputs().inputs().isEmpty() ? List.of() : l.inputs().inputs().get(0).shape();
+      int len =
+          shape.size() > 1 ? (int) Math.min(cap, shape.get(1)) : Math.min(cap, DECODER_TOKENS);
       decoderNotes(d, len);
     }
     if (f == Family.R_CNN && p.format() == ModelFormat.ONNX) {

@@ -77,11 +77,11 @@ public final class Planner {
             + ") is today's path on "
             + target
             + ": "
-            + best.evidence()
+            + best.evidence().replaceAll("\\.+$", "")
             + ".");
     before(d, path.get());
     String summary =
-        best.stackName()
+        shortName(best.stackName())
             + d.instance.map(i -> ", " + i).orElse("")
             + d.tensorParallel.map(t -> ", TP " + t).orElse("");
     return PlanOutcome.of(
@@ -117,6 +117,12 @@ public final class Planner {
                     (Plan p) ->
                         in.today().path(p.target()).flatMap(TodayPath::best).get().statusValue())
                 .thenComparing(p -> order(p.target())));
+  }
+
+  /** A stack's name without its parenthesised detail, for the one-line summary. */
+  static String shortName(String stackName) {
+    int paren = stackName.indexOf(" (");
+    return paren > 0 ? stackName.substring(0, paren) : stackName;
   }
 
   private static int order(String target) {
