@@ -219,18 +219,7 @@ public final class Inspector {
             profile.graph().map(GraphSummary::of),
             profile.hazards(),
             notes);
-    Report report =
-        new Report(
-            version(),
-            edition,
-            summary,
-            c,
-            verdicts,
-            RuleRegistry.run(ctx),
-            operators,
-            workload,
-            estimates,
-            Optional.of(today));
+    List<dev.neuronfit.rules.Finding> findings = RuleRegistry.run(ctx);
     PlanInput planInput =
         new PlanInput(
             profile,
@@ -239,9 +228,24 @@ public final class Inspector {
             workload,
             estimates,
             today,
-            report.findings(),
+            findings,
             hardware,
             kb.planFlags());
+    Report report =
+        new Report(
+            version(),
+            edition,
+            summary,
+            c,
+            verdicts,
+            findings,
+            operators,
+            workload,
+            estimates,
+            Optional.of(today),
+            Planner.topLine(
+                planInput,
+                today.paths().stream().map(dev.neuronfit.verdict.TodayPath::target).toList()));
     return new Analysis(report, planInput);
   }
 

@@ -89,7 +89,8 @@ class ArchitectureTest {
           Map.entry("plan", Set.of("model", "kb", "estimate", "verdict", "rules")),
           Map.entry(
               "report",
-              Set.of("model", "kb", "classify", "coverage", "estimate", "verdict", "rules")),
+              Set.of(
+                  "model", "kb", "classify", "coverage", "estimate", "verdict", "rules", "plan")),
           Map.entry("scan", Set.of("io", "report")),
           Map.entry(
               "",

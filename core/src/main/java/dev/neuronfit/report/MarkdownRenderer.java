@@ -72,6 +72,14 @@ public final class MarkdownRenderer implements ReportRenderer {
         .append(esc(TextRenderer.modelLine(r)))
         .append(r.model().graph().map(g -> " · " + esc(g.line())).orElse(""))
         .append("\n\n");
+    r.plan()
+        .ifPresent(
+            p ->
+                sb.append("next: `")
+                    .append(Safe.escapeControls(p.invocation()).replace("`", "'"))
+                    .append("` (")
+                    .append(esc(p.summary()))
+                    .append(")\n\n"));
     row(sb, List.of("Target", "NeuronCore", "Fit", "Support"));
     row(sb, List.of("---", "---", "---", "---"));
     for (TargetVerdict v : r.targets()) {
