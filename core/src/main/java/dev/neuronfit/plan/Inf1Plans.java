@@ -102,6 +102,31 @@ final class Inf1Plans {
     List<String> kwargs = new ArrayList<>();
     TargetEstimate e = d.in.estimates().get(d.target);
     Optional<Integer> pipeline = e == null ? Optional.empty() : e.sizing().pipelineCores();
+    // the rule of thumb can ask for more cores than the planned instance has: use what it has
+    int instanceCores =
+        d.instance
+            .flatMap(
+                name ->
+                    d.in.hardware().target(d.target).stream()
+                        .flatMap(h -> h.instances().stream())
+                        .filter(i -> i.name().equals(name))
+                        .findFirst())
+            .map(i -> i.neuronCores())
+            .orElse(0);
+    if (pipeline.isPresent() && instanceCores > 0 && pipeline.get() > instanceCores) {
+      addOnce(
+          d.notes,
+          "the NeuronCore pipeline rule of thumb asks for "
+              + pipeline.get()
+              + " cores; "
+              + d.instance.get()
+              + " has "
+              + instanceCores
+              + ", so the plan pipelines over "
+              + instanceCores
+              + " (a larger inf1 size, up to 64 cores, follows the rule more closely)");
+      pipeline = Optional.of(instanceCores);
+    }
     if (pipeline.isPresent() && pipeline.get() > 1) {
       kwargs.add(
           d.flags.use(TRACE, "compiler_args")
@@ -110,14 +135,17 @@ final class Inf1Plans {
               + ", "
               + Py.str(String.valueOf(pipeline.get()))
               + "]");
-      d.why.add(
+      addOnce(
+          d.why,
           "--neuroncore-pipeline-cores "
               + pipeline.get()
-              + ": the NeuronCore pipeline rule of thumb for this many weights (4 x round(weights / 2e7)).");
+              + ": the NeuronCore pipeline rule of thumb for this many weights (4 x round(weights /"
+              + " 2e7)), within the instance's NeuronCores.");
     }
     if (d.in.weights().bytes().orElse(0) > SEPARATE_WEIGHTS_BYTES) {
       kwargs.add(d.flags.use(TRACE, "separate_weights") + "=True");
-      d.why.add(
+      addOnce(
+          d.why,
           "separate_weights=True: the weights exceed the 2 GB protobuf limit of torch-neuron"
               + " (torch-neuron 2.6.5.0 and later).");
     }
@@ -134,6 +162,12 @@ final class Inf1Plans {
             + inputs
             + (kwargs.isEmpty() ? "" : ", " + String.join(", ", kwargs))
             + ")");
+  }
+
+  private static void addOnce(List<String> list, String line) {
+    if (!list.contains(line)) {
+      list.add(line);
+    }
   }
 
   private static void decoderNotes(Draft d, int len) {
