@@ -30,6 +30,9 @@ import dev.neuronfit.model.HfMetadata;
 import dev.neuronfit.model.ModelProfile;
 import dev.neuronfit.model.Quantities;
 import dev.neuronfit.model.WeightSummary;
+import dev.neuronfit.plan.PlanInput;
+import dev.neuronfit.plan.PlanOutcome;
+import dev.neuronfit.plan.Planner;
 import dev.neuronfit.report.GraphSummary;
 import dev.neuronfit.report.ModelSummary;
 import dev.neuronfit.report.Report;
@@ -107,9 +110,29 @@ public final class Inspector {
       WorkloadOptions workloadOptions,
       Hardware hardware)
       throws IOException {
-    ModelProfile profile;
+    return report(read(model), edition, selection, workloadOptions, hardware);
+  }
+
+  /**
+   * Reads one located model and builds its plan for a target from the same analysis as its report.
+   *
+   * @throws dev.neuronfit.io.ModelFormatException when the model's files are malformed
+   */
+  public PlanOutcome plan(
+      ModelLocator.Located model,
+      Edition edition,
+      Selection selection,
+      WorkloadOptions workloadOptions,
+      Hardware hardware,
+      String target)
+      throws IOException {
+    return Planner.plan(
+        analyse(read(model), edition, selection, workloadOptions, hardware).planInput(), target);
+  }
+
+  private ModelProfile read(ModelLocator.Located model) throws IOException {
     try {
-      profile = model.reader().read(model.path(), limits);
+      return model.reader().read(model.path(), limits);
     } catch (ModelFormatException e) {
       // whichever reader met it, a Git LFS pointer in place of a file is named as what it is
       Optional<GitLfsPointer> pointer = GitLfsPointer.read(e.file(), model.path());
@@ -128,7 +151,6 @@ public final class Inspector {
               + Runtime.getRuntime().maxMemory() / (1024 * 1024)
               + " MB heap allows (NEURONFIT_JAVA_OPTS=-Xmx2g raises it)");
     }
-    return report(profile, edition, selection, workloadOptions, hardware);
   }
 
   /** Builds the report of a profile that was already read, with default workload options. */
@@ -138,6 +160,18 @@ public final class Inspector {
 
   /** Builds the report of a profile that was already read. */
   public Report report(
+      ModelProfile profile,
+      Edition edition,
+      Selection selection,
+      WorkloadOptions workloadOptions,
+      Hardware hardware) {
+    return analyse(profile, edition, selection, workloadOptions, hardware).report();
+  }
+
+  /** The report and what a plan is built from: one analysis for both. */
+  private record Analysis(Report report, PlanInput planInput) {}
+
+  private Analysis analyse(
       ModelProfile profile,
       Edition edition,
       Selection selection,
@@ -217,17 +251,34 @@ public final class Inspector {
             notes,
             components,
             profile.hf().flatMap(HfMetadata::quantization));
-    return new Report(
-        version(),
-        edition,
-        summary,
-        c,
-        verdicts,
-        RuleRegistry.run(ctx),
-        operators,
-        workload,
-        estimates,
-        Optional.of(today));
+    List<dev.neuronfit.rules.Finding> findings = RuleRegistry.run(ctx);
+    PlanInput planInput =
+        new PlanInput(
+            profile,
+            c.family(),
+            weights,
+            workload,
+            estimates,
+            today,
+            findings,
+            hardware,
+            kb.planFlags());
+    Report report =
+        new Report(
+            version(),
+            edition,
+            summary,
+            c,
+            verdicts,
+            findings,
+            operators,
+            workload,
+            estimates,
+            Optional.of(today),
+            Planner.topLine(
+                planInput,
+                today.paths().stream().map(dev.neuronfit.verdict.TodayPath::target).toList()));
+    return new Analysis(report, planInput);
   }
 
   /** Why the config estimates were skipped for a model whose config has numbers out of bounds. */

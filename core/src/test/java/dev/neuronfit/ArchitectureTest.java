@@ -85,9 +85,12 @@ class ArchitectureTest {
           Map.entry("verdict", Set.of("model", "kb")),
           // lifecycle rules read today's path per target, which verdict builds before the rules run
           Map.entry("rules", Set.of("model", "kb", "classify", "coverage", "estimate", "verdict")),
+          // a plan is built from the same analysis as the report, before the report exists
+          Map.entry("plan", Set.of("model", "kb", "estimate", "verdict", "rules")),
           Map.entry(
               "report",
-              Set.of("model", "kb", "classify", "coverage", "estimate", "verdict", "rules")),
+              Set.of(
+                  "model", "kb", "classify", "coverage", "estimate", "verdict", "rules", "plan")),
           Map.entry("scan", Set.of("io", "report")),
           Map.entry(
               "",
@@ -100,6 +103,7 @@ class ArchitectureTest {
                   "estimate",
                   "verdict",
                   "rules",
+                  "plan",
                   "report")));
 
   /** The top-level package of a neuronfit class: "" for the root, else the first segment. */

@@ -5,7 +5,7 @@ final class ExitCodes {
   /** The checks ran and nothing reached the --fail-on level. */
   static final int OK = 0;
 
-  /** A finding or verdict reached the --fail-on level. */
+  /** A finding or verdict reached the --fail-on level; for plan, no plan for the model there. */
   static final int FAIL_ON = 1;
 
   /** The command line was wrong. */

@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       CheckCommand.class,
       ScanCommand.class,
+      PlanCommand.class,
       MatrixCommand.class,
       SchemaCommand.class,
       dev.neuronfit.cli.serve.ServeCommand.class,

@@ -38,6 +38,7 @@ public final class KnowledgeBase {
   private volatile Hardware hardware;
   private volatile OperatorLists operatorLists;
   private volatile SupportNow supportNow;
+  private volatile PlanFlags planFlags;
 
   private KnowledgeBase() {
     JsonNode index = readJson("editions/index.json");
@@ -111,6 +112,20 @@ public final class KnowledgeBase {
       supportNow = s;
     }
     return s;
+  }
+
+  /** The flags plans may write, with their sources (kb/plan-flags.json), parsed on first use. */
+  public PlanFlags planFlags() {
+    PlanFlags f = planFlags;
+    if (f == null) {
+      try {
+        f = PlanFlags.parse(readJson("plan-flags.json"));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("kb/plan-flags.json: " + e.getMessage(), e);
+      }
+      planFlags = f;
+    }
+    return f;
   }
 
   /** The Hugging Face model-type catalogue. */

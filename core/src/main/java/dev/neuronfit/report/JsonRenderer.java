@@ -27,6 +27,7 @@ import dev.neuronfit.model.ModelFormat;
 import dev.neuronfit.model.Quantization;
 import dev.neuronfit.model.ValueInfo;
 import dev.neuronfit.model.WeightSummary;
+import dev.neuronfit.plan.PlanJsonRenderer;
 import dev.neuronfit.rules.Finding;
 import dev.neuronfit.verdict.SupportEntry;
 import dev.neuronfit.verdict.TargetVerdict;
@@ -208,6 +209,10 @@ public final class JsonRenderer implements ReportRenderer {
     }
     if (r.today().isPresent()) {
       TodayJson.write(r.today().get(), r.estimates(), g);
+    }
+    if (r.plan().isPresent()) {
+      g.writeFieldName("plan");
+      PlanJsonRenderer.write(r.plan().get(), g);
     }
     g.writeEndObject();
   }

@@ -5,6 +5,7 @@ import dev.neuronfit.coverage.OperatorSummary;
 import dev.neuronfit.estimate.TargetEstimate;
 import dev.neuronfit.estimate.Workload;
 import dev.neuronfit.kb.Edition;
+import dev.neuronfit.plan.Plan;
 import dev.neuronfit.rules.Finding;
 import dev.neuronfit.verdict.TargetVerdict;
 import dev.neuronfit.verdict.Today;
@@ -31,6 +32,8 @@ import java.util.Optional;
  *     target the hardware figures describe), in that order; empty without a workload
  * @param today what serves the model on each target now, from the dated support-now layer; empty
  *     when the report was built without it
+ * @param plan the plan the report's top line names (the best current path over its targets); empty
+ *     when no target has one or the report was built without plans
  */
 public record Report(
     String toolVersion,
@@ -42,7 +45,8 @@ public record Report(
     Optional<OperatorSummary> operators,
     Optional<Workload> workload,
     Map<String, TargetEstimate> estimates,
-    Optional<Today> today) {
+    Optional<Today> today,
+    Optional<Plan> plan) {
   /** The version of the JSON layout; see docs/json-schema.md. */
   public static final int SCHEMA_VERSION = 1;
 
@@ -57,6 +61,38 @@ public record Report(
     Objects.requireNonNull(workload, "workload");
     estimates = Collections.unmodifiableMap(new LinkedHashMap<>(estimates));
     Objects.requireNonNull(today, "today");
+    Objects.requireNonNull(plan, "plan");
+  }
+
+  /** A report without a plan. */
+  public Report(
+      String toolVersion,
+      Edition edition,
+      ModelSummary model,
+      Classification architecture,
+      List<TargetVerdict> targets,
+      List<Finding> findings,
+      Optional<OperatorSummary> operators,
+      Optional<Workload> workload,
+      Map<String, TargetEstimate> estimates,
+      Optional<Today> today) {
+    this(
+        toolVersion,
+        edition,
+        model,
+        architecture,
+        targets,
+        findings,
+        operators,
+        workload,
+        estimates,
+        today,
+        Optional.empty());
+  }
+
+  /** The one-line pointer to the plan: {@code next: `neuronfit plan ...` (stack, instance, TP)}. */
+  public Optional<String> nextLine() {
+    return plan.map(p -> "next: `" + p.invocation() + "` (" + p.summary() + ")");
   }
 
   /** A report without the support-now view. */

@@ -70,6 +70,7 @@ public final class TextRenderer implements ReportRenderer {
   private void report(Report r, StringBuilder sb) {
     sb.append(style.apply(Style.Span.HEADING, Safe.escapeControls(r.model().path()))).append('\n');
     sb.append(IND).append(verdictLine(r)).append('\n');
+    r.nextLine().ifPresent(n -> sb.append(IND).append(Safe.escapeControls(n)).append('\n'));
     sb.append(IND)
         .append(style.apply(Style.Span.DIM, Safe.escapeControls(modelLine(r))))
         .append('\n');
@@ -247,6 +248,7 @@ public final class TextRenderer implements ReportRenderer {
       }
       sb.append(style.apply(Style.Span.HEADING, r.model().path())).append('\n');
       sb.append(IND).append(verdictLine(r)).append('\n');
+      r.nextLine().ifPresent(n -> sb.append(IND).append(Safe.escapeControls(n)).append('\n'));
       targetTable(r, sb);
       for (Finding f : r.findings()) {
         String lead =
