@@ -184,8 +184,9 @@ public final class HubModels {
     if (Files.isRegularFile(skipped)) {
       List<String> names = Files.readAllLines(skipped, StandardCharsets.UTF_8);
       notes.add(
-          "not read over the network yet (configs, safetensors headers, ONNX graphs and GGUF"
-              + " headers are): "
+          "not read over the network (configs, safetensors headers, ONNX graphs, GGUF headers,"
+              + " the directories and pickles of PyTorch zip checkpoints without safetensors, and"
+              + " legacy checkpoints of at most 16 MiB are): "
               + String.join(", ", names.subList(0, Math.min(5, names.size())))
               + (names.size() > 5 ? " and " + (names.size() - 5) + " more" : ""));
     }
@@ -257,6 +258,21 @@ public final class HubModels {
       return Optional.empty();
     }
     return Optional.empty();
+  }
+
+  /**
+   * Writes a sparse file of {@code size} bytes into neuronfit's cache: {@code ranges} (offset to
+   * bytes) in place, the rest a hole never written. Here because this class owns the cache's files.
+   */
+  static void writeSparse(Path target, long size, java.util.SortedMap<Long, byte[]> ranges)
+      throws IOException {
+    try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(target.toFile(), "rw")) {
+      raf.setLength(size);
+      for (java.util.Map.Entry<Long, byte[]> e : ranges.entrySet()) {
+        raf.seek(e.getKey());
+        raf.write(e.getValue());
+      }
+    }
   }
 
   private static void deleteTree(Path root) throws IOException {

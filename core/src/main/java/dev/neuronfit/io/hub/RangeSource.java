@@ -80,13 +80,50 @@ final class RangeSource implements ByteSource {
     return n;
   }
 
+  /**
+   * The {@code length} bytes from {@code position}, each missing span fetched in requests of up to
+   * {@link #MAX_AHEAD} bytes (a zip directory or entry whose extent is known).
+   *
+   * @throws HubException when the file ends first
+   */
+  byte[] bytes(long position, int length) throws IOException {
+    byte[] out = new byte[length];
+    int done = 0;
+    while (done < length) {
+      long at = position + done;
+      if (at >= size()) {
+        throw new HubException(
+            id.repo()
+                + "/"
+                + file
+                + ": asked for bytes up to "
+                + (position + length)
+                + " of "
+                + size);
+      }
+      Map.Entry<Long, byte[]> e = fetched.floorEntry(at);
+      if (e == null || at >= e.getKey() + e.getValue().length) {
+        e = fetch(at, Math.min(length - done, MAX_AHEAD));
+      }
+      int from = (int) (at - e.getKey());
+      int n = Math.min(length - done, e.getValue().length - from);
+      System.arraycopy(e.getValue(), from, out, done, n);
+      done += n;
+    }
+    return out;
+  }
+
   private Map.Entry<Long, byte[]> fetch(long position) throws IOException {
+    return fetch(position, 0);
+  }
+
+  private Map.Entry<Long, byte[]> fetch(long position, int atLeast) throws IOException {
     if (position == 0) {
       ahead = FIRST;
     } else {
       ahead = position == lastEnd ? Math.min(2 * ahead, MAX_AHEAD) : MIN_AHEAD;
     }
-    long want = ahead;
+    long want = Math.max(ahead, atLeast);
     Long next = fetched.higherKey(position);
     if (next != null) {
       want = Math.min(want, next - position);
@@ -148,6 +185,16 @@ final class RangeSource implements ByteSource {
 
   @Override
   public void close() {}
+
+  /**
+   * Writes what was fetched as a sparse file of the whole length: the fetched ranges in place, the
+   * rest a hole never written (a zip checkpoint, which {@link java.util.zip.ZipFile} reads from a
+   * real file).
+   */
+  void writeSparse(Path target) throws IOException {
+    size();
+    HubModels.writeSparse(target, size, fetched);
+  }
 
   /** Writes what was fetched as the file's stub (adjacent ranges joined). */
   void writeStub(Path target) throws IOException {

@@ -30,14 +30,16 @@ import java.util.concurrent.Future;
  * Builds the sparse copy of one revision that a check reads: the config files whole, of each
  * safetensors file only its 8-byte header length and header, and of each ONNX and GGUF file the
  * bytes its reader reads (the graph or header, payloads skipped), by range requests (see {@link
- * SparseStub} and {@link RangeSource}). Files come from the user's Hugging Face cache when it has
- * them, else from the Hub, several at a time.
+ * SparseStub} and {@link RangeSource}), and of each PyTorch zip checkpoint its directory and
+ * pickles (a sparse file, see {@link ZipRanges}). Files come from the user's Hugging Face cache
+ * when it has them, else from the Hub, several at a time.
  *
  * <p>Which files: at the top of the repository (and one folder down for diffusers pipelines and
  * repositories without a top-level config) {@code config.json}, {@code model_index.json}, {@code
  * quantize_config.json}, {@code quant_config.json}, {@code adapter_config.json}, the scheduler's
  * config and {@code *.index.json}; then the safetensors shards that an index names, or every {@code
- * .safetensors} file of a folder without an index.
+ * .safetensors} file of a folder without an index; without any safetensors, each {@code .bin},
+ * {@code .pt} and {@code .pth} file as a PyTorch checkpoint.
  */
 final class SparseSnapshot {
   /** Bytes asked for first: the length and, for most shards, the whole header in one request. */
@@ -60,6 +62,16 @@ final class SparseSnapshot {
 
   private static final java.util.regex.Pattern UNREAD_WEIGHTS =
       java.util.regex.Pattern.compile(".*\\.(bin|h5|pt|pth|ckpt|msgpack)");
+
+  /** PyTorch checkpoints read over ranges when a folder has no safetensors. */
+  private static final java.util.regex.Pattern TORCH =
+      java.util.regex.Pattern.compile(".*\\.(bin|pt|pth)");
+
+  /**
+   * Largest legacy (non-zip) or tar checkpoint fetched: the pickle checker reads it whole, and
+   * nothing in it says where its pickles end without reading it.
+   */
+  static final long MAX_WHOLE_CHECKPOINT = 16L << 20;
 
   /** Most bytes one ONNX or GGUF file may cost over the network (its graph or header). */
   static final long MAX_RANGE_BYTES = 256L << 20;
@@ -136,11 +148,30 @@ final class SparseSnapshot {
               + limits.maxWeightFiles());
     }
     runAll(walked, f -> walk(folder, f));
+    List<String> checkpoints = new ArrayList<>();
+    if (folders.isEmpty()) {
+      for (String f : all) {
+        if (depthOf(f) <= depth && TORCH.matcher(f).matches()) {
+          checkpoints.add(f);
+        }
+      }
+    }
+    if (checkpoints.size() > limits.maxWeightFiles()) {
+      throw new HubException(
+          id.repo()
+              + ": "
+              + checkpoints.size()
+              + " PyTorch checkpoint files, over the limit of "
+              + limits.maxWeightFiles());
+    }
+    Set<String> unread = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    runAll(checkpoints, f -> checkpoint(folder, f, unread));
     List<String> skipped = new ArrayList<>();
     for (String f : all) {
       if (depthOf(f) <= depth
           && !f.endsWith(".safetensors")
-          && UNREAD_WEIGHTS.matcher(f).matches()) {
+          && UNREAD_WEIGHTS.matcher(f).matches()
+          && (!checkpoints.contains(f) || unread.contains(f))) {
         skipped.add(f);
       }
     }
@@ -245,6 +276,33 @@ final class SparseSnapshot {
     Path target = target(folder, f);
     Files.createDirectories(target.getParent());
     source.writeStub(target);
+  }
+
+  /**
+   * Reads a PyTorch checkpoint by ranges: of a zip checkpoint its directory and every entry but the
+   * tensor storages (see {@link ZipRanges}), written as a sparse file; a legacy or tar checkpoint,
+   * which the pickle checker needs whole, only when it is at most {@link #MAX_WHOLE_CHECKPOINT}
+   * bytes, else it is named in {@code unread}. A malformed zip still gets its file: reading the
+   * copy then fails as reading the file on disk does.
+   */
+  private void checkpoint(Path folder, String f, Set<String> unread) throws IOException {
+    RangeSource source = new RangeSource(client, id, revision.commit(), f, MAX_RANGE_BYTES);
+    Path target = target(folder, f);
+    if (ZipRanges.isZip(source)) {
+      try {
+        ZipRanges.fetch(source, limits);
+      } catch (ModelFormatException e) {
+        // the check of the copy says so, naming the place
+      }
+      Files.createDirectories(target.getParent());
+      source.writeSparse(target);
+    } else if (source.size() <= MAX_WHOLE_CHECKPOINT) {
+      byte[] whole = source.bytes(0, (int) source.size());
+      Files.createDirectories(target.getParent());
+      Files.write(target, whole);
+    } else {
+      unread.add(f);
+    }
   }
 
   /**

@@ -169,6 +169,149 @@ class HubRangeReadersTest {
     assertThat(Files.exists(tmp.resolve("cache/t--big/" + COMMIT))).isFalse();
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "gpt_decoder_state_dict.pth",
+        "bert_encoder_scripted.pt",
+        "malicious_state_dict.pt",
+        "malicious_legacy.bin"
+      })
+  void aTorchCheckpointFromTheHubGivesTheReportItGivesFromDisk(String file) throws IOException {
+    Path disk = tmp.resolve("disk").resolve(file);
+    Files.createDirectories(disk.getParent());
+    Files.copy(dev.neuronfit.io.torch.TorchFixtures.file(file), disk);
+    hub.serve("t/torch", COMMIT, Map.of(file, Files.readAllBytes(disk)), false);
+
+    List<ModelLocator.Located> remote = models().locate(HubId.parse("t/torch").get());
+
+    String shown = "t/torch@" + COMMIT.substring(0, 7) + "/" + file;
+    String fromHub = json(remote);
+    assertThat(normalised(fromHub, shown))
+        .isEqualTo(
+            normalised(json(new ModelLocator(ReadLimits.DEFAULT).locate(disk)), disk.toString()));
+    assertThat(fromHub).contains("read from " + hub.endpoint()).doesNotContain("not read over");
+    int before = hub.requests();
+    String again = json(models().locate(HubId.parse("t/torch").get()));
+    assertThat(hub.requests()).isEqualTo(before);
+    assertThat(normalised(again, shown)).isEqualTo(normalised(fromHub, shown));
+  }
+
+  @Test
+  void aLargeZipCheckpointCostsItsDirectoryAndPicklesNotItsWeights() throws IOException {
+    Path fixture = dev.neuronfit.io.torch.TorchFixtures.file("malicious_state_dict.pt");
+    long gap = 1L << 30;
+    LoopbackHub.Blob blob = padded(fixture, gap);
+    hub.serveBlobs("t/big", COMMIT, Map.of("checkpoint.pt", blob), false);
+
+    Report fromHub =
+        INSPECTOR.inspect(
+            models().locate(HubId.parse("t/big").get()).get(0), KB.defaultEdition(), Selection.ALL);
+    Report fromDisk =
+        INSPECTOR.inspect(
+            new ModelLocator(ReadLimits.DEFAULT).locate(fixture).get(0),
+            KB.defaultEdition(),
+            Selection.ALL);
+
+    assertThat(fromHub.model().weights().parameters())
+        .isEqualTo(fromDisk.model().weights().parameters());
+    assertThat(fromHub.model().hazards()).isNotEmpty().isEqualTo(fromDisk.model().hazards());
+    assertThat(blob.length()).isGreaterThan(gap);
+    assertThat(hub.bytesSent()).isLessThan(512 * 1024);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "TRUNCATED | bytes received",
+        "LYING_RANGE | the server says it sent bytes 1-",
+        "IGNORES_RANGE | the server ignored the byte range asked for"
+      })
+  void eachRangeFailureOfAZipCheckpointIsOneLineAndNeverHangs(String fault, String says)
+      throws IOException {
+    LoopbackHub.Blob blob =
+        padded(dev.neuronfit.io.torch.TorchFixtures.file("gpt_decoder_state_dict.pth"), 64L << 20);
+    hub.serveBlobs("t/big", COMMIT, Map.of("checkpoint.pt", blob), false);
+    hub.fault(LoopbackHub.Fault.valueOf(fault));
+
+    assertThatThrownBy(() -> models().locate(HubId.parse("t/big").get()))
+        .isInstanceOf(HubException.class)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").startsWith("t/big"))
+        .hasMessageContaining(says);
+    assertThat(hub.bytesSent()).isLessThan(LoopbackHub.IGNORED_RANGE_BODY / 8);
+    assertThat(Files.exists(tmp.resolve("cache/t--big/" + COMMIT))).isFalse();
+  }
+
+  @Test
+  void aLargeLegacyCheckpointIsNamedAsNotRead() throws IOException {
+    byte[] legacy =
+        Files.readAllBytes(dev.neuronfit.io.torch.TorchFixtures.file("malicious_legacy.bin"));
+    LoopbackHub.Blob blob =
+        new LoopbackHub.Blob(SparseSnapshot.MAX_WHOLE_CHECKPOINT + 1).put(0, legacy);
+    hub.serveBlobs("t/legacy", COMMIT, Map.of("checkpoint.pt", blob), false);
+
+    // the folder then holds no model; the file is named as not fetched, and was not downloaded
+    assertThatThrownBy(() -> models().locate(HubId.parse("t/legacy").get()))
+        .hasMessageContaining("no model found");
+    assertThat(hub.bytesSent()).isLessThan(256 * 1024);
+    assertThat(tmp.resolve("cache/t--legacy/" + COMMIT + "/" + SparseSnapshot.SKIPPED))
+        .content()
+        .contains("checkpoint.pt");
+  }
+
+  /**
+   * The zip {@code fixture} rewritten with {@code gap} bytes of zeros after its first entry: the
+   * same entries (stored, as torch writes them), the later ones moved by {@code gap}, a checkpoint
+   * as large as one with big tensors whose zeros are never held or sent.
+   */
+  private static LoopbackHub.Blob padded(Path fixture, long gap) throws IOException {
+    java.io.ByteArrayOutputStream local = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream central = new java.io.ByteArrayOutputStream();
+    int count = 0;
+    int first = 0;
+    try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(fixture.toFile())) {
+      for (java.util.zip.ZipEntry e : java.util.Collections.list(zip.entries())) {
+        byte[] data;
+        try (java.io.InputStream in = zip.getInputStream(e)) {
+          data = in.readAllBytes();
+        }
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(data);
+        byte[] name = e.getName().getBytes(StandardCharsets.UTF_8);
+        long offset = (count == 0 ? 0 : gap) + local.size();
+        ByteBuffer h = ByteBuffer.allocate(30 + name.length).order(ByteOrder.LITTLE_ENDIAN);
+        h.putInt(0x04034b50).putShort((short) 20).putShort((short) 0).putShort((short) 0);
+        h.putInt(0).putInt((int) crc.getValue()).putInt(data.length).putInt(data.length);
+        h.putShort((short) name.length).putShort((short) 0).put(name);
+        local.writeBytes(h.array());
+        local.writeBytes(data);
+        ByteBuffer c = ByteBuffer.allocate(46 + name.length).order(ByteOrder.LITTLE_ENDIAN);
+        c.putInt(0x02014b50).putShort((short) 20).putShort((short) 20).putShort((short) 0);
+        c.putShort((short) 0).putInt(0).putInt((int) crc.getValue());
+        c.putInt(data.length).putInt(data.length).putShort((short) name.length);
+        c.putShort((short) 0).putShort((short) 0).putShort((short) 0).putShort((short) 0);
+        c.putInt(0).putInt((int) offset).put(name);
+        central.writeBytes(c.array());
+        count++;
+        if (count == 1) {
+          first = local.size();
+        }
+      }
+    }
+    long cdAt = gap + local.size();
+    ByteBuffer end = ByteBuffer.allocate(22).order(ByteOrder.LITTLE_ENDIAN);
+    end.putInt(0x06054b50).putShort((short) 0).putShort((short) 0);
+    end.putShort((short) count).putShort((short) count).putInt(central.size());
+    end.putInt((int) cdAt).putShort((short) 0);
+    byte[] entries = local.toByteArray();
+    return new LoopbackHub.Blob(cdAt + central.size() + 22)
+        .put(0, java.util.Arrays.copyOf(entries, first))
+        .put(gap + first, java.util.Arrays.copyOfRange(entries, first, entries.length))
+        .put(cdAt, central.toByteArray())
+        .put(cdAt + central.size(), end.array());
+  }
+
   @Test
   void aMalformedOnnxGivesTheErrorItGivesOnDisk() throws IOException {
     byte[] bad = Files.readAllBytes(TestFiles.examples().resolve("onnx/gpt_tiny.onnx"));
