@@ -18,6 +18,7 @@ import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.StringWriter;
 import java.io.Writer;
@@ -445,7 +446,36 @@ public final class Server implements AutoCloseable {
       ctx.status(499);
       return;
     }
+    if (p.status() != 413) {
+      drainSmallBody(ctx);
+    }
+    if ("POST".equals(ctx.req().getMethod())) {
+      // after a failed post the body may be partly unread, and the server then closes the
+      // connection once the answer is out; saying so keeps a client from sending its next
+      // request on a connection that is about to close
+      ctx.header("Connection", "close");
+    }
     answer(ctx, p);
+  }
+
+  /** The most of an unread request body read before an error answer. */
+  private static final long DRAIN_LIMIT = 1 << 20;
+
+  /**
+   * Reads what is left of a small request body before an error answer: a connection closed with
+   * unread bytes in its receive buffer is reset, and the reset can reach the client before it has
+   * read the answer (seen as "header parser received no bytes" on a malformed multipart post).
+   */
+  private static void drainSmallBody(Context ctx) {
+    long length = ctx.req().getContentLengthLong();
+    if (length < 0 || length > DRAIN_LIMIT || !"POST".equals(ctx.req().getMethod())) {
+      return;
+    }
+    try {
+      ctx.req().getInputStream().transferTo(OutputStream.nullOutputStream());
+    } catch (IOException | RuntimeException e) {
+      // already consumed by a parser, or the client went: nothing left to drain
+    }
   }
 
   private void answer(Context ctx, Problems.Problem p) {
