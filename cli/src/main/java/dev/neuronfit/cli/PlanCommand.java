@@ -6,19 +6,13 @@ import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.hub.HubSettings;
 import dev.neuronfit.io.hub.ModelArguments;
 import dev.neuronfit.kb.KnowledgeBase;
-import dev.neuronfit.plan.Plan;
-import dev.neuronfit.plan.PlanJsonRenderer;
-import dev.neuronfit.plan.PlanMarkdownRenderer;
 import dev.neuronfit.plan.PlanOutcome;
-import dev.neuronfit.plan.PlanPythonRenderer;
-import dev.neuronfit.plan.PlanShellRenderer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,24 +32,6 @@ import picocli.CommandLine.Spec;
     },
     sortOptions = false)
 final class PlanCommand implements Callable<Integer> {
-  /** The plan's output formats. */
-  enum PlanFormat {
-    md(PlanMarkdownRenderer::render),
-    sh(PlanShellRenderer::render),
-    py(PlanPythonRenderer::render),
-    json(PlanJsonRenderer::render);
-
-    private final Function<Plan, String> renderer;
-
-    PlanFormat(Function<Plan, String> renderer) {
-      this.renderer = renderer;
-    }
-
-    String render(Plan p) {
-      return renderer.apply(p);
-    }
-  }
-
   @Spec CommandSpec spec;
 
   @Parameters(

@@ -29,10 +29,13 @@ import java.util.function.BooleanSupplier;
  * a bounded cache. A check whose every waiter has gone is cancelled.
  */
 final class CheckService implements AutoCloseable {
-  /** One check's work: read and judge the models. */
-  interface Work {
-    List<Report> run() throws IOException, InterruptedException;
+  /** Work run under the service's limits: a check, or a plan, or anything else with a key. */
+  interface Task<T> {
+    T run() throws IOException, InterruptedException;
   }
+
+  /** One check's work: read and judge the models. */
+  interface Work extends Task<List<Report>> {}
 
   /** The checks in flight and the queue are full. */
   static final class Busy extends Exception {
@@ -62,26 +65,26 @@ final class CheckService implements AutoCloseable {
     }
   }
 
-  private record Cached(List<Report> reports, long expiresAtNanos) {}
+  private record Cached(Object value, long expiresAtNanos) {}
 
   /** One check in flight and how many requests wait for it. */
   private final class Running {
     final String key;
-    final FutureTask<List<Report>> task;
+    final FutureTask<Object> task;
     final AtomicBoolean expired = new AtomicBoolean();
     int waiters = 1;
 
-    Running(String key, Work work, long ttlNanos, Runnable cleanup) {
+    Running(String key, Task<?> work, long ttlNanos, Runnable cleanup) {
       this.key = key;
       this.task =
           new FutureTask<>(
               () -> {
                 try {
-                  List<Report> reports = work.run();
+                  Object result = work.run();
                   // cached before the result is handed over, so that a request that comes after
                   // any waiter has its answer finds it in the cache
-                  remember(key, reports, ttlNanos);
-                  return reports;
+                  remember(key, result, ttlNanos);
+                  return result;
                 } finally {
                   cleanup.run();
                 }
@@ -153,11 +156,26 @@ final class CheckService implements AutoCloseable {
    */
   Outcome check(String key, Duration ttl, Work work, Runnable cleanup, BooleanSupplier clientGone)
       throws Busy, DeadlineExceeded, ClientGone, IOException, InterruptedException {
-    List<Report> hit = cached(key);
+    Shared<List<Report>> s = share(key, ttl, work, cleanup, clientGone);
+    return new Outcome(s.value(), s.cached());
+  }
+
+  /** A result and whether it came from the cache or an identical task in flight. */
+  record Shared<T>(T value, boolean cached) {}
+
+  /**
+   * Any task under the same limits, deadline, sharing and cache as a check; keys of different kinds
+   * of task must differ (a plan's key is not a check's).
+   */
+  @SuppressWarnings("unchecked")
+  <T> Shared<T> share(
+      String key, Duration ttl, Task<T> work, Runnable cleanup, BooleanSupplier clientGone)
+      throws Busy, DeadlineExceeded, ClientGone, IOException, InterruptedException {
+    Object hit = cached(key);
     if (hit != null) {
       cleanup.run();
       metrics.cache(true);
-      return new Outcome(hit, true);
+      return new Shared<>((T) hit, true);
     }
     Running r;
     synchronized (running) {
@@ -190,10 +208,10 @@ final class CheckService implements AutoCloseable {
             TimeUnit.MILLISECONDS);
       }
     }
-    return new Outcome(await(r, clientGone), false);
+    return new Shared<>((T) await(r, clientGone), false);
   }
 
-  private List<Report> await(Running r, BooleanSupplier clientGone)
+  private Object await(Running r, BooleanSupplier clientGone)
       throws DeadlineExceeded, ClientGone, IOException, InterruptedException {
     try {
       while (true) {
@@ -243,7 +261,7 @@ final class CheckService implements AutoCloseable {
     }
   }
 
-  private List<Report> cached(String key) {
+  private Object cached(String key) {
     synchronized (cache) {
       Cached c = cache.get(key);
       if (c == null) {
@@ -253,16 +271,16 @@ final class CheckService implements AutoCloseable {
         cache.remove(key);
         return null;
       }
-      return c.reports();
+      return c.value();
     }
   }
 
-  private void remember(String key, List<Report> reports, long ttlNanos) {
+  private void remember(String key, Object result, long ttlNanos) {
     long now = System.nanoTime();
     // a long time-to-live is capped so that now + ttl does not overflow
     long expires = now + Math.min(ttlNanos, Long.MAX_VALUE / 4);
     synchronized (cache) {
-      cache.put(key, new Cached(List.copyOf(reports), expires));
+      cache.put(key, new Cached(result, expires));
     }
   }
 

@@ -1,13 +1,17 @@
 package dev.neuronfit.cli.serve;
 
 import dev.neuronfit.Inspector;
+import dev.neuronfit.cli.PlanFormat;
 import dev.neuronfit.kb.Hardware;
 import dev.neuronfit.kb.KnowledgeBase;
+import dev.neuronfit.plan.Plan;
 import dev.neuronfit.report.Html;
+import dev.neuronfit.report.Report;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -122,10 +126,80 @@ final class Pages {
     }
     sb.append("<h2>API</h2>\n<p><code>GET /api/v1/check?model=ORG/NAME</code>,")
         .append(" <code>POST /api/v1/check</code> with a <code>file</code> part,")
+        .append(" <code>GET /api/v1/plan?model=ORG/NAME&amp;target=T&amp;format=sh</code>,")
         .append(" <code>GET /api/v1/matrix</code>: described in")
         .append(" <a href=\"/api/v1/openapi.json\">openapi.json</a>.</p>\n");
     close(sb);
     return sb.toString();
+  }
+
+  /**
+   * The report page with its plan view: for each model whose report names a next step, a {@code
+   * <details>} element (it opens without script) holding that plan as {@code neuronfit plan} writes
+   * it in Markdown, escaped, and, for a check that can be asked for again by a link, the plan's
+   * downloads from {@code /api/v1/plan}. The report itself is unchanged.
+   *
+   * @param reportHtml the HTML renderer's page
+   * @param link the check's own link ({@code /check?model=...}), when it has one
+   */
+  static String withPlans(String reportHtml, List<Report> reports, Optional<String> link) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < reports.size(); i++) {
+      Report r = reports.get(i);
+      if (r.plan().isEmpty()) {
+        continue;
+      }
+      Plan p = r.plan().get();
+      sb.append("<details class=\"panel plan\" id=\"plan-")
+          .append(i + 1)
+          .append("\">\n<summary>plan: ")
+          .append(Html.escape(r.model().path()))
+          .append(" on ")
+          .append(Html.escape(p.target()))
+          .append(" (")
+          .append(Html.escape(p.summary()))
+          .append(")</summary>\n");
+      if (link.isPresent() && reports.size() == 1) {
+        sb.append("<p class=\"plan-downloads\">download:");
+        for (PlanFormat f : List.of(PlanFormat.sh, PlanFormat.py, PlanFormat.md, PlanFormat.json)) {
+          sb.append(" <a href=\"")
+              .append(Html.escape(planLink(link.get(), p.target(), f)))
+              .append("\" download>")
+              .append(f)
+              .append("</a>");
+        }
+        sb.append("</p>\n");
+      }
+      sb.append("<pre class=\"plan-text\">")
+          .append(Html.escape(PlanFormat.md.render(p)))
+          .append("</pre>\n</details>\n");
+    }
+    if (sb.length() == 0) {
+      return reportHtml;
+    }
+    String main = "<main>\n";
+    int at = reportHtml.indexOf(main);
+    if (at < 0) {
+      throw new IllegalStateException("the report page has no <main>");
+    }
+    at += main.length();
+    return reportHtml.substring(0, at) + sb + reportHtml.substring(at);
+  }
+
+  /** The plan API's address for a check's link: its parameters, one target and a format. */
+  static String planLink(String checkLink, String target, PlanFormat format) {
+    String query = checkLink.substring(checkLink.indexOf('?') + 1);
+    StringBuilder sb = new StringBuilder("/api/v1/plan?");
+    for (String part : query.split("&")) {
+      if (!part.isEmpty() && !part.startsWith("target=")) {
+        sb.append(part).append('&');
+      }
+    }
+    return sb.append("target=")
+        .append(java.net.URLEncoder.encode(target, java.nio.charset.StandardCharsets.UTF_8))
+        .append("&format=")
+        .append(format)
+        .toString();
   }
 
   String problem(int status, String message) {

@@ -2,6 +2,7 @@ package dev.neuronfit.cli.serve;
 
 import dev.neuronfit.Inspector;
 import dev.neuronfit.cli.FitOptions;
+import dev.neuronfit.cli.PlanFormat;
 import dev.neuronfit.io.ModelLocator;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.hub.HubId;
@@ -9,6 +10,8 @@ import dev.neuronfit.io.hub.HubModels;
 import dev.neuronfit.io.hub.HubReader;
 import dev.neuronfit.io.hub.HubSettings;
 import dev.neuronfit.kb.KnowledgeBase;
+import dev.neuronfit.plan.Plan;
+import dev.neuronfit.plan.PlanOutcome;
 import dev.neuronfit.report.HtmlRenderer;
 import dev.neuronfit.report.JsonRenderer;
 import dev.neuronfit.report.Report;
@@ -48,6 +51,7 @@ public final class Server implements AutoCloseable {
           "/",
           "/check",
           "/api/v1/check",
+          "/api/v1/plan",
           "/api/v1/matrix",
           "/api/v1/models",
           "/api/v1/openapi.json",
@@ -59,11 +63,17 @@ public final class Server implements AutoCloseable {
   /** Room for the form fields of a multipart upload beside the file itself. */
   static final long FORM_BYTES = 64 * 1024;
 
-  /** One check to run: what identifies it, how to run it and what to call it afterwards. */
+  /** Finds the models a request names (reads the Hub, unpacks an upload). */
+  private interface Models {
+    List<ModelLocator.Located> locate() throws IOException, InterruptedException;
+  }
+
+  /** One check to run: what identifies it, its models and options, what to call it afterwards. */
   private record Job(
       String key,
       Duration ttl,
-      CheckService.Work work,
+      Models models,
+      FitOptions.Chosen fit,
       Runnable cleanup,
       UnaryOperator<String> scrub,
       String shown,
@@ -148,6 +158,7 @@ public final class Server implements AutoCloseable {
               config.routes.post("/check", ctx -> page(ctx, true));
               config.routes.get("/api/v1/check", ctx -> api(ctx, false));
               config.routes.post("/api/v1/check", ctx -> api(ctx, true));
+              config.routes.get("/api/v1/plan", this::plan);
               config.routes.get("/api/v1/matrix", this::matrix);
               config.routes.get("/api/v1/models", this::models);
               config.routes.get(
@@ -228,7 +239,74 @@ public final class Server implements AutoCloseable {
     List<Report> reports = run(ctx, job);
     StringWriter out = new StringWriter();
     new HtmlRenderer().reports(reports, out);
-    html(ctx, 200, out.toString(), Pages.REPORT_POLICY);
+    html(ctx, 200, Pages.withPlans(out.toString(), reports, job.link()), Pages.REPORT_POLICY);
+  }
+
+  /** The plan of one model on one target, as {@code neuronfit plan --format F} writes it. */
+  private void plan(Context ctx) throws Exception {
+    String name = first(ctx.queryParams("format"));
+    PlanFormat format;
+    try {
+      format = name.isEmpty() ? PlanFormat.md : PlanFormat.valueOf(name);
+    } catch (IllegalArgumentException e) {
+      throw new Problems.HttpProblem(400, "format is one of json, md, sh, py, not: " + name);
+    }
+    Job job = job(ctx, false);
+    List<String> targets =
+        ctx.queryParams("target").stream().filter(t -> t != null && !t.isBlank()).toList();
+    if (targets.size() != 1) {
+      throw new Problems.HttpProblem(
+          400, "plan needs exactly one target (inf1, inf2, trn1, trn2 or trn3)");
+    }
+    String target = targets.get(0).strip();
+    ctx.attribute("neuronfit.scrub", job.scrub());
+    PlanOutcome outcome =
+        checks
+            .share(
+                "plan:" + target + ":" + job.key(),
+                job.ttl(),
+                () -> {
+                  List<ModelLocator.Located> models = job.models().locate();
+                  if (models.size() != 1) {
+                    throw new Problems.HttpProblem(
+                        400,
+                        job.shown()
+                            + " holds "
+                            + models.size()
+                            + " models; plan takes one (name its folder or file)");
+                  }
+                  FitOptions.Chosen fit = job.fit();
+                  return inspector.plan(
+                      models.get(0),
+                      fit.edition(),
+                      fit.selection(),
+                      fit.workload(),
+                      fit.hardware(),
+                      target);
+                },
+                job.cleanup(),
+                Connections.clientGone(ctx))
+            .value();
+    if (outcome.plan().isEmpty()) {
+      throw new Problems.HttpProblem(
+          422, "no plan for " + job.shown() + " on " + target + ": " + outcome.reason());
+    }
+    Plan p = outcome.plan().get();
+    ctx.status(200).contentType(contentType(format));
+    if (format == PlanFormat.sh || format == PlanFormat.py) {
+      ctx.header(
+          "Content-Disposition", "attachment; filename=\"plan-" + p.target() + "." + format + "\"");
+    }
+    ctx.result(format.render(p).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String contentType(PlanFormat format) {
+    return switch (format) {
+      case json -> "application/json";
+      case md -> "text/markdown; charset=utf-8";
+      case sh -> "text/x-shellscript; charset=utf-8";
+      case py -> "text/x-python; charset=utf-8";
+    };
   }
 
   private void api(Context ctx, boolean post) throws Exception {
@@ -315,7 +393,8 @@ public final class Server implements AutoCloseable {
       return new Job(
           "upload:" + upload.sha256() + ":" + upload.name() + ":" + options,
           null,
-          () -> inspect(upload.locate(ReadLimits.DEFAULT, settings.maxUploadBytes()), fit),
+          () -> upload.locate(ReadLimits.DEFAULT, settings.maxUploadBytes()),
+          fit,
           upload::close,
           upload::scrub,
           upload.name() + " (upload)",
@@ -361,7 +440,8 @@ public final class Server implements AutoCloseable {
     return new Job(
         "hub:" + id.repo() + "@" + id.revision() + ":" + options,
         id.pinned() ? null : settings.cacheTtl(),
-        () -> inspect(hub.locate(id), fit),
+        () -> hub.locate(id),
+        fit,
         () -> {},
         UnaryOperator.identity(),
         id.repo() + "@" + id.revision(),
@@ -393,8 +473,9 @@ public final class Server implements AutoCloseable {
                         m.reader(), target, false, shown.isEmpty() ? "." : shown, List.of()),
                     r.toString().isEmpty() ? shown : shown + "/" + r));
           }
-          return inspect(found, fit);
+          return found;
         },
+        fit,
         () -> {},
         scrub,
         shown.isEmpty() ? "." : shown,
@@ -417,7 +498,12 @@ public final class Server implements AutoCloseable {
   private List<Report> run(Context ctx, Job job) throws Exception {
     ctx.attribute("neuronfit.scrub", job.scrub());
     CheckService.Outcome outcome =
-        checks.check(job.key(), job.ttl(), job.work(), job.cleanup(), Connections.clientGone(ctx));
+        checks.check(
+            job.key(),
+            job.ttl(),
+            () -> inspect(job.models().locate(), job.fit()),
+            job.cleanup(),
+            Connections.clientGone(ctx));
     recent.add(job.shown(), job.link(), outcome.reports());
     return outcome.reports();
   }

@@ -151,6 +151,17 @@ class ServeInBrowserTest {
     assertThat(api).isNotEmpty();
     assertThat(byId).containsAllEntriesOf(api);
     noPolicyViolations();
+    // the plan view opens without script and shows plan's Markdown with its downloads
+    WebElement plan = browser.findElement(By.cssSelector("details.plan"));
+    WebElement text = plan.findElement(By.cssSelector("pre.plan-text"));
+    assertThat(text.isDisplayed()).isFalse();
+    plan.findElement(By.tagName("summary")).click();
+    assertThat(text.isDisplayed()).isTrue();
+    assertThat(text.getText()).startsWith("# Plan: `t/gpt2@");
+    assertThat(plan.findElement(By.linkText("sh")).getAttribute("href"))
+        .contains("/api/v1/plan?model=t%2Fgpt2&target=")
+        .endsWith("&format=sh");
+    noPolicyViolations();
 
     Path onnx = ServerTest.EXAMPLES.resolve("onnx/gpt_tiny.onnx").toAbsolutePath();
     browser.get(server.uri("/").toString());

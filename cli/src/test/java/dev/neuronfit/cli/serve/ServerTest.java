@@ -75,6 +75,16 @@ class ServerTest {
     return out.toString();
   }
 
+  /** What {@code neuronfit ARGS} writes to stderr. */
+  static String cliErr(String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(new StringWriter()));
+    cl.setErr(new PrintWriter(err));
+    cl.execute(args);
+    return err.toString();
+  }
+
   @Test
   void healthzAnswersOk() throws Exception {
     HttpResponse<String> r = server.get("/healthz");
@@ -289,7 +299,10 @@ class ServerTest {
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     String expected =
         cli("check", "--format", "html", onnx.toString()).replace(onnx.toString(), "gpt_tiny.onnx");
-    assertThat(r.body()).isEqualTo(expected);
+    // check's report, plus the plan view (without download links: an upload has no address)
+    String plan = "(?s)<details class=\"panel plan\" id=\"plan-1\">.*?</details>\n";
+    assertThat(r.body()).containsPattern(plan).doesNotContain("/api/v1/plan?");
+    assertThat(r.body().replaceFirst(plan, "")).isEqualTo(expected);
     assertThat(r.headers().firstValue("Content-Security-Policy").orElseThrow())
         .contains("default-src 'none'");
     // the recent list names it
@@ -302,6 +315,86 @@ class ServerTest {
         server.post("/check", "model=&batch=".getBytes(), "application/x-www-form-urlencoded");
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(r.body()).contains("id=\"problem\"").contains("give a model");
+  }
+
+  @Test
+  void thePlanApiGivesTheBytesOfPlanInEveryFormat() throws Exception {
+    Path gpt2 = tmp.resolve("share/team/gpt2");
+    for (String format : new String[] {"md", "sh", "py", "json"}) {
+      HttpResponse<String> r =
+          server.get("/api/v1/plan?path=team/gpt2&target=inf2&batch=4&format=" + format);
+      assertThat(r.statusCode()).as(format + ": " + r.body()).isEqualTo(200);
+      String expected =
+          cli("plan", "--format", format, "--target", "inf2", "--batch", "4", gpt2.toString())
+              .replace(gpt2.toString(), "team/gpt2");
+      assertThat(expected).contains("inf2");
+      assertThat(r.body()).as(format).isEqualTo(expected);
+    }
+    HttpResponse<String> json = server.get("/api/v1/plan?model=t/gpt2&target=inf2&format=json");
+    assertThat(json.statusCode()).as(json.body()).isEqualTo(200);
+    assertThat(json.headers().firstValue("Content-Type").orElseThrow())
+        .startsWith("application/json");
+    assertThat(JSON.readTree(json.body()).get("target").asText()).isEqualTo("inf2");
+    HttpResponse<String> sh = server.get("/api/v1/plan?model=t/gpt2&target=inf2&format=sh");
+    assertThat(sh.headers().firstValue("Content-Disposition").orElseThrow())
+        .contains("attachment")
+        .contains("plan-inf2.sh");
+  }
+
+  @Test
+  void noPlanForTheModelIsA422WithTheReason() throws Exception {
+    Path mixer = tmp.resolve("share/mixer");
+    copyTree(EXAMPLES.resolve("timm-mixer-b16"), mixer);
+    String cliError = cliErr("plan", "--target", "trn2", mixer.toString());
+    assertThat(cliError).as("the example has no plan on trn2").contains("no plan for");
+    HttpResponse<String> r = server.get("/api/v1/plan?path=mixer&target=trn2&format=sh");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+    String error = JSON.readTree(r.body()).get("error").asText();
+    assertThat(error).startsWith("no plan for mixer on trn2: ").doesNotContain("\n");
+    // the same reason as plan's
+    assertThat(cliError.strip()).endsWith(error.substring("no plan for mixer on trn2: ".length()));
+  }
+
+  @Test
+  void aPlanNeedsOneKnownTargetAndAKnownFormat() throws Exception {
+    for (String q :
+        new String[] {
+          "model=t/gpt2&target=nope",
+          "model=t/gpt2",
+          "model=t/gpt2&target=inf2&target=trn1",
+          "model=t/gpt2&target=inf2&format=exe",
+          "target=inf2"
+        }) {
+      HttpResponse<String> r = server.get("/api/v1/plan?" + q);
+      assertThat(r.statusCode()).as(q).isEqualTo(400);
+      assertThat(JSON.readTree(r.body()).get("error").asText()).as(q).isNotBlank();
+    }
+  }
+
+  @Test
+  void theReportPageHasAPlanViewForTheTargetItsNextLineNames() throws Exception {
+    HttpResponse<String> r = server.get("/check?model=t/gpt2&target=inf2&target=trn1&batch=4");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    String page = r.body();
+    java.util.regex.Matcher next =
+        java.util.regex.Pattern.compile("next: <code>[^<]* --target (\\w+)</code>").matcher(page);
+    assertThat(next.find()).as("the report names a next step").isTrue();
+    String target = next.group(1);
+    assertThat(page).contains("<details class=\"panel plan\" id=\"plan-1\">");
+    assertThat(page).contains("<summary>plan: t/gpt2@0123456 on " + target + " (");
+    String md = server.get("/api/v1/plan?model=t/gpt2&target=" + target + "&batch=4").body();
+    assertThat(page).contains(dev.neuronfit.report.Html.escape(md));
+    String sh = "/api/v1/plan?model=t%2Fgpt2&amp;batch=4&amp;target=" + target + "&amp;format=sh";
+    assertThat(page).contains("<a href=\"" + sh + "\" download>sh</a>");
+    assertThat(server.get(sh.replace("&amp;", "&")).statusCode()).isEqualTo(200);
+    // no script anywhere, under the report's own strict policy
+    assertThat(page).doesNotContain("<script");
+    assertThat(r.headers().firstValue("Content-Security-Policy").orElseThrow())
+        .contains("default-src 'none'")
+        .doesNotContain("script-src");
+    // without the plan view, the page is check's HTML report
+    String report = page.replaceAll("(?s)<details class=\"panel plan\".*?</details>\n", "");
+    assertThat(report).doesNotContain("class=\"panel plan\"").contains("next: <code>");
   }
 
   @Test
@@ -320,7 +413,7 @@ class ServerTest {
     assertThat(doc.get("openapi").asText()).startsWith("3.");
     assertThat(doc.get("paths").fieldNames())
         .toIterable()
-        .contains("/api/v1/check", "/api/v1/matrix", "/healthz", "/metrics");
+        .contains("/api/v1/check", "/api/v1/plan", "/api/v1/matrix", "/healthz", "/metrics");
   }
 
   @Test
