@@ -145,15 +145,17 @@ final class KerasParameters {
   private List<Long> node(OpNode n) {
     List<Long> in = input(n);
     List<Long> out;
-    if (n.attribute("layers").isPresent()) {
-      String inner = ((AttributeValue.Subgraph) n.attributes().get("layers")).scope();
+    // "layers" and "inner" name a nested scope only when the reader made them one: a config may
+    // hold keys of those names with any value (a fuzzed archive had a float "inner")
+    if (n.attributes().get("layers") instanceof AttributeValue.Subgraph layers) {
+      String inner = layers.scope();
       // the first inner layer reads the container's inputs, named as the container's are
       if (in != null && !n.inputs().isEmpty()) {
         shapes.putIfAbsent(n.inputs().get(0), in);
       }
       out = scope(inner);
-    } else if (n.attribute("inner").isPresent()) {
-      out = wrapper(n, in);
+    } else if (n.attributes().get("inner") instanceof AttributeValue.Subgraph wrapped) {
+      out = wrapper(n, wrapped.scope(), in);
     } else {
       out = layer(n, in);
     }
@@ -172,8 +174,7 @@ final class KerasParameters {
     return n.inputs().isEmpty() ? null : shapes.get(n.inputs().get(0));
   }
 
-  private List<Long> wrapper(OpNode n, List<Long> in) {
-    String inner = ((AttributeValue.Subgraph) n.attributes().get("inner")).scope();
+  private List<Long> wrapper(OpNode n, String inner, List<Long> in) {
     List<OpNode> parts = byScope.getOrDefault(inner, List.of());
     boolean timeDistributed = n.opType().equals("TimeDistributed");
     List<Long> innerIn =
