@@ -165,7 +165,13 @@ record GgufFile(long version, Map<String, Object> metadata, List<TensorInfo> ten
         throw new ModelFormatException(
             shown, "tensor " + tensor, "data offset " + offset + " is not aligned to " + alignment);
       }
-      long bytes = type.bytesFor(elements);
+      long bytes;
+      try {
+        bytes = type.bytesFor(elements);
+      } catch (ArithmeticException e) {
+        throw new ModelFormatException(
+            shown, "tensor " + tensor, elements + " " + type + " elements overflow a byte count");
+      }
       tensors.add(new TensorInfo(tensor, type.dtype(), shape, elements, bytes, name));
       extents.add(new long[] {offset, bytes});
     }
