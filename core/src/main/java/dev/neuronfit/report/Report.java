@@ -64,58 +64,8 @@ public record Report(
     Objects.requireNonNull(plan, "plan");
   }
 
-  /** A report without a plan. */
-  public Report(
-      String toolVersion,
-      Edition edition,
-      ModelSummary model,
-      Classification architecture,
-      List<TargetVerdict> targets,
-      List<Finding> findings,
-      Optional<OperatorSummary> operators,
-      Optional<Workload> workload,
-      Map<String, TargetEstimate> estimates,
-      Optional<Today> today) {
-    this(
-        toolVersion,
-        edition,
-        model,
-        architecture,
-        targets,
-        findings,
-        operators,
-        workload,
-        estimates,
-        today,
-        Optional.empty());
-  }
-
   /** The one-line pointer to the plan: {@code next: `neuronfit plan ...` (stack, instance, TP)}. */
   public Optional<String> nextLine() {
     return plan.map(p -> "next: `" + p.invocation() + "` (" + p.summary() + ")");
-  }
-
-  /** A report without the support-now view. */
-  public Report(
-      String toolVersion,
-      Edition edition,
-      ModelSummary model,
-      Classification architecture,
-      List<TargetVerdict> targets,
-      List<Finding> findings,
-      Optional<OperatorSummary> operators,
-      Optional<Workload> workload,
-      Map<String, TargetEstimate> estimates) {
-    this(
-        toolVersion,
-        edition,
-        model,
-        architecture,
-        targets,
-        findings,
-        operators,
-        workload,
-        estimates,
-        Optional.empty());
   }
 }
