@@ -13,8 +13,8 @@ import java.nio.file.Path;
  * deleted on close, so that the reports of a large tree wait on disk rather than in the heap.
  */
 final class TempFileScratch implements ScanHtmlRenderer.Scratch {
-  /** Names start with this, so that a test can see that none is left behind. */
-  static final String PREFIX = "neuronfit-scan-";
+  /** Names start with this, so that a file left behind says whose it is. */
+  private static final String PREFIX = "neuronfit-scan-";
 
   private Path file;
 

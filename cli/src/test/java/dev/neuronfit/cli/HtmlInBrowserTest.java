@@ -164,6 +164,8 @@ class HtmlInBrowserTest {
         r.findings(),
         r.operators(),
         r.workload(),
-        r.estimates());
+        r.estimates(),
+        Optional.empty(),
+        Optional.empty());
   }
 }

@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neuronfit.cli.MainTest.Run;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,23 +126,46 @@ class ScanCommandTest {
   }
 
   @Test
-  void htmlIsOnePageWithARowAndAReportPerModelAndLeavesNoScratchFile() throws IOException {
-    long before = scratchFiles();
+  void htmlIsOnePageWithARowAndAReportPerModelAndLeavesNoScratchFile() throws Exception {
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
 
-    Run r = run("scan", "--format", "html", EXAMPLES);
+    Run r = runWithTempFolder(tmp, "scan", "--format", "html", EXAMPLES);
 
     assertThat(r.code()).as(r.err()).isEqualTo(ExitCodes.OK);
     assertThat(r.out()).startsWith("<!DOCTYPE html>").endsWith("</html>\n");
     int models = exampleModels();
     assertThat(r.out().split("<tr><td class=\"mono\"><a href=\"#model-", -1)).hasSize(models + 1);
     assertThat(r.out().split("<article class=\"model\"", -1)).hasSize(models + 1);
-    assertThat(scratchFiles()).isEqualTo(before);
+    try (Stream<Path> left = Files.list(tmp)) {
+      assertThat(left).isEmpty();
+    }
   }
 
-  private static long scratchFiles() throws IOException {
-    try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-      return s.filter(p -> p.getFileName().toString().startsWith(TempFileScratch.PREFIX)).count();
+  /**
+   * The command in a JVM of its own whose temporary folder ({@code java.io.tmpdir}, where the HTML
+   * scan keeps its scratch) is {@code tmp}, so that no other test or build writes there.
+   */
+  private Run runWithTempFolder(Path tmp, String... args) throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java,
+                "-Xmx256m",
+                "-Djava.io.tmpdir=" + tmp,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName()));
+    cmd.addAll(List.of(args));
+    Path err = dir.resolve("stderr");
+    Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(2, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("the command did not end: " + cmd);
     }
+    return new Run(p.exitValue(), out, Files.readString(err));
   }
 
   @Test

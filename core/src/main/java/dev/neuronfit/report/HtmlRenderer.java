@@ -151,14 +151,8 @@ public final class HtmlRenderer implements ReportRenderer {
         .append("</p>\n<p class=\"facts\">")
         .append(escape(TextRenderer.modelLine(r)))
         .append("</p>\n");
-    r.plan()
-        .ifPresent(
-            p ->
-                sb.append("<p class=\"facts\">next: <code>")
-                    .append(escape(p.invocation()))
-                    .append("</code> (")
-                    .append(escape(p.summary()))
-                    .append(")</p>\n"));
+    r.nextLine(c -> "<code>" + escape(c) + "</code>", Html::escape)
+        .ifPresent(n -> sb.append("<p class=\"facts\">").append(n).append("</p>\n"));
     TextRenderer.traitsLine(r)
         .ifPresent(t -> sb.append("<p class=\"facts traits\">").append(escape(t)).append("</p>\n"));
     r.model()

@@ -72,14 +72,8 @@ public final class MarkdownRenderer implements ReportRenderer {
         .append(esc(TextRenderer.modelLine(r)))
         .append(r.model().graph().map(g -> " · " + esc(g.line())).orElse(""))
         .append("\n\n");
-    r.plan()
-        .ifPresent(
-            p ->
-                sb.append("next: `")
-                    .append(Safe.escapeControls(p.invocation()).replace("`", "'"))
-                    .append("` (")
-                    .append(esc(p.summary()))
-                    .append(")\n\n"));
+    r.nextLine(c -> "`" + Safe.escapeControls(c).replace("`", "'") + "`", MarkdownRenderer::esc)
+        .ifPresent(n -> sb.append(n).append("\n\n"));
     TextRenderer.traitsLine(r).ifPresent(t -> sb.append(esc(t)).append("\n\n"));
     if (!r.model().components().isEmpty()) {
       ComponentsTable.appendMarkdown(r.model().components(), sb);

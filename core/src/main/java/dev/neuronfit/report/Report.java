@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The result of checking one model: plain data, rendered by the renderers in this package.
@@ -64,58 +65,13 @@ public record Report(
     Objects.requireNonNull(plan, "plan");
   }
 
-  /** A report without a plan. */
-  public Report(
-      String toolVersion,
-      Edition edition,
-      ModelSummary model,
-      Classification architecture,
-      List<TargetVerdict> targets,
-      List<Finding> findings,
-      Optional<OperatorSummary> operators,
-      Optional<Workload> workload,
-      Map<String, TargetEstimate> estimates,
-      Optional<Today> today) {
-    this(
-        toolVersion,
-        edition,
-        model,
-        architecture,
-        targets,
-        findings,
-        operators,
-        workload,
-        estimates,
-        today,
-        Optional.empty());
-  }
-
-  /** The one-line pointer to the plan: {@code next: `neuronfit plan ...` (stack, instance, TP)}. */
-  public Optional<String> nextLine() {
-    return plan.map(p -> "next: `" + p.invocation() + "` (" + p.summary() + ")");
-  }
-
-  /** A report without the support-now view. */
-  public Report(
-      String toolVersion,
-      Edition edition,
-      ModelSummary model,
-      Classification architecture,
-      List<TargetVerdict> targets,
-      List<Finding> findings,
-      Optional<OperatorSummary> operators,
-      Optional<Workload> workload,
-      Map<String, TargetEstimate> estimates) {
-    this(
-        toolVersion,
-        edition,
-        model,
-        architecture,
-        targets,
-        findings,
-        operators,
-        workload,
-        estimates,
-        Optional.empty());
+  /**
+   * The one-line pointer to the plan, {@code next: `neuronfit plan ...` (stack, instance, TP)}, in
+   * one output format: {@code command} quotes and escapes the invocation, {@code text} escapes the
+   * summary.
+   */
+  public Optional<String> nextLine(UnaryOperator<String> command, UnaryOperator<String> text) {
+    return plan.map(
+        p -> "next: " + command.apply(p.invocation()) + " (" + text.apply(p.summary()) + ")");
   }
 }

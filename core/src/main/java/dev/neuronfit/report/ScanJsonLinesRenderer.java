@@ -48,18 +48,27 @@ public final class ScanJsonLinesRenderer implements ScanRenderer {
   @Override
   public void row(ScanRow row, Optional<Report> report) {
     try {
-      if (row instanceof ScanRow.Checked && report.isPresent()) {
-        reports.report(report.get(), g);
-      } else if (row instanceof ScanRow.Unreadable u) {
-        g.writeStartObject();
-        g.writeStringField("path", u.path());
-        g.writeStringField("error", u.error());
-        g.writeEndObject();
-      } else {
-        throw new IllegalArgumentException("a checked row needs its report: " + row.path());
-      }
+      model(reports, row, report, g);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * One entry of a scan's {@code models}, here and in {@code scan --format json}: the model's
+   * report, or the path and why it could not be read.
+   */
+  static void model(JsonRenderer reports, ScanRow row, Optional<Report> report, JsonGenerator g)
+      throws IOException {
+    if (row instanceof ScanRow.Checked && report.isPresent()) {
+      reports.report(report.get(), g);
+    } else if (row instanceof ScanRow.Unreadable u) {
+      g.writeStartObject();
+      g.writeStringField("path", u.path());
+      g.writeStringField("error", u.error());
+      g.writeEndObject();
+    } else {
+      throw new IllegalArgumentException("a checked row needs its report: " + row.path());
     }
   }
 

@@ -58,19 +58,7 @@ public final class ScanJsonRenderer implements ScanRenderer {
 
   @Override
   public void row(ScanRow row, Optional<Report> report) {
-    step(
-        () -> {
-          if (row instanceof ScanRow.Checked && report.isPresent()) {
-            reports.report(report.get(), g);
-          } else if (row instanceof ScanRow.Unreadable u) {
-            g.writeStartObject();
-            g.writeStringField("path", u.path());
-            g.writeStringField("error", u.error());
-            g.writeEndObject();
-          } else {
-            throw new IllegalArgumentException("a checked row needs its report: " + row.path());
-          }
-        });
+    step(() -> ScanJsonLinesRenderer.model(reports, row, report, g));
   }
 
   @Override

@@ -70,7 +70,7 @@ public final class TextRenderer implements ReportRenderer {
   private void report(Report r, StringBuilder sb) {
     sb.append(style.apply(Style.Span.HEADING, Safe.escapeControls(r.model().path()))).append('\n');
     sb.append(IND).append(verdictLine(r)).append('\n');
-    r.nextLine().ifPresent(n -> sb.append(IND).append(Safe.escapeControls(n)).append('\n'));
+    nextLine(r).ifPresent(n -> sb.append(IND).append(n).append('\n'));
     sb.append(IND)
         .append(style.apply(Style.Span.DIM, Safe.escapeControls(modelLine(r))))
         .append('\n');
@@ -248,7 +248,7 @@ public final class TextRenderer implements ReportRenderer {
       }
       sb.append(style.apply(Style.Span.HEADING, r.model().path())).append('\n');
       sb.append(IND).append(verdictLine(r)).append('\n');
-      r.nextLine().ifPresent(n -> sb.append(IND).append(Safe.escapeControls(n)).append('\n'));
+      nextLine(r).ifPresent(n -> sb.append(IND).append(n).append('\n'));
       targetTable(r, sb);
       for (Finding f : r.findings()) {
         String lead =
@@ -350,6 +350,11 @@ public final class TextRenderer implements ReportRenderer {
               + (configOnly ? " and no size formula for this config" : ""));
     }
     return String.join(" · ", parts);
+  }
+
+  /** The pointer to the plan, its command in backticks, control characters escaped. */
+  private static Optional<String> nextLine(Report r) {
+    return r.nextLine(c -> "`" + Safe.escapeControls(c) + "`", Safe::escapeControls);
   }
 
   /**

@@ -12,16 +12,8 @@ import java.util.Optional;
 public final class RcnnBackboneSize extends Rule {
   public RcnnBackboneSize() {
     super(
-        new RuleInfo(
-            "rcnn-backbone-size",
-            "R-CNNs with a large ResNet backbone gain most on inf1",
-            Severity.WARNING,
-            List.of("inf1"),
-            List.of("torch-neuron"),
-            List.of(Family.R_CNN),
-            List.of(GuidelineSections.RCNN_INF1),
-            List.of(),
-            "0.1.0"));
+        RcnnGuideline.rule(
+            "rcnn-backbone-size", "R-CNNs with a large ResNet backbone gain most on inf1"));
   }
 
   @Override

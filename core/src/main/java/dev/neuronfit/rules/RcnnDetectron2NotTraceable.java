@@ -16,16 +16,9 @@ public final class RcnnDetectron2NotTraceable extends Rule {
 
   public RcnnDetectron2NotTraceable() {
     super(
-        new RuleInfo(
+        RcnnGuideline.rule(
             "rcnn-detectron2-not-traceable",
-            "Detectron2 R-CNNs are not jit-traceable by default, which torch-neuron requires",
-            Severity.WARNING,
-            List.of("inf1"),
-            List.of("torch-neuron"),
-            List.of(Family.R_CNN),
-            List.of(GuidelineSections.RCNN_INF1),
-            List.of(),
-            "0.1.0"));
+            "Detectron2 R-CNNs are not jit-traceable by default, which torch-neuron requires"));
   }
 
   @Override

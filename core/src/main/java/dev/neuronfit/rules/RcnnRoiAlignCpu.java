@@ -29,16 +29,9 @@ public final class RcnnRoiAlignCpu extends Rule {
 
   public RcnnRoiAlignCpu() {
     super(
-        new RuleInfo(
+        RcnnGuideline.rule(
             "rcnn-roi-align-cpu",
-            "RoI Align runs on the CPU on NeuronCore-v1; R-CNNs predicting under 100 boxes do best",
-            Severity.WARNING,
-            List.of("inf1"),
-            List.of("torch-neuron"),
-            List.of(Family.R_CNN),
-            List.of(GuidelineSections.RCNN_INF1),
-            List.of(),
-            "0.1.0"));
+            "RoI Align runs on the CPU on NeuronCore-v1; R-CNNs predicting under 100 boxes do best"));
   }
 
   /** RoI Align as ONNX ({@code RoiAlign}) and MXNet ({@code _contrib_ROIAlign}) name it. */

@@ -2,19 +2,12 @@ package dev.neuronfit.classify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.hf.HfReader;
-import dev.neuronfit.model.Framework;
-import dev.neuronfit.model.HfConfig;
-import dev.neuronfit.model.HfMetadata;
-import dev.neuronfit.model.ModelFormat;
 import dev.neuronfit.model.ModelProfile;
-import dev.neuronfit.model.WeightSummary;
 import dev.neuronfit.testing.TestFiles;
 import java.io.IOException;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,25 +15,8 @@ import org.junit.jupiter.api.Test;
  * repository whose config.json the keys come from; other keys left out).
  */
 class ArchitectureTraitsTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private static List<String> shown(String json) throws IOException {
-    ModelProfile p =
-        new ModelProfile(
-            "m",
-            ModelFormat.HF,
-            Framework.PYTORCH,
-            WeightSummary.unknown("none"),
-            List.of(),
-            Optional.of(
-                new HfMetadata(
-                    Optional.of(new HfConfig("config.json", JSON.readTree(json))),
-                    Optional.empty(),
-                    List.of())),
-            Optional.empty(),
-            List.of(),
-            List.of());
-    return ArchitectureTraits.of(p).stream().map(Trait::shown).toList();
+    return ArchitectureTraits.of(ConfigOnlyProfile.of(json)).stream().map(Trait::shown).toList();
   }
 
   @Test

@@ -2,18 +2,9 @@ package dev.neuronfit.classify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.model.Family;
-import dev.neuronfit.model.Framework;
-import dev.neuronfit.model.HfConfig;
-import dev.neuronfit.model.HfMetadata;
-import dev.neuronfit.model.ModelFormat;
-import dev.neuronfit.model.ModelProfile;
-import dev.neuronfit.model.WeightSummary;
 import java.io.IOException;
-import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,24 +14,9 @@ import org.junit.jupiter.api.Test;
  */
 class StructuralHintsTest {
   private static final Classifier CLASSIFIER = new Classifier(KnowledgeBase.load()::catalogue);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static Classification classify(String json) throws IOException {
-    return CLASSIFIER.classify(
-        new ModelProfile(
-            "m",
-            ModelFormat.HF,
-            Framework.PYTORCH,
-            WeightSummary.unknown("none"),
-            List.of(),
-            Optional.of(
-                new HfMetadata(
-                    Optional.of(new HfConfig("config.json", JSON.readTree(json))),
-                    Optional.empty(),
-                    List.of())),
-            Optional.empty(),
-            List.of(),
-            List.of()));
+    return CLASSIFIER.classify(ConfigOnlyProfile.of(json));
   }
 
   @Test

@@ -334,7 +334,9 @@ class HtmlRendererTest {
         findings,
         Optional.of(ops),
         Optional.of(workload),
-        estimates);
+        estimates,
+        Optional.empty(),
+        Optional.empty());
   }
 
   private static Report withOperators(Report r, OperatorSummary o) {
@@ -347,7 +349,9 @@ class HtmlRendererTest {
         r.findings(),
         Optional.of(o),
         r.workload(),
-        r.estimates());
+        r.estimates(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   private static String html(List<Report> reports) {

@@ -324,6 +324,8 @@ class ScanRenderersTest {
         findings,
         r.operators(),
         r.workload(),
-        r.estimates());
+        r.estimates(),
+        Optional.empty(),
+        Optional.empty());
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ModelLocator;
+import dev.neuronfit.io.ModelReader;
 import dev.neuronfit.io.ReadLimits;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -12,7 +13,9 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -20,6 +23,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * A malformed-input corpus under {@code src/test/resources/malformed/<name>/}: one folder per case,
@@ -105,6 +109,20 @@ public final class MalformedCases {
     return cases;
   }
 
+  /**
+   * The arguments of a corpus test: every documented case in every {@link Mode}, as (name, where,
+   * message, mode).
+   */
+  public Stream<Arguments> everyCaseInEveryMode() throws IOException {
+    List<Arguments> out = new ArrayList<>();
+    for (Row c : documented().values()) {
+      for (Mode mode : Mode.values()) {
+        out.add(Arguments.of(c.name(), c.where(), c.message(), mode));
+      }
+    }
+    return out.stream();
+  }
+
   /** The names of the case folders. */
   public Set<String> folders() throws IOException {
     Set<String> folders = new TreeSet<>();
@@ -173,6 +191,23 @@ public final class MalformedCases {
           return null;
         },
         () -> file + " took longer than " + LIMIT);
+  }
+
+  /**
+   * What reading {@code file} throws (null when it reads), by {@code reader} or, in {@link
+   * Mode#LOCATOR}, as the CLI does; fails the test when it takes over LIMIT.
+   */
+  public static Throwable thrownWithin(
+      Path file, Mode mode, ModelReader reader, ReadLimits limits) {
+    return thrownWithin(
+        file,
+        () -> {
+          if (mode == Mode.READER) {
+            reader.read(file, limits);
+          } else {
+            readAsCli(file, limits);
+          }
+        });
   }
 
   /** Locates the models at {@code path} and reads each, as the CLI does. */

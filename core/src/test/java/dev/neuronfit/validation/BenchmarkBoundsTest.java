@@ -276,42 +276,19 @@ class BenchmarkBoundsTest {
     if (generative) {
       String family = table.contains("encoder_decoder") ? "encoder-decoder" : "decoder";
       PhaseBound decode = phase(e, "decode");
-      first(rec, "TPOT Latency P50 (ms)", "Latency per Token P50 (ms)")
-          .ifPresent(
-              v ->
-                  checks.add(
-                      new Check(
-                          table,
-                          label,
-                          family,
-                          "TPOT P50",
-                          ms(v),
-                          decode.latencyLowerBoundSeconds(),
-                          true)));
-      first(rec, "TTFT Latency P50 (ms)")
-          .ifPresent(
-              v ->
-                  checks.add(
-                      new Check(
-                          table,
-                          label,
-                          family,
-                          "TTFT P50",
-                          ms(v),
-                          phase(e, "prefill").latencyLowerBoundSeconds(),
-                          true)));
-      first(rec, "Output Token Throughput (tokens/sec)", "Throughput (tokens/second)")
-          .ifPresent(
-              v ->
-                  checks.add(
-                      new Check(
-                          table,
-                          label,
-                          family,
-                          "tokens/s",
-                          Double.parseDouble(v),
-                          decode.throughputPerInstanceUpperBound(),
-                          false)));
+      RowChecks row = new RowChecks(table, label, family, rec, checks);
+      row.latency(
+          "TPOT P50",
+          decode.latencyLowerBoundSeconds(),
+          "TPOT Latency P50 (ms)",
+          "Latency per Token P50 (ms)");
+      row.latency(
+          "TTFT P50", phase(e, "prefill").latencyLowerBoundSeconds(), "TTFT Latency P50 (ms)");
+      row.throughput(
+          "tokens/s",
+          decode.throughputPerInstanceUpperBound(),
+          "Output Token Throughput (tokens/sec)",
+          "Throughput (tokens/second)");
       return;
     }
     String kind =
@@ -323,34 +300,33 @@ class BenchmarkBoundsTest {
             ? "diffusion (one unet step)"
             : label.startsWith("PixArt") ? "diffusion (one transformer step)" : kind;
     PhaseBound pass = e.phases().get(0);
-    first(rec, "Latency P50 (ms)")
-        .ifPresent(
-            v ->
-                checks.add(
-                    new Check(
-                        table,
-                        label,
-                        family,
-                        "latency P50",
-                        ms(v),
-                        pass.latencyLowerBoundSeconds(),
-                        true)));
-    first(
-            rec,
-            "Throughput (inference/sec)",
-            "Throughput (inference/second)",
-            "Avg Throughput (/sec)")
-        .ifPresent(
-            v ->
-                checks.add(
-                    new Check(
-                        table,
-                        label,
-                        family,
-                        "throughput",
-                        Double.parseDouble(v),
-                        pass.throughputPerInstanceUpperBound(),
-                        false)));
+    RowChecks row = new RowChecks(table, label, family, rec, checks);
+    row.latency("latency P50", pass.latencyLowerBoundSeconds(), "Latency P50 (ms)");
+    row.throughput(
+        "throughput",
+        pass.throughputPerInstanceUpperBound(),
+        "Throughput (inference/sec)",
+        "Throughput (inference/second)",
+        "Avg Throughput (/sec)");
+  }
+
+  /** The checks of one row: each measured column the row fills, against its bound. */
+  private record RowChecks(
+      String table, String label, String family, CSVRecord rec, List<Check> checks) {
+    /** A latency in milliseconds, from the first filled column, against a lower bound. */
+    void latency(String what, double bound, String... columns) {
+      first(rec, columns)
+          .ifPresent(v -> checks.add(new Check(table, label, family, what, ms(v), bound, true)));
+    }
+
+    /** A throughput, from the first filled column, against an upper bound. */
+    void throughput(String what, double bound, String... columns) {
+      first(rec, columns)
+          .ifPresent(
+              v ->
+                  checks.add(
+                      new Check(table, label, family, what, Double.parseDouble(v), bound, false)));
+    }
   }
 
   private static PhaseBound phase(TargetEstimate e, String name) {

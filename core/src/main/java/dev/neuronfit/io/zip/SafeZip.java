@@ -123,16 +123,9 @@ public final class SafeZip implements Closeable {
    *     cap, inflates past the compression-ratio limit, or is corrupt
    */
   public byte[] read(String name, long maxBytes) throws IOException {
-    ZipEntry e = entries.get(name);
-    if (e == null) {
-      throw new ModelFormatException(shown, "zip entry " + name, "missing");
-    }
     long cap = Math.min(maxBytes, limits.maxZipEntryBytes());
+    ZipEntry e = entry(name, cap);
     String place = "zip entry " + name;
-    if (e.getSize() > cap) {
-      throw new ModelFormatException(
-          shown, place, "declares " + e.getSize() + " bytes, over the limit of " + cap);
-    }
     long compressed = Math.max(e.getCompressedSize(), 1);
     long ratioCap = compressed * limits.maxCompressionRatio();
     try (InputStream in = zip.getInputStream(e)) {
@@ -142,21 +135,9 @@ public final class SafeZip implements Closeable {
             shown, place, "inflates to more than the limit of " + cap + " bytes");
       }
       if (e.getMethod() == ZipEntry.DEFLATED && out.length > ratioCap) {
-        throw new ModelFormatException(
-            shown,
-            place,
-            "inflates more than "
-                + limits.maxCompressionRatio()
-                + " times its compressed size ("
-                + compressed
-                + " bytes): a zip bomb?");
+        throw zipBomb(place, compressed);
       }
-      if (e.getSize() >= 0 && out.length != e.getSize()) {
-        throw new ModelFormatException(
-            shown,
-            place,
-            "holds " + out.length + " bytes but the directory declares " + e.getSize());
-      }
+      checkDeclaredSize(e, place, out.length);
       return out;
     } catch (ModelFormatException ex) {
       throw ex;
@@ -176,15 +157,8 @@ public final class SafeZip implements Closeable {
    *     {@code maxBytes}, inflates past the compression-ratio limit, or is corrupt
    */
   public long copy(String name, java.io.OutputStream out, long maxBytes) throws IOException {
-    ZipEntry e = entries.get(name);
-    if (e == null) {
-      throw new ModelFormatException(shown, "zip entry " + name, "missing");
-    }
+    ZipEntry e = entry(name, maxBytes);
     String place = "zip entry " + name;
-    if (e.getSize() > maxBytes) {
-      throw new ModelFormatException(
-          shown, place, "declares " + e.getSize() + " bytes, over the limit of " + maxBytes);
-    }
     long compressed = Math.max(e.getCompressedSize(), 1);
     long ratioCap =
         e.getMethod() == ZipEntry.DEFLATED
@@ -200,14 +174,7 @@ public final class SafeZip implements Closeable {
               shown, place, "inflates to more than the limit of " + maxBytes + " bytes");
         }
         if (written > ratioCap) {
-          throw new ModelFormatException(
-              shown,
-              place,
-              "inflates more than "
-                  + limits.maxCompressionRatio()
-                  + " times its compressed size ("
-                  + compressed
-                  + " bytes): a zip bomb?");
+          throw zipBomb(place, compressed);
         }
         out.write(buf, 0, n);
       }
@@ -216,11 +183,43 @@ public final class SafeZip implements Closeable {
     } catch (java.util.zip.ZipException | EOFException ex) {
       throw new ModelFormatException(shown, place, "corrupt: " + ex, ex);
     }
-    if (e.getSize() >= 0 && written != e.getSize()) {
-      throw new ModelFormatException(
-          shown, place, "holds " + written + " bytes but the directory declares " + e.getSize());
-    }
+    checkDeclaredSize(e, place, written);
     return written;
+  }
+
+  /** The entry {@code name}, which must exist and declare no more than {@code cap} bytes. */
+  private ZipEntry entry(String name, long cap) throws ModelFormatException {
+    ZipEntry e = entries.get(name);
+    if (e == null) {
+      throw new ModelFormatException(shown, "zip entry " + name, "missing");
+    }
+    if (e.getSize() > cap) {
+      throw new ModelFormatException(
+          shown,
+          "zip entry " + name,
+          "declares " + e.getSize() + " bytes, over the limit of " + cap);
+    }
+    return e;
+  }
+
+  private ModelFormatException zipBomb(String place, long compressed) {
+    return new ModelFormatException(
+        shown,
+        place,
+        "inflates more than "
+            + limits.maxCompressionRatio()
+            + " times its compressed size ("
+            + compressed
+            + " bytes): a zip bomb?");
+  }
+
+  /** Refuses an entry that inflated to another size than the directory declares, if it does. */
+  private void checkDeclaredSize(ZipEntry e, String place, long inflated)
+      throws ModelFormatException {
+    if (e.getSize() >= 0 && inflated != e.getSize()) {
+      throw new ModelFormatException(
+          shown, place, "holds " + inflated + " bytes but the directory declares " + e.getSize());
+    }
   }
 
   @Override

@@ -10,8 +10,6 @@ import dev.neuronfit.testing.MalformedCases.Mode;
 import dev.neuronfit.testing.MalformedCases.Row;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -28,12 +26,7 @@ class MalformedGgufTest {
   private static final MalformedCases CORPUS = MalformedCases.named("gguf");
 
   static Stream<Arguments> cases() throws IOException {
-    List<Arguments> out = new ArrayList<>();
-    for (Row c : CORPUS.documented().values()) {
-      out.add(Arguments.of(c.name(), c.where(), c.message(), Mode.READER));
-      out.add(Arguments.of(c.name(), c.where(), c.message(), Mode.LOCATOR));
-    }
-    return out.stream();
+    return CORPUS.everyCaseInEveryMode();
   }
 
   @ParameterizedTest(name = "{0} ({3})")
@@ -42,15 +35,7 @@ class MalformedGgufTest {
     Path path = CORPUS.dir().resolve(name).resolve(file);
 
     Throwable thrown =
-        MalformedCases.thrownWithin(
-            path,
-            () -> {
-              if (mode == Mode.LOCATOR) {
-                MalformedCases.readAsCli(path, ReadLimits.DEFAULT);
-              } else {
-                new GgufReader().read(path, ReadLimits.DEFAULT);
-              }
-            });
+        MalformedCases.thrownWithin(path, mode, new GgufReader(), ReadLimits.DEFAULT);
 
     MalformedCases.assertRefused(
         thrown, name + " (" + mode + ")", path, mode == Mode.READER ? problem : "");

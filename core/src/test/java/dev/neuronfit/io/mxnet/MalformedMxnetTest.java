@@ -8,8 +8,6 @@ import dev.neuronfit.testing.MalformedCases.Mode;
 import dev.neuronfit.testing.MalformedCases.Row;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -27,12 +25,7 @@ class MalformedMxnetTest {
   private static final MalformedCases CORPUS = MalformedCases.named("mxnet");
 
   static Stream<Arguments> cases() throws IOException {
-    List<Arguments> out = new ArrayList<>();
-    for (Row c : CORPUS.documented().values()) {
-      out.add(Arguments.of(c.name(), c.where(), c.message(), Mode.READER));
-      out.add(Arguments.of(c.name(), c.where(), c.message(), Mode.LOCATOR));
-    }
-    return out.stream();
+    return CORPUS.everyCaseInEveryMode();
   }
 
   @ParameterizedTest(name = "{0} ({3})")
@@ -41,15 +34,7 @@ class MalformedMxnetTest {
     Path path = CORPUS.dir().resolve(name).resolve(file);
 
     Throwable thrown =
-        MalformedCases.thrownWithin(
-            path,
-            () -> {
-              if (mode == Mode.LOCATOR) {
-                MalformedCases.readAsCli(path, ReadLimits.DEFAULT);
-              } else {
-                new MxnetReader().read(path, ReadLimits.DEFAULT);
-              }
-            });
+        MalformedCases.thrownWithin(path, mode, new MxnetReader(), ReadLimits.DEFAULT);
 
     // a pair's problem is in the arrays file beside the symbol, which the message names
     Path named = name.startsWith("pair-") ? path.resolveSibling("m-0000.params") : path;

@@ -14,13 +14,11 @@ import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.onnx.OnnxBytes.Pb;
 import dev.neuronfit.testing.MalformedCases;
 import dev.neuronfit.testing.MalformedCases.Mode;
-import dev.neuronfit.testing.MalformedCases.Row;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -56,13 +54,7 @@ class MalformedOnnxTest {
   }
 
   static Stream<Arguments> cases() throws IOException {
-    List<Arguments> out = new ArrayList<>();
-    for (Row c : CORPUS.documented().values()) {
-      for (Mode mode : Mode.values()) {
-        out.add(Arguments.of(c.name(), c.where(), c.message(), mode));
-      }
-    }
-    return out.stream();
+    return CORPUS.everyCaseInEveryMode();
   }
 
   @ParameterizedTest(name = "{0} ({3})")
@@ -80,15 +72,7 @@ class MalformedOnnxTest {
 
   /** What reading {@code file} throws (null when it reads), failing the test on a hang. */
   static Throwable readWithin(Path file, Mode mode, ReadLimits limits) {
-    return MalformedCases.thrownWithin(
-        file,
-        () -> {
-          if (mode == Mode.READER) {
-            new OnnxReader().read(file, limits);
-          } else {
-            MalformedCases.readAsCli(file, limits);
-          }
-        });
+    return MalformedCases.thrownWithin(file, mode, new OnnxReader(), limits);
   }
 
   @Test

@@ -6,11 +6,9 @@ import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.testing.MalformedCases;
 import dev.neuronfit.testing.MalformedCases.Mode;
-import dev.neuronfit.testing.MalformedCases.Row;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -30,13 +28,7 @@ class MalformedTfTest {
   @TempDir Path tmp;
 
   static Stream<Arguments> cases() throws IOException {
-    List<Arguments> out = new ArrayList<>();
-    for (Row c : CORPUS.documented().values()) {
-      for (Mode mode : Mode.values()) {
-        out.add(Arguments.of(c.name(), c.where(), c.message(), mode));
-      }
-    }
-    return out.stream();
+    return CORPUS.everyCaseInEveryMode();
   }
 
   @ParameterizedTest(name = "{0} ({3})")
@@ -54,15 +46,7 @@ class MalformedTfTest {
 
   /** What reading {@code model} throws (null when it reads), failing the test on a hang. */
   static Throwable readWithin(Path model, Mode mode, ReadLimits limits) {
-    return MalformedCases.thrownWithin(
-        model,
-        () -> {
-          if (mode == Mode.READER) {
-            new TfReader().read(model, limits);
-          } else {
-            MalformedCases.readAsCli(model, limits);
-          }
-        });
+    return MalformedCases.thrownWithin(model, mode, new TfReader(), limits);
   }
 
   @Test

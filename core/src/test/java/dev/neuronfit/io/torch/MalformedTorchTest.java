@@ -1,15 +1,13 @@
 package dev.neuronfit.io.torch;
 
 import dev.neuronfit.io.ModelFormatException;
+import dev.neuronfit.io.ModelReader;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.io.ZipModelReader;
 import dev.neuronfit.testing.MalformedCases;
 import dev.neuronfit.testing.MalformedCases.Mode;
-import dev.neuronfit.testing.MalformedCases.Row;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,13 +26,7 @@ class MalformedTorchTest {
   @TempDir Path tmp;
 
   static Stream<Arguments> cases() throws IOException {
-    List<Arguments> out = new ArrayList<>();
-    for (Row c : CORPUS.documented().values()) {
-      for (Mode mode : Mode.values()) {
-        out.add(Arguments.of(c.name(), c.where(), c.message(), mode));
-      }
-    }
-    return out.stream();
+    return CORPUS.everyCaseInEveryMode();
   }
 
   @ParameterizedTest(name = "{0} ({3})")
@@ -45,19 +37,15 @@ class MalformedTorchTest {
         MalformedTorchCorpus.modelIn(
             CORPUS.caseFolder(name, MalformedTorchCorpus.atTestTime(), tmp));
 
-    Throwable thrown = MalformedCases.thrownWithin(file, () -> read(file, mode));
+    Throwable thrown = MalformedCases.thrownWithin(file, mode, reader(file), ReadLimits.DEFAULT);
 
     MalformedCases.assertRefused(
         thrown, name + " (" + mode + ")", file, culprit, mode == Mode.READER ? problem : "");
   }
 
-  private static void read(Path file, Mode mode) throws IOException {
-    if (mode == Mode.LOCATOR) {
-      MalformedCases.readAsCli(file, ReadLimits.DEFAULT);
-    } else {
-      boolean zip = file.getFileName().toString().endsWith(".pt");
-      (zip ? new ZipModelReader() : new PickleCheckpointReader()).read(file, ReadLimits.DEFAULT);
-    }
+  private static ModelReader reader(Path file) {
+    boolean zip = file.getFileName().toString().endsWith(".pt");
+    return zip ? new ZipModelReader() : new PickleCheckpointReader();
   }
 
   @Test
