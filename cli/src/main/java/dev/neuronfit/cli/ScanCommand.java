@@ -382,6 +382,9 @@ final class ScanCommand implements Callable<Integer> {
           public void pathFailed(Path path, IOException problem) {
             bar.above(() -> Errors.report(err, problem, common.verbose));
             badPath[0] = true;
+            if (renderer instanceof ScanSarifRenderer sarif) {
+              sarif.pathFailed(path.toString(), Errors.oneLine(Errors.describe(problem)));
+            }
           }
 
           @Override
