@@ -34,7 +34,7 @@ final class MatrixCommand implements Callable<Integer> {
       names = "--now",
       description =
           "Print the support-now layer instead: software stacks against targets, with each"
-              + " stack's current status (text or md).")
+              + " stack's current status.")
   boolean now;
 
   @Mixin EditionOptions editionOptions;
@@ -47,15 +47,15 @@ final class MatrixCommand implements Callable<Integer> {
     Edition edition = editionOptions.resolve(kb);
     PrintWriter out = spec.commandLine().getOut();
     if (now) {
-      if (format != MatrixFormat.text && format != MatrixFormat.md) {
-        throw new picocli.CommandLine.ParameterException(
-            spec.commandLine(), "matrix --now prints text or md, not " + format);
-      }
       var ids =
           kb.supportNow().targetIds().stream()
               .filter(t -> editionOptions.targets.isEmpty() || editionOptions.targets.contains(t))
               .toList();
-      new NowMatrix(format == MatrixFormat.md).render(kb.supportNow(), ids, out);
+      switch (format) {
+        case json -> NowMatrix.json(kb.supportNow(), ids, out);
+        case html -> NowMatrix.html(kb.supportNow(), ids, out);
+        case md, text -> new NowMatrix(format == MatrixFormat.md).render(kb.supportNow(), ids, out);
+      }
       return ExitCodes.OK;
     }
     var targets = editionOptions.selectedTargets(edition);

@@ -358,8 +358,9 @@ final class ScanCommand implements Callable<Integer> {
       PrintWriter err,
       ScanProgress bar)
       throws InterruptedException {
-    ScanRenderer renderer = renderer(out, edition, targets);
-    ScanSummary.Tally tally = new ScanSummary.Tally(targets.stream().map(Target::id).toList());
+    List<String> now = nowTargets(edition);
+    ScanRenderer renderer = renderer(out, edition, targets, now);
+    ScanSummary.Tally tally = new ScanSummary.Tally(targets.stream().map(Target::id).toList(), now);
     boolean[] failed = {false};
     boolean[] badPath = {false};
     renderer.begin();
@@ -382,6 +383,9 @@ final class ScanCommand implements Callable<Integer> {
           public void pathFailed(Path path, IOException problem) {
             bar.above(() -> Errors.report(err, problem, common.verbose));
             badPath[0] = true;
+            if (renderer instanceof ScanSarifRenderer sarif) {
+              sarif.pathFailed(path.toString(), Errors.oneLine(Errors.describe(problem)));
+            }
           }
 
           @Override
@@ -416,17 +420,12 @@ final class ScanCommand implements Callable<Integer> {
     return new Run(summary, failed[0], badPath[0]);
   }
 
-  /** The renderer of the chosen format. */
-  ScanRenderer renderer(Writer out, Edition edition, List<Target> targets) {
-    // targets no edition rates (trn2, trn3) get a column with today's best stack
-    List<String> now =
-        KnowledgeBase.load().supportNow().targetIds().stream()
-            .filter(t -> edition.target(t).isEmpty())
-            .filter(
-                t ->
-                    fitOptions.editionOptions.targets.isEmpty()
-                        || fitOptions.editionOptions.targets.contains(t))
-            .toList();
+  /**
+   * The renderer of the chosen format.
+   *
+   * @param now targets no edition rates, shown with today's best stack (trn2, trn3)
+   */
+  ScanRenderer renderer(Writer out, Edition edition, List<Target> targets, List<String> now) {
     return switch (format) {
       case text ->
           new ScanTextRenderer(
@@ -437,13 +436,25 @@ final class ScanCommand implements Callable<Integer> {
               now,
               Inspector.version());
       case md -> new ScanMarkdownRenderer(out, edition, targets, now, Inspector.version());
-      case csv -> new ScanCsvRenderer(out, targets);
+      case csv -> new ScanCsvRenderer(out, targets, now);
       case json -> new ScanJsonRenderer(out, edition, Inspector.version());
       case jsonl -> new ScanJsonLinesRenderer(out);
       case html ->
-          new ScanHtmlRenderer(out, new TempFileScratch(), edition, targets, Inspector.version());
+          new ScanHtmlRenderer(
+              out, new TempFileScratch(), edition, targets, now, Inspector.version());
       case sarif -> new ScanSarifRenderer(out, edition, Inspector.version(), Path.of(""));
     };
+  }
+
+  /** Targets no edition rates (trn2, trn3), selected: a column each with today's best stack. */
+  private List<String> nowTargets(Edition edition) {
+    return KnowledgeBase.load().supportNow().targetIds().stream()
+        .filter(t -> edition.target(t).isEmpty())
+        .filter(
+            t ->
+                fitOptions.editionOptions.targets.isEmpty()
+                    || fitOptions.editionOptions.targets.contains(t))
+        .toList();
   }
 
   private void checkOutputFolder() {

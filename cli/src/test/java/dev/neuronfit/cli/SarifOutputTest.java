@@ -97,6 +97,32 @@ class SarifOutputTest {
   }
 
   @Test
+  void aScanPathThatDoesNotExistIsANotificationAndTheOtherPathsAreScanned() throws IOException {
+    Path missing = dir.resolve("missing");
+
+    Run r =
+        MainTest.run(
+            "scan",
+            "--format",
+            "sarif",
+            missing.toString(),
+            ROOT.resolve("examples/gpt2").toString());
+
+    assertThat(r.code()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(r.err()).contains("missing: no such file or folder");
+    JsonNode log = JSON.readTree(r.out());
+    assertThat(log.at("/runs/0/results")).isNotEmpty();
+    JsonNode invocation = log.at("/runs/0/invocations/0");
+    assertThat(invocation.get("executionSuccessful").asBoolean()).isFalse();
+    assertThat(invocation.get("toolExecutionNotifications")).hasSize(1);
+    JsonNode n = invocation.get("toolExecutionNotifications").get(0);
+    assertThat(n.get("level").asText()).isEqualTo("error");
+    assertThat(n.at("/message/text").asText()).isEqualTo(missing + ": no such file or folder");
+    assertThat(n.at("/locations/0/physicalLocation/artifactLocation/uri").asText())
+        .endsWith("missing");
+  }
+
+  @Test
   void scanWritesTheResultsOfEveryModelAndItsUnreadableOnes() throws IOException {
     Run sarif = MainTest.run("scan", "--format", "sarif", EXAMPLES);
     Run json = MainTest.run("scan", "--format", "json", EXAMPLES);

@@ -6,13 +6,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neuronfit.cli.MainTest.Run;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,6 +96,108 @@ class ScanCommandTest {
                 + "error");
     assertThat(lines).hasSize(exampleModels() + 1);
     assertThat(r.out()).contains("\r\n");
+  }
+
+  /** The Markdown table's cells per model name, split on its unescaped pipes. */
+  private static Map<String, List<String>> markdownCells(String md, List<String> columns) {
+    List<String> rows = md.lines().filter(l -> l.startsWith("| ")).toList();
+    List<String> head = markdownRow(rows.get(0));
+    Map<String, List<String>> byModel = new LinkedHashMap<>();
+    for (String row : rows.subList(2, rows.size())) {
+      List<String> cells = markdownRow(row);
+      List<String> wanted = new ArrayList<>();
+      for (String c : columns) {
+        wanted.add(cells.get(head.indexOf(c)).replace("\\", ""));
+      }
+      byModel.put(cells.get(0).replace("`", ""), wanted);
+    }
+    return byModel;
+  }
+
+  private static List<String> markdownRow(String row) {
+    String inner = row.substring(2, row.length() - 2);
+    return Arrays.stream(inner.split(" \\| ", -1)).map(String::strip).toList();
+  }
+
+  /** A stack and its status as the text and Markdown tables show them; none for no stack. */
+  private static String nowCell(String stack, String status) {
+    return stack.isEmpty() ? "none" : stack + " · " + status;
+  }
+
+  @Test
+  void csvJsonAndHtmlCarryTodaysStackWhereTextAndMarkdownShowIt() throws IOException {
+    List<String> now = List.of("trn2 now", "trn3 now");
+    Map<String, List<String>> md =
+        markdownCells(run("scan", "--format", "md", EXAMPLES).out(), now);
+    assertThat(md).hasSize(exampleModels());
+    assertThat(md.values()).allSatisfy(cells -> assertThat(cells).doesNotContain("-"));
+
+    Run csv = run("scan", "--format", "csv", EXAMPLES);
+    List<CSVRecord> records =
+        CSVParser.parse(new StringReader(csv.out()), CSVFormat.RFC4180).getRecords();
+    List<String> header = records.get(0).toList();
+    // the columns before stay where they were; the new ones come after error
+    assertThat(String.join(",", header.subList(0, 24)))
+        .isEqualTo(
+            "model,path,format,framework,family,inf1_fit,inf1_package,inf1_support,trn1_fit,"
+                + "trn1_package,trn1_support,inf2_fit,inf2_package,inf2_support,parameters,"
+                + "weight_bytes,estimated,top_severity,top_rule,top_target,errors,warnings,infos,"
+                + "error");
+    assertThat(header.subList(24, header.size()))
+        .containsExactly("trn2_now_stack", "trn2_now_status", "trn3_now_stack", "trn3_now_status");
+    for (CSVRecord r : records.subList(1, records.size())) {
+      assertThat(List.of(nowCell(r.get(24), r.get(25)), nowCell(r.get(26), r.get(27))))
+          .as(r.get(0))
+          .isEqualTo(md.get(r.get(0)));
+    }
+
+    Map<String, Integer> expected = new TreeMap<>();
+    md.values()
+        .forEach(
+            cells -> {
+              expected.merge("trn2 " + cells.get(0), 1, Integer::sum);
+              expected.merge("trn3 " + cells.get(1), 1, Integer::sum);
+            });
+    JsonNode summary =
+        JSON.readTree(run("scan", "--format", "json", EXAMPLES).out()).get("summary");
+    Map<String, Integer> counted = new TreeMap<>();
+    for (JsonNode n : summary.get("now")) {
+      counted.put(
+          n.get("target").asText()
+              + " "
+              + nowCell(n.get("stack").asText(""), n.get("status").asText("")),
+          n.get("models").asInt());
+    }
+    assertThat(counted).isEqualTo(expected);
+
+    String html = run("scan", "--format", "html", EXAMPLES).out();
+    assertThat(html).contains("<th>trn2 now</th><th>trn3 now</th>");
+    Map<String, Integer> cells = new TreeMap<>();
+    md.values().forEach(c -> c.forEach(v -> cells.merge(v, 1, Integer::sum)));
+    Map<String, Integer> inHtml = new TreeMap<>();
+    cells.keySet().forEach(v -> inHtml.put(v, html.split("<td>" + v + "</td>", -1).length - 1));
+    assertThat(inHtml).isEqualTo(cells);
+  }
+
+  @Test
+  void anUnreadableModelKeepsTheCsvColumnsInPlace() throws IOException {
+    Files.writeString(dir.resolve("b.onnx"), "not an onnx model");
+    Files.createDirectories(dir.resolve("gpt2"));
+    Files.copy(ROOT.resolve("examples/gpt2/config.json"), dir.resolve("gpt2/config.json"));
+
+    Run csv = run("scan", "--format", "csv", dir.toString());
+
+    List<CSVRecord> records =
+        CSVParser.parse(new StringReader(csv.out()), CSVFormat.RFC4180).getRecords();
+    List<String> header = records.get(0).toList();
+    int error = header.indexOf("error");
+    assertThat(records).hasSize(3);
+    for (CSVRecord r : records.subList(1, 3)) {
+      assertThat(r.size()).isEqualTo(header.size());
+      boolean unreadable = r.get(0).endsWith("b.onnx");
+      assertThat(r.get(error).startsWith(r.get(0) + ": ")).as(r.get(0)).isEqualTo(unreadable);
+      assertThat(r.get(header.indexOf("trn2_now_stack")).isEmpty()).isEqualTo(unreadable);
+    }
   }
 
   @Test

@@ -361,11 +361,20 @@ public final class Assumptions {
         + ", and are not in the bounds";
   }
 
-  public static List<String> encoderDecoderPhases(int src, int tgt) {
+  /**
+   * @param srcUnit what the encoder reads: source tokens, or the audio frames a speech encoder's
+   *     convolutions make of the mel spectrogram (Whisper)
+   */
+  public static List<String> encoderDecoderPhases(int src, Phase.InputUnit srcUnit, int tgt) {
+    String source =
+        srcUnit == Phase.InputUnit.AUDIO_FRAMES ? src + " audio frames" : src + " source tokens";
     return List.of(
         "prefill encodes "
-            + src
-            + " source tokens and projects the cross-attention keys and values once",
+            + source
+            + (srcUnit == Phase.InputUnit.AUDIO_FRAMES
+                ? " (one encoder position each, after the convolutions over the mel spectrogram)"
+                : "")
+            + " and projects the cross-attention keys and values once",
         "decode is one decoder step at a target context of "
             + tgt
             + " tokens, attending to "
@@ -374,8 +383,7 @@ public final class Assumptions {
         "the KV cache holds self-attention entries for "
             + tgt
             + " target tokens and cross-attention entries for "
-            + src
-            + " source tokens");
+            + source);
   }
 
   /**

@@ -35,19 +35,54 @@ public record Phase(
    * time per output token (decode) can be compared at the same lengths.
    *
    * @param input prompt tokens (source tokens of an encoder-decoder model): --input-len, else the
-   *     sequence length
+   *     sequence length; audio frames for a speech encoder ({@code inputUnit})
    * @param output generated tokens, when --output-len gives them
    * @param context tokens one step attends to: the prompt for prefill; for decode the mean context
    *     over the output tokens, or the longest context without --output-len (a decoder's own
    *     context; the target context of an encoder-decoder)
+   * @param inputUnit what {@code input} counts
    */
-  public record Tokens(int input, OptionalInt output, double context) {
+  public record Tokens(int input, OptionalInt output, double context, InputUnit inputUnit) {
     public Tokens {
       Objects.requireNonNull(output, "output");
+      Objects.requireNonNull(inputUnit, "inputUnit");
       if (input < 1 || context < 0 || output.isPresent() && output.getAsInt() < 1) {
         throw new IllegalArgumentException(
             "tokens: input " + input + ", output " + output + ", context " + context);
       }
+    }
+
+    /** Lengths whose input is tokens. */
+    public Tokens(int input, OptionalInt output, double context) {
+      this(input, output, context, InputUnit.TOKENS);
+    }
+  }
+
+  /**
+   * What the input of a phase counts: text tokens, or the audio frames a speech encoder reads
+   * (Whisper's encoder takes the frames its convolutions make of the mel spectrogram, one position
+   * each, never tokens).
+   */
+  public enum InputUnit {
+    TOKENS("tokens", "tokens"),
+    AUDIO_FRAMES("audio-frames", "audio frames");
+
+    private final String id;
+    private final String words;
+
+    InputUnit(String id, String words) {
+      this.id = id;
+      this.words = words;
+    }
+
+    /** The id in JSON reports. */
+    public String id() {
+      return id;
+    }
+
+    /** Words for reports, after a count: {@code 1500 audio frames}. */
+    public String words() {
+      return words;
     }
   }
 

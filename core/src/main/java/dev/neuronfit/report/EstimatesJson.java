@@ -109,12 +109,14 @@ final class EstimatesJson {
     }
     if (p.tokens().isEmpty()) {
       g.writeNullField("inputLength");
+      g.writeNullField("inputUnit");
       g.writeNullField("outputLength");
       g.writeNullField("contextLength");
       return;
     }
     Phase.Tokens t = p.tokens().get();
     g.writeNumberField("inputLength", t.input());
+    g.writeStringField("inputUnit", t.inputUnit().id());
     if (t.output().isPresent()) {
       g.writeNumberField("outputLength", t.output().getAsInt());
     } else {

@@ -16,11 +16,17 @@ import java.util.Map;
 final class EstimatesText {
   private EstimatesText() {}
 
-  /** e.g. {@code batch 1 · 128 tokens · BF16}. */
+  /** e.g. {@code batch 1 · 128 tokens · BF16}, {@code batch 1 · 1500 audio frames · BF16}. */
   static String input(Workload w) {
     List<String> parts = new ArrayList<>();
     parts.add("batch " + w.batch());
-    w.sequenceLength().ifPresent(s -> parts.add(s + " tokens"));
+    Phase.InputUnit unit =
+        w.phases().stream()
+            .flatMap(p -> p.tokens().stream())
+            .map(Phase.Tokens::inputUnit)
+            .findFirst()
+            .orElse(Phase.InputUnit.TOKENS);
+    w.sequenceLength().ifPresent(s -> parts.add(s + " " + unit.words()));
     w.imageSize().ifPresent(s -> parts.add(s + "x" + s + " px"));
     parts.add(w.dtype().name());
     return String.join(" · ", parts);
@@ -45,7 +51,8 @@ final class EstimatesText {
 
   /**
    * The phase, the metric it bounds and its lengths, e.g. {@code decode (TPOT), 128 input + 3968
-   * output tokens, mean context 2111.5}; a single pass is its name alone.
+   * output tokens, mean context 2111.5}, or {@code prefill (TTFT), 1500 audio frames} for a speech
+   * encoder; a single pass is its name alone.
    */
   static String title(Phase p) {
     StringBuilder sb = new StringBuilder(p.name());
@@ -54,11 +61,16 @@ final class EstimatesText {
         .ifPresent(
             t -> {
               boolean decode = p.name().equals("decode");
-              sb.append(", ").append(t.input()).append(" input");
+              boolean tokens = t.inputUnit() == Phase.InputUnit.TOKENS;
+              sb.append(", ")
+                  .append(t.input())
+                  .append(tokens ? " input" : " " + t.inputUnit().words());
               if (decode) {
                 t.output().ifPresent(o -> sb.append(" + ").append(o).append(" output"));
               }
-              sb.append(" tokens");
+              if (tokens || decode && t.output().isPresent()) {
+                sb.append(" tokens");
+              }
               if (decode) {
                 sb.append(t.output().isPresent() ? ", mean context " : ", context ")
                     .append(tokens(t.context()));

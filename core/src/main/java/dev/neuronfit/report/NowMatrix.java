@@ -1,5 +1,8 @@
 package dev.neuronfit.report;
 
+import static dev.neuronfit.report.Html.escape;
+
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.neuronfit.kb.SupportNow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,7 +12,8 @@ import java.util.List;
 
 /**
  * {@code matrix --now}: the support-now layer as a table of stacks against targets, each cell the
- * stack's current status there with the Neuron release that set it.
+ * stack's current status there with the Neuron release that set it: aligned text or Markdown
+ * ({@link #render}), JSON ({@link #json}, see docs/json-schema.md) or an HTML page ({@link #html}).
  */
 public final class NowMatrix {
   private final boolean markdown;
@@ -74,6 +78,114 @@ public final class NowMatrix {
           .append(s.status().get(s.status().size() - 1).source().cite())
           .append('\n');
     }
+    try {
+      out.append(sb);
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The same table as one JSON object: the snapshot, the targets, and per stack its cells. */
+  public static void json(SupportNow now, List<String> targets, Writer out) {
+    try {
+      JsonGenerator g = JsonRenderer.generator(out);
+      g.writeStartObject();
+      g.writeObjectFieldStart("snapshot");
+      g.writeStringField("date", now.snapshot().date());
+      g.writeStringField("neuron", now.snapshot().neuron());
+      g.writeStringField("neuronDate", now.snapshot().neuronDate());
+      g.writeStringField("source", now.snapshot().source().url());
+      g.writeEndObject();
+      g.writeArrayFieldStart("targets");
+      for (String t : targets) {
+        g.writeString(t);
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("stacks");
+      for (SupportNow.Stack s : now.stacks()) {
+        g.writeStartObject();
+        g.writeStringField("stack", s.id());
+        g.writeStringField("name", s.name());
+        // targets the stack does not run on are left out, as "-" in the text table
+        g.writeObjectFieldStart("status");
+        for (String t : targets) {
+          var change = s.statusOn(t);
+          if (change.isEmpty()) {
+            continue;
+          }
+          SupportNow.StatusChange c = change.get();
+          g.writeObjectFieldStart(t);
+          g.writeStringField("status", c.status().id());
+          g.writeStringField("neuron", c.neuron());
+          g.writeStringField("date", c.date());
+          g.writeStringField("source", c.source().url());
+          g.writeStringField("sourceDate", c.source().date());
+          g.writeEndObject();
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+      g.flush();
+      out.write("\n");
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The same table as one self-contained HTML page: a cell names the status in words, the Neuron
+   * release that set it and links its announcement.
+   */
+  public static void html(SupportNow now, List<String> targets, Writer out) {
+    StringBuilder sb = new StringBuilder(16 * 1024);
+    String title = "Support now, snapshot " + now.snapshot().date();
+    HtmlPage.open(
+        sb,
+        "neuronfit: " + title,
+        "support now · Neuron "
+            + escape(now.snapshot().neuron())
+            + " of "
+            + escape(now.snapshot().neuronDate()));
+    sb.append("<section class=\"panel\"><h2 class=\"model-path\">")
+        .append(escape(title))
+        .append("</h2><p class=\"lede\">Software stacks against targets: each stack\u2019s status")
+        .append(" today and the Neuron release that set it. No guideline edition rates trn2 or")
+        .append(" trn3.</p>\n<div class=\"table-wrap\"><table>\n<thead><tr><th>Stack</th>");
+    for (String t : targets) {
+      sb.append("<th>").append(escape(t)).append("</th>");
+    }
+    sb.append("</tr></thead>\n<tbody>\n");
+    for (SupportNow.Stack s : now.stacks()) {
+      sb.append("<tr><td>")
+          .append(escape(s.name()))
+          .append("<div class=\"family-id\">")
+          .append(escape(s.id()))
+          .append("</div></td>");
+      for (String t : targets) {
+        sb.append("<td>")
+            .append(
+                s.statusOn(t)
+                    .map(
+                        c ->
+                            escape(c.status().label())
+                                + " <span class=\"small\">(Neuron "
+                                + Html.link(c.source().url(), c.neuron())
+                                + ")</span>")
+                    .orElse("\u2014"))
+            .append("</td>");
+      }
+      sb.append("</tr>\n");
+    }
+    sb.append("</tbody></table></div>\n</section>\n");
+    HtmlPage.close(
+        sb,
+        "neuronfit support-now snapshot of "
+            + Html.link(now.snapshot().source().url(), now.snapshot().date())
+            + "; statuses change with each Neuron release.");
     try {
       out.append(sb);
       out.flush();

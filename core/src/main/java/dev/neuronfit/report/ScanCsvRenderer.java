@@ -27,9 +27,19 @@ import org.apache.commons.csv.CSVPrinter;
 public final class ScanCsvRenderer implements ScanRenderer {
   private final CSVPrinter csv;
   private final List<Target> targets;
+  private final List<String> nowTargets;
 
   public ScanCsvRenderer(Writer out, List<Target> targets) {
+    this(out, targets, List.of());
+  }
+
+  /**
+   * @param nowTargets targets no edition rates, given today's best stack and its status in two
+   *     columns each after the others (trn2, trn3)
+   */
+  public ScanCsvRenderer(Writer out, List<Target> targets, List<String> nowTargets) {
     this.targets = List.copyOf(targets);
+    this.nowTargets = List.copyOf(nowTargets);
     try {
       this.csv = new CSVPrinter(out, CSVFormat.RFC4180);
     } catch (IOException e) {
@@ -37,7 +47,11 @@ public final class ScanCsvRenderer implements ScanRenderer {
     }
   }
 
-  /** The header, e.g. {@code model,path,format,...,inf1_fit,inf1_package,inf1_support,...}. */
+  /**
+   * The header, e.g. {@code model,path,format,...,inf1_fit,inf1_package,inf1_support,...,error,
+   * trn2_now_stack,trn2_now_status,...}: the columns of today's stacks come last, so the earlier
+   * columns keep their places.
+   */
   public List<String> header() {
     List<String> h = new ArrayList<>(List.of("model", "path", "format", "framework", "family"));
     for (Target t : targets) {
@@ -57,6 +71,10 @@ public final class ScanCsvRenderer implements ScanRenderer {
             "warnings",
             "infos",
             "error"));
+    for (String t : nowTargets) {
+      h.add(t + "_now_stack");
+      h.add(t + "_now_status");
+    }
     return h;
   }
 
@@ -93,13 +111,22 @@ public final class ScanCsvRenderer implements ScanRenderer {
       v.add(Integer.toString(c.findings().getOrDefault(Severity.WARNING, 0)));
       v.add(Integer.toString(c.findings().getOrDefault(Severity.INFO, 0)));
       v.add("");
+      for (String t : nowTargets) {
+        Optional<ScanRow.NowCell> cell =
+            c.now().stream().filter(n -> n.target().equals(t)).findFirst();
+        v.add(cell.map(ScanRow.NowCell::stack).orElse(""));
+        v.add(cell.map(ScanRow.NowCell::status).orElse(""));
+      }
     } else {
       ScanRow.Unreadable u = (ScanRow.Unreadable) row;
-      int empty = header().size() - 3;
+      int empty = header().size() - 3 - 2 * nowTargets.size();
       for (int i = 0; i < empty; i++) {
         v.add("");
       }
       v.add(u.error());
+      for (int i = 0; i < 2 * nowTargets.size(); i++) {
+        v.add("");
+      }
     }
     print(v);
   }

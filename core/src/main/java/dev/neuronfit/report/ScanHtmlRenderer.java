@@ -41,6 +41,7 @@ public final class ScanHtmlRenderer implements ScanRenderer {
   private final Writer out;
   private final Edition edition;
   private final List<Target> targets;
+  private final List<String> nowTargets;
   private final String toolVersion;
   private final HtmlRenderer sections = new HtmlRenderer();
   private final Scratch scratch;
@@ -49,10 +50,24 @@ public final class ScanHtmlRenderer implements ScanRenderer {
 
   public ScanHtmlRenderer(
       Writer out, Scratch scratch, Edition edition, List<Target> targets, String toolVersion) {
+    this(out, scratch, edition, targets, List.of(), toolVersion);
+  }
+
+  /**
+   * @param nowTargets targets no edition rates, shown with today's best stack (trn2, trn3)
+   */
+  public ScanHtmlRenderer(
+      Writer out,
+      Scratch scratch,
+      Edition edition,
+      List<Target> targets,
+      List<String> nowTargets,
+      String toolVersion) {
     this.out = out;
     this.scratch = scratch;
     this.edition = edition;
     this.targets = List.copyOf(targets);
+    this.nowTargets = List.copyOf(nowTargets);
     this.toolVersion = toolVersion;
   }
 
@@ -79,6 +94,9 @@ public final class ScanHtmlRenderer implements ScanRenderer {
     for (Target t : targets) {
       sb.append("<th>").append(escape(t.id())).append("</th>");
     }
+    for (String t : nowTargets) {
+      sb.append("<th>").append(escape(t)).append(" now</th>");
+    }
     sb.append("<th class=\"num\">Parameters</th><th class=\"num\">Weights</th>")
         .append("<th>Top finding</th></tr></thead>\n<tbody>\n");
     write(out, sb);
@@ -102,6 +120,9 @@ public final class ScanHtmlRenderer implements ScanRenderer {
             .append(HtmlRenderer.fitBadge(cell.fit()))
             .append(support.isEmpty() ? "" : "<div class=\"small\">" + escape(support) + "</div>")
             .append("</td>");
+      }
+      for (String t : nowTargets) {
+        sb.append("<td>").append(escape(ScanCells.now(c, t))).append("</td>");
       }
       sb.append("<td class=\"num\">")
           .append(escape(ScanCells.parameters(c)))
@@ -127,7 +148,7 @@ public final class ScanHtmlRenderer implements ScanRenderer {
           .append("</td><td>—</td><td>")
           .append(HtmlRenderer.severityBadge(dev.neuronfit.rules.Severity.ERROR, "not read"))
           .append("</td><td colspan=\"")
-          .append(targets.size() + 3)
+          .append(targets.size() + nowTargets.size() + 3)
           .append("\">")
           .append(
               row instanceof ScanRow.Unreadable u

@@ -12,8 +12,9 @@ import java.util.Optional;
 /**
  * A scan as one JSON object (schemaVersion 1, see docs/json-schema.md): {@code models}, an array of
  * the same objects {@code check --format json} prints, one per model read, and {@code {"path",
- * "error"}} for a model that could not be read; then {@code summary}, the totals. The array is
- * written model by model as the scan goes, never held.
+ * "error"}} for a model that could not be read; then {@code summary}, the totals, with today's best
+ * stack per target no edition rates counted as the text and Markdown tables show it per model. The
+ * array is written model by model as the scan goes, never held.
  */
 public final class ScanJsonRenderer implements ScanRenderer {
   private final Writer out;
@@ -98,6 +99,16 @@ public final class ScanJsonRenderer implements ScanRenderer {
           g.writeNumberField("parameters", s.parameters());
           g.writeNumberField("weightBytes", s.weightBytes());
           g.writeBooleanField("someEstimated", s.someEstimated());
+          g.writeArrayFieldStart("now");
+          for (ScanSummary.NowCount n : s.now()) {
+            g.writeStartObject();
+            g.writeStringField("target", n.target());
+            g.writeStringField("stack", n.stack().isEmpty() ? null : n.stack());
+            g.writeStringField("status", n.status().isEmpty() ? null : n.status());
+            g.writeNumberField("models", n.models());
+            g.writeEndObject();
+          }
+          g.writeEndArray();
           g.writeEndObject();
           g.writeEndObject();
         });

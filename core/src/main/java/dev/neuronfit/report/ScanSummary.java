@@ -5,6 +5,7 @@ import dev.neuronfit.model.Family;
 import dev.neuronfit.model.ModelFormat;
 import dev.neuronfit.model.Quantities;
 import dev.neuronfit.rules.Severity;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -30,6 +31,9 @@ import java.util.Optional;
  * @param parameters the sum of the parameters of the models whose count is known
  * @param weightBytes the sum of the weight bytes of the models whose size is known
  * @param someEstimated true when a figure in a sum was estimated from a config
+ * @param now per target no edition rates (trn2, trn3), in the order given to the {@link Tally},
+ *     models by today's best stack there, stacks in the order they were first met; models without a
+ *     path on the target are not counted
  */
 public record ScanSummary(
     int models,
@@ -41,7 +45,8 @@ public record ScanSummary(
     Map<Optional<Severity>, Integer> worstFinding,
     long parameters,
     long weightBytes,
-    boolean someEstimated) {
+    boolean someEstimated,
+    List<NowCount> now) {
   public ScanSummary {
     formats = Collections.unmodifiableMap(new LinkedHashMap<>(formats));
     families = Collections.unmodifiableMap(new LinkedHashMap<>(families));
@@ -49,6 +54,21 @@ public record ScanSummary(
     fits.forEach((k, v) -> f.put(k, Collections.unmodifiableMap(new LinkedHashMap<>(v))));
     fits = Collections.unmodifiableMap(f);
     worstFinding = Collections.unmodifiableMap(new LinkedHashMap<>(worstFinding));
+    now = List.copyOf(now);
+  }
+
+  /**
+   * How many models have this stack as today's best path on a target no edition rates.
+   *
+   * @param stack the stack id, empty when no stack serves those models there
+   * @param status its status id, empty with no stack
+   */
+  public record NowCount(String target, String stack, String status, int models) {
+    public NowCount {
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(stack, "stack");
+      Objects.requireNonNull(status, "status");
+    }
   }
 
   /** Models that were read. */
@@ -68,11 +88,23 @@ public record ScanSummary(
     private long parameters;
     private long weightBytes;
     private boolean someEstimated;
+    private final Map<String, Map<ScanRow.NowCell, Integer>> now = new LinkedHashMap<>();
 
     /**
      * @param targets the ids of the targets the rows have verdicts for, in order
      */
     public Tally(List<String> targets) {
+      this(targets, List.of());
+    }
+
+    /**
+     * @param targets the ids of the targets the rows have verdicts for, in order
+     * @param nowTargets targets no edition rates whose best stack today is counted (trn2, trn3)
+     */
+    public Tally(List<String> targets, List<String> nowTargets) {
+      for (String t : nowTargets) {
+        now.put(t, new LinkedHashMap<>());
+      }
       for (String t : targets) {
         Map<Fit, Integer> byFit = new EnumMap<>(Fit.class);
         for (Fit fit : Fit.values()) {
@@ -102,6 +134,12 @@ public record ScanSummary(
           weightBytes = Quantities.saturatedSum(weightBytes, c.weightBytes().getAsLong());
         }
         someEstimated |= c.estimated() && c.parameters().isPresent();
+        for (ScanRow.NowCell cell : c.now()) {
+          Map<ScanRow.NowCell, Integer> byStack = now.get(cell.target());
+          if (byStack != null) {
+            byStack.merge(cell, 1, Integer::sum);
+          }
+        }
       } else {
         unreadable++;
       }
@@ -119,6 +157,11 @@ public record ScanSummary(
         byWorst.put(Optional.of(severities[i]), worst[i + 1]);
       }
       byWorst.put(Optional.empty(), worst[0]);
+      List<NowCount> nowCounts = new ArrayList<>();
+      now.forEach(
+          (t, byStack) ->
+              byStack.forEach(
+                  (cell, n) -> nowCounts.add(new NowCount(t, cell.stack(), cell.status(), n))));
       return new ScanSummary(
           models,
           unreadable,
@@ -129,7 +172,8 @@ public record ScanSummary(
           byWorst,
           parameters,
           weightBytes,
-          someEstimated);
+          someEstimated,
+          nowCounts);
     }
   }
 }

@@ -89,4 +89,48 @@ class PhaseLengthsTest {
     assertThat(text.toString())
         .containsPattern("decode \\(TPOT\\), (\\d+) input tokens, context \\1:");
   }
+
+  private static Report example(String name) throws IOException {
+    var profile = new HfReader().read(TestFiles.examples().resolve(name), ReadLimits.DEFAULT);
+    return INSPECTOR.report(profile, KB.defaultEdition(), Selection.ALL);
+  }
+
+  @Test
+  void whisperEncodesAudioFramesNotTokensInEveryFormat() throws IOException {
+    Report r = example("whisper-tiny");
+    StringWriter text = new StringWriter();
+    new TextRenderer(Style.PLAIN).reports(List.of(r), text);
+    StringWriter md = new StringWriter();
+    new MarkdownRenderer().reports(List.of(r), md);
+    StringWriter html = new StringWriter();
+    new HtmlRenderer().reports(List.of(r), html);
+    for (String out :
+        List.of(text.toString().replaceAll("\\s+", " "), md.toString(), html.toString())) {
+      assertThat(out)
+          .contains("batch 1 · 1500 audio frames · BF16")
+          .contains("prefill (TTFT), 1500 audio frames")
+          .contains("decode (TPOT), 1500 audio frames, context 448")
+          .contains("prefill encodes 1500 audio frames")
+          .doesNotContain("1500 input tokens")
+          .doesNotContain("1500 tokens")
+          .doesNotContain("1500 source tokens");
+    }
+    StringWriter json = new StringWriter();
+    new JsonRenderer().reports(List.of(r), json);
+    JsonNode phases = new ObjectMapper().readTree(json.toString()).path("workload").path("phases");
+    assertThat(phases.path(0).path("inputLength").asInt()).isEqualTo(1500);
+    assertThat(phases.path(0).path("inputUnit").asText()).isEqualTo("audio-frames");
+    assertThat(phases.path(1).path("inputUnit").asText()).isEqualTo("audio-frames");
+  }
+
+  @Test
+  void textModelsStillCountInputTokens() throws IOException {
+    StringWriter json = new StringWriter();
+    new JsonRenderer().reports(List.of(example("t5-small")), json);
+    JsonNode root = new ObjectMapper().readTree(json.toString());
+    assertThat(root.at("/workload/phases/0/inputUnit").asText()).isEqualTo("tokens");
+    StringWriter text = new StringWriter();
+    new TextRenderer(Style.PLAIN).reports(List.of(example("t5-small")), text);
+    assertThat(text.toString()).contains(" input tokens").doesNotContain("audio frames");
+  }
 }

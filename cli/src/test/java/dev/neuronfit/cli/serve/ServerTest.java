@@ -13,6 +13,8 @@ import java.io.StringWriter;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.zip.ZipEntry;
@@ -414,6 +416,24 @@ class ServerTest {
     assertThat(doc.get("paths").fieldNames())
         .toIterable()
         .contains("/api/v1/check", "/api/v1/plan", "/api/v1/matrix", "/healthz", "/metrics");
+  }
+
+  @Test
+  void noGetOperationListsTooLargeWhichOnlyAnUploadCanBe() throws Exception {
+    JsonNode paths = JSON.readTree(server.get("/api/v1/openapi.json").body()).get("paths");
+    List<String> gets = new ArrayList<>();
+    paths
+        .fields()
+        .forEachRemaining(
+            e -> {
+              JsonNode get = e.getValue().get("get");
+              if (get != null) {
+                gets.add(e.getKey());
+                assertThat(get.get("responses").has("413")).as("GET " + e.getKey()).isFalse();
+              }
+            });
+    assertThat(gets).contains("/api/v1/check", "/api/v1/plan");
+    assertThat(paths.at("/~1api~1v1~1check/post/responses").has("413")).isTrue();
   }
 
   @Test

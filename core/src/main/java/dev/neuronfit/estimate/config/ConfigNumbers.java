@@ -155,6 +155,8 @@ public final class ConfigNumbers {
       m.put(k, EXPERTS);
     }
     m.put("type_vocab_size", SMALL_COUNT);
+    // classes of a classification head (DistilBertForSequenceClassification's classifier)
+    m.put("num_labels", new Range(1, 1 << 24));
     m.put("relative_attention_num_buckets", SMALL_COUNT);
     m.put("num_embeds_ada_norm", SMALL_COUNT);
     m.put("mlp_ratio", RATIO);

@@ -184,7 +184,9 @@ final class TransformerLayouts {
               ? "masked-lm"
               : arch.equals("ElectraForPreTraining")
                   ? "discriminator"
-                  : type.equals("distilbert") || type.equals("electra") ? "none" : "pooler";
+                  : arch.equals("DistilBertForSequenceClassification")
+                      ? "distilbert-classifier"
+                      : type.equals("distilbert") || type.equals("electra") ? "none" : "pooler";
       return Optional.of(
           new Layout(Kind.ENCODER, encoder(d, head), () -> shape(d, false, 0), Optional::empty));
     }
@@ -407,10 +409,22 @@ final class TransformerLayouts {
           case "masked-lm" -> add(mul(h, e), e, mul(2, e), v);
           // ELECTRA's discriminator: a dense layer and a one-logit prediction per token
           case "discriminator" -> add(mul(h, h), h, h, 1);
+          // DistilBertForSequenceClassification (transformers' modeling_distilbert.py):
+          // pre_classifier Linear(dim, dim) and classifier Linear(dim, num_labels), both with bias
+          case "distilbert-classifier" -> add(mul(h, h), h, mul(h, labels(d)), labels(d));
           case "none" -> 0;
           default -> add(mul(h, h), h); // pooler
         };
     return OptionalLong.of(add(emb, layers, top));
+  }
+
+  /**
+   * The classes of a classification head: {@code id2label}'s entries, else {@code num_labels}, else
+   * 2 (transformers' default).
+   */
+  private static long labels(Dims d) {
+    int named = d.config().sizeOf("id2label");
+    return named > 0 ? named : d.first("num_labels").orElse(2);
   }
 
   /**

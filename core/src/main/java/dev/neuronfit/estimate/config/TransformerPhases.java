@@ -142,9 +142,10 @@ final class TransformerPhases {
   }
 
   /**
-   * A sequence-to-sequence model: prefill encodes {@code src} source tokens (and projects the
-   * cross-attention keys and values once); decode is one decoder step at a target context of {@code
-   * tgt} tokens attending to the {@code src} encoder outputs.
+   * A sequence-to-sequence model: prefill encodes {@code src} source tokens, or audio frames as
+   * {@code srcUnit} says (and projects the cross-attention keys and values once); decode is one
+   * decoder step at a target context of {@code tgt} tokens attending to the {@code src} encoder
+   * outputs.
    */
   static Work encoderDecoder(
       TransformerLayouts.LayerShape enc,
@@ -152,6 +153,7 @@ final class TransformerPhases {
       long vocab,
       int batch,
       int src,
+      Phase.InputUnit srcUnit,
       OptionalInt output,
       int tgt,
       long extraEncoderMacs,
@@ -185,13 +187,13 @@ final class TransformerPhases {
                 2 * (encMacs + crossKv),
                 add(weightBytes, mul(batch, dec.layers(), src, dec.kvBytesPerToken(bytes))),
                 batch,
-                Optional.of(new Phase.Tokens(src, output, src))),
+                Optional.of(new Phase.Tokens(src, output, src, srcUnit))),
             new Phase(
                 "decode",
                 2 * step,
                 add(weightBytes, kv),
                 batch,
-                Optional.of(new Phase.Tokens(src, output, tgt))));
+                Optional.of(new Phase.Tokens(src, output, tgt, srcUnit))));
     return new Work(
         phases,
         act,
@@ -199,7 +201,7 @@ final class TransformerPhases {
         Optional.of(src),
         Optional.empty(),
         method,
-        Assumptions.encoderDecoderPhases(src, tgt));
+        Assumptions.encoderDecoderPhases(src, srcUnit, tgt));
   }
 
   /**

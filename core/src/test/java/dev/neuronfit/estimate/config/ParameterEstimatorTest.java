@@ -13,7 +13,10 @@ import dev.neuronfit.report.Report;
 import dev.neuronfit.testing.TestFiles;
 import dev.neuronfit.verdict.Selection;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -83,6 +86,56 @@ class ParameterEstimatorTest {
     long fromHeaders = r.model().weights().parameters().getAsLong();
     Estimate e = ParameterEstimator.estimate(read("tiny-llama-2-sharded")).orElseThrow();
     assertThat(e.parameters()).isEqualTo(fromHeaders).isEqualTo(326_208L);
+  }
+
+  @TempDir Path dir;
+
+  /** distilbert-base-uncased's config.json under another architecture, with these extra keys. */
+  private long distilbert(String architecture, String extra) throws IOException {
+    Path d = Files.createDirectories(dir.resolve(architecture));
+    Files.writeString(
+        d.resolve("config.json"),
+        """
+        {"architectures": ["%s"], "model_type": "distilbert", "activation": "gelu", "dim": 768,
+         "hidden_dim": 3072, "max_position_embeddings": 512, "n_heads": 12, "n_layers": 6,
+         "sinusoidal_pos_embds": false, "vocab_size": 30522%s}
+        """
+            .formatted(architecture, extra));
+    return ParameterEstimator.estimate(new HfReader().read(d, ReadLimits.DEFAULT))
+        .orElseThrow()
+        .parameters();
+  }
+
+  @Test
+  void distilbertCountsItsSequenceClassificationHeadOnlyWhenTheConfigNamesOne() throws IOException {
+    // DistilBertModel: 66,362,880 (distilbert-base-uncased without its MLM head)
+    assertThat(distilbert("DistilBertModel", "")).isEqualTo(66_362_880L);
+    // DistilBertForSequenceClassification adds pre_classifier (768 x 768 + 768) and classifier
+    // (768 x labels + labels): 66,955,010 with two labels, as model.num_parameters() gives for
+    // distilbert-base-uncased-finetuned-sst-2-english
+    assertThat(
+            distilbert(
+                "DistilBertForSequenceClassification",
+                ", \"id2label\": {\"0\": \"NEGATIVE\", \"1\": \"POSITIVE\"}"))
+        .isEqualTo(66_955_010L);
+    assertThat(distilbert("DistilBertForSequenceClassification", ", \"num_labels\": 5"))
+        .isEqualTo(66_362_880L + 768 * 768 + 768 + 768 * 5 + 5);
+    // a question-answering or masked-LM DistilBERT is not a sequence classifier
+    assertThat(distilbert("DistilBertForQuestionAnswering", ", \"num_labels\": 5"))
+        .isEqualTo(66_362_880L);
+  }
+
+  @Test
+  void aNumberOfLabelsOutOfRangeSkipsTheEstimate() throws IOException {
+    Path d = Files.createDirectories(dir.resolve("hostile"));
+    Files.writeString(
+        d.resolve("config.json"),
+        """
+        {"architectures": ["DistilBertForSequenceClassification"], "model_type": "distilbert",
+         "dim": 768, "hidden_dim": 3072, "max_position_embeddings": 512, "n_heads": 12,
+         "n_layers": 6, "vocab_size": 30522, "num_labels": -3}
+        """);
+    assertThat(ParameterEstimator.estimate(new HfReader().read(d, ReadLimits.DEFAULT))).isEmpty();
   }
 
   private static Estimate estimate(String example) throws IOException {
