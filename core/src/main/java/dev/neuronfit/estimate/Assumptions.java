@@ -1,6 +1,8 @@
 package dev.neuronfit.estimate;
 
 import dev.neuronfit.model.DType;
+import dev.neuronfit.model.Quantities;
+import dev.neuronfit.model.Quantization;
 import java.util.List;
 import java.util.Locale;
 
@@ -23,6 +25,30 @@ public final class Assumptions {
             ? " (the Neuron benchmarks auto-cast matrix multiplications to BF16; change with"
                 + " --dtype)"
             : "");
+  }
+
+  /**
+   * What the estimate assumes of a quantized checkpoint: the weights its method converts are moved
+   * and held at their stored width, everything else at the device type; with the weights' size at
+   * the device type, for a target whose path does not run the method (TODAY says which).
+   */
+  public static String quantizedWeights(
+      Quantization q, long weightBytes, long atDeviceType, DType dtype, WorkloadOptions opts) {
+    String method = q.method().toUpperCase(Locale.ROOT);
+    return "weights quantized as "
+        + q.label()
+        + " are moved and held at their stored width with their scales ("
+        + Quantities.bytes(weightBytes)
+        + " of weights in all); the other weights, activations and the KV cache are "
+        + dtype
+        + " on the device"
+        + (opts.dtype().isEmpty() ? " (change with --dtype)" : "")
+        + "; where a target's path does not run "
+        + method
+        + " (see TODAY), all weights are "
+        + dtype
+        + ": "
+        + Quantities.bytes(atDeviceType);
   }
 
   public static String batch(int batch) {

@@ -176,6 +176,7 @@ public final class Roofline {
         "needs "
             + need
             + " bytes: weights"
+            + (w.quantization().isPresent() ? " " + w.weightsHeld() : "")
             + (w.kvCacheBytes() > 0 ? " and KV cache" : "")
             + " at "
             + w.dtype()

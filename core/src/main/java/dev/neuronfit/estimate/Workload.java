@@ -1,6 +1,7 @@
 package dev.neuronfit.estimate;
 
 import dev.neuronfit.model.DType;
+import dev.neuronfit.model.Quantization;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,11 +18,14 @@ import java.util.Optional;
  * @param phases the phases, in execution order
  * @param costUnknownOps operators whose cost could not be derived, with counts (never counted as
  *     zero silently: they are listed)
- * @param weightBytes weights at {@code dtype}
+ * @param weightBytes weights at {@code dtype}, or for a quantized checkpoint the weights its method
+ *     converts at their stored width (scales included) and the others at {@code dtype}
  * @param activationBytes activations crossing layers in one pass
  * @param kvCacheBytes the key/value cache at the full context, for generative models; 0 otherwise
  * @param method how the figures were derived, e.g. {@code "decoder layout from config.json"}
  * @param assumptions what the estimate assumes, one sentence each
+ * @param quantization the quantization whose stored widths {@code weightBytes} counts; empty when
+ *     every weight is at {@code dtype}
  */
 public record Workload(
     int batch,
@@ -34,7 +38,8 @@ public record Workload(
     long activationBytes,
     long kvCacheBytes,
     String method,
-    List<String> assumptions) {
+    List<String> assumptions,
+    Optional<Quantization> quantization) {
   public Workload {
     Objects.requireNonNull(sequenceLength, "sequenceLength");
     Objects.requireNonNull(imageSize, "imageSize");
@@ -43,9 +48,48 @@ public record Workload(
     costUnknownOps = Map.copyOf(costUnknownOps);
     Objects.requireNonNull(method, "method");
     assumptions = List.copyOf(assumptions);
+    Objects.requireNonNull(quantization, "quantization");
     if (phases.isEmpty()) {
       throw new IllegalArgumentException("a workload has at least one phase");
     }
+  }
+
+  /** A workload whose weights are all at {@code dtype}. */
+  public Workload(
+      int batch,
+      Optional<Integer> sequenceLength,
+      Optional<Integer> imageSize,
+      DType dtype,
+      List<Phase> phases,
+      Map<String, Integer> costUnknownOps,
+      long weightBytes,
+      long activationBytes,
+      long kvCacheBytes,
+      String method,
+      List<String> assumptions) {
+    this(
+        batch,
+        sequenceLength,
+        imageSize,
+        dtype,
+        phases,
+        costUnknownOps,
+        weightBytes,
+        activationBytes,
+        kvCacheBytes,
+        method,
+        assumptions,
+        Optional.empty());
+  }
+
+  /**
+   * How the weights are held, for a sentence: {@code at BF16}, or {@code at the stored widths of
+   * GPTQ 4-bit, group 128 (the rest at BF16)}.
+   */
+  public String weightsHeld() {
+    return quantization
+        .map(q -> "at the stored widths of " + q.label() + " (the rest at " + dtype + ")")
+        .orElse("at " + dtype);
   }
 
   /** The phase with this name, if the workload has it. */
@@ -66,7 +110,8 @@ public record Workload(
         activationBytes,
         kvCacheBytes,
         method,
-        assumptions.stream().map(a -> a.equals(from) ? to : a).toList());
+        assumptions.stream().map(a -> a.equals(from) ? to : a).toList(),
+        quantization);
   }
 
   /** Convention used for FLOP counts in every report. */

@@ -44,7 +44,7 @@ final class HtmlEstimates {
               + EstimatesText.number(p.arithmeticIntensity())
               + " FLOP/byte");
     }
-    figure(sb, "weights", Quantities.bytes(w.weightBytes()), "at " + w.dtype().name());
+    figure(sb, "weights", Quantities.bytes(w.weightBytes()), w.weightsHeld());
     if (w.kvCacheBytes() > 0) {
       figure(sb, "KV cache", Quantities.bytes(w.kvCacheBytes()), "at the full context");
     }

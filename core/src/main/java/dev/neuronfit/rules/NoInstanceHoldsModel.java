@@ -72,7 +72,7 @@ public final class NoInstanceHoldsModel extends Rule {
 
   private static String observed(Workload w, Sizing s) {
     StringBuilder b = new StringBuilder();
-    b.append("weights ").append(bytes(w.weightBytes())).append(" at ").append(w.dtype());
+    b.append("weights ").append(bytes(w.weightBytes())).append(' ').append(w.weightsHeld());
     if (w.kvCacheBytes() > 0) {
       b.append(" + KV cache ")
           .append(bytes(w.kvCacheBytes()))

@@ -9,6 +9,7 @@ import dev.neuronfit.model.HfComponent;
 import dev.neuronfit.model.HfConfig;
 import dev.neuronfit.model.HfMetadata;
 import dev.neuronfit.model.ModelProfile;
+import dev.neuronfit.model.Quantization;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +74,18 @@ public final class ConfigWorkload {
     DType dtype = opts.dtypeOrDefault();
     int bytes = Math.max(1, (int) dtype.bytesFor(1));
     int batch = opts.batchOr1();
+    long weightBytes = Exact.mul(parameters, bytes);
+    // a quantized language model's weights are moved and held as stored: the weights its method
+    // converts at their bits with their scales, the others at the device type
+    Optional<Quantization> q =
+        hf.pipelineClass().isEmpty()
+                && hf.config().isPresent()
+                && !hf.config().get().has("_class_name")
+            ? hf.quantization()
+            : Optional.empty();
+    if (q.isPresent()) {
+      weightBytes = QuantizedBytes.of(hf.config().get(), parameters, dtype, q.get());
+    }
     Optional<Work> work;
     if (hf.pipelineClass().isPresent()) {
       work = pipeline(hf, opts, bytes, batch);
@@ -80,14 +93,19 @@ public final class ConfigWorkload {
       // a diffusers component folder on its own (a unet/ or transformer/ folder)
       work = denoiser("model", hf.config().get(), opts, bytes, batch);
     } else if (hf.config().isPresent()) {
-      work = single(hf.config().get(), Exact.mul(parameters, bytes), opts, bytes, batch);
+      work = single(hf.config().get(), weightBytes, opts, bytes, batch, q);
     } else {
       work = Optional.empty();
     }
+    long held = weightBytes;
     return work.map(
         w -> {
           List<String> a = new ArrayList<>(w.assumptions());
-          a.add(Assumptions.deviceType(dtype, opts));
+          a.add(
+              q.isPresent()
+                  ? Assumptions.quantizedWeights(
+                      q.get(), held, Exact.mul(parameters, bytes), dtype, opts)
+                  : Assumptions.deviceType(dtype, opts));
           if (w.activationBytes() > 0) {
             a.add(Assumptions.activationsLikely(w.activationBytes()));
           }
@@ -98,11 +116,12 @@ public final class ConfigWorkload {
               dtype,
               w.phases(),
               Map.of(),
-              Exact.mul(parameters, bytes),
+              held,
               w.activationBytes(),
               w.kvCacheBytes(),
               w.method(),
-              a);
+              a,
+              q);
         });
   }
 
@@ -210,12 +229,17 @@ public final class ConfigWorkload {
   }
 
   private static Optional<Work> single(
-      HfConfig c, long weightBytes, WorkloadOptions opts, int bytes, int batch) {
+      HfConfig c,
+      long weightBytes,
+      WorkloadOptions opts,
+      int bytes,
+      int batch,
+      Optional<Quantization> q) {
     String type = c.string("model_type").orElse("");
     String method = type + " layout from " + c.file();
     Optional<TransformerLayouts.Layout> layout = TransformerLayouts.walk(c);
     if (layout.isPresent()) {
-      return transformer(layout.get(), c, type, opts, weightBytes, bytes, batch, method);
+      return transformer(layout.get(), c, type, opts, weightBytes, bytes, batch, method, q);
     }
     int image = opts.imageSize().orElse((int) c.integer("image_size").orElse(224));
     Optional<LayoutCount> count =
@@ -252,7 +276,8 @@ public final class ConfigWorkload {
       long weightBytes,
       int bytes,
       int batch,
-      String method) {
+      String method,
+      Optional<Quantization> q) {
     Dims d = new Dims(c);
     switch (layout.kind()) {
       case ENCODER -> {
@@ -281,7 +306,7 @@ public final class ConfigWorkload {
             opts.outputLength().isPresent()
                 ? prompt + (opts.outputLength().getAsInt() - 1) / 2.0
                 : seq;
-        TransformerPhases.Experts experts = experts(c, d, bytes);
+        TransformerPhases.Experts experts = experts(c, d, bytes, q, opts.dtypeOrDefault());
         List<String> a = new ArrayList<>();
         a.addAll(Assumptions.decoderPhases(seq, prompt, opts.outputLength(), context));
         if (experts.experts() > 0) {
@@ -425,8 +450,13 @@ public final class ConfigWorkload {
                 Assumptions.encoderAttention(tokens))));
   }
 
-  /** The routed experts of a mixture-of-experts decoder config, or none. */
-  private static TransformerPhases.Experts experts(HfConfig c, Dims d, int bytes) {
+  /**
+   * The routed experts of a mixture-of-experts decoder config, or none; their bytes at the device
+   * type, or at the stored width when the checkpoint is quantized (every method here converts the
+   * experts).
+   */
+  private static TransformerPhases.Experts experts(
+      HfConfig c, Dims d, int bytes, Optional<Quantization> q, DType dtype) {
     long e = d.first("num_local_experts", "num_experts", "n_routed_experts").orElse(0);
     long k = d.first("num_experts_per_tok", "num_experts_per_token").orElse(0);
     if (e <= 0 || k <= 0 || d.hidden().isEmpty() || d.layers().isEmpty()) {
@@ -441,7 +471,11 @@ public final class ConfigWorkload {
     long params =
         Math.multiplyExact(
             Math.multiplyExact(moeLayers, e), Math.multiplyExact(3 * d.hidden().getAsLong(), ei));
-    return new TransformerPhases.Experts(params * bytes, e, k);
+    long stored =
+        q.isPresent()
+            ? QuantizedBytes.quantizedOnly(params, dtype, q.get())
+            : Exact.mul(params, bytes);
+    return new TransformerPhases.Experts(stored, e, k);
   }
 
   private static Optional<Work> seq2seq(

@@ -36,27 +36,6 @@ final class GeneralDecoder {
           "persimmon",
           "stablelm_epoch");
 
-  /** Families whose configs omit tie_word_embeddings yet tie the output head to the embeddings. */
-  private static final Set<String> TIED_BY_DEFAULT =
-      Set.of(
-          "gpt2",
-          "gpt_bigcode",
-          "gpt_neo",
-          "opt",
-          "bloom",
-          "falcon",
-          "mpt",
-          "gemma",
-          "gemma2",
-          "gemma3",
-          "gemma3_text",
-          "biogpt",
-          "imagegpt",
-          "gpt-sw3",
-          "mamba",
-          "mamba2",
-          "falcon_mamba");
-
   /** Families with a learned position table of max_position_embeddings rows. */
   private static final Set<String> LEARNED_POSITIONS =
       Set.of("gpt2", "gpt_bigcode", "gpt_neo", "opt", "biogpt", "imagegpt", "gpt-sw3");
@@ -239,12 +218,11 @@ final class GeneralDecoder {
             + (ffnLayers - moeLayers) * dense
             + moeLayers * moe
             + layers * norms;
+    // a model type transformers does not define (remote code) falls back on the config's own
+    // tie_embeddings, or on tying for a pure state-space model
     boolean tied =
-        c.bool("tie_word_embeddings")
-            .orElse(
-                TIED_BY_DEFAULT.contains(type)
-                    || c.bool("tie_embeddings").orElse(false)
-                    || (ssm && attentionless));
+        TiedEmbeddings.declared(c)
+            .orElse(c.bool("tie_embeddings").orElse(false) || (ssm && attentionless));
     long positions =
         LEARNED_POSITIONS.contains(type)
             ? (d.positions().orElse(0) + (type.equals("opt") ? 2 : 0)) * h

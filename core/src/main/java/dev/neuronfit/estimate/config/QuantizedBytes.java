@@ -51,11 +51,17 @@ final class QuantizedBytes {
     }
     long quantized = q.expertsOnly() ? experts : total - embeddings;
     quantized = Math.max(0, Math.min(total, quantized));
+    return Exact.add(quantizedOnly(quantized, rest, q), rest.bytesFor(total - quantized));
+  }
+
+  /**
+   * The stored bytes of {@code quantized} weights that {@code q} converts, scales and zero points
+   * included; at {@code rest}'s width when the config gives no bits.
+   */
+  static long quantizedOnly(long quantized, DType rest, Quantization q) {
     int bits = q.bits().orElse(rest.bits());
     long packed = Exact.mul(quantized, bits);
-    long bytes =
-        Exact.add(packed / 8 + (packed % 8 == 0 ? 0 : 1), rest.bytesFor(total - quantized));
-    return Exact.add(bytes, overhead(quantized, bits, q));
+    return Exact.add(packed / 8 + (packed % 8 == 0 ? 0 : 1), overhead(quantized, bits, q));
   }
 
   /** The scales and zero points stored beside {@code quantized} weights. */

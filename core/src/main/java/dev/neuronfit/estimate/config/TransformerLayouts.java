@@ -446,7 +446,7 @@ final class TransformerLayouts {
     long i = d.intermediate(h);
     if (!llamaStyle(d.config())) {
       long pos = LEARNED_POSITIONS.contains(modelType) ? mul(d.positions().orElse(0), h) : 0;
-      long head = d.flag("tie_word_embeddings", true) ? 0 : mul(v, h);
+      long head = TiedEmbeddings.of(d.config(), true) ? 0 : mul(v, h);
       return OptionalLong.of(add(mul(v, h), pos, mul(layers, bertLayer(h, i)), mul(2, h), head));
     }
     long nh = nhOpt.getAsLong();
@@ -465,8 +465,7 @@ final class TransformerLayouts {
     } else {
       mlp = mul(3, h, i);
     }
-    // Gemma's configs leave tie_word_embeddings at its default, which is tied
-    long head = d.flag("tie_word_embeddings", modelType.startsWith("gemma")) ? 0 : mul(v, h);
+    long head = TiedEmbeddings.of(d.config(), false) ? 0 : mul(v, h);
     return OptionalLong.of(add(mul(v, h), mul(layers, add(attn, mlp, mul(2, h))), h, head));
   }
 
@@ -512,7 +511,7 @@ final class TransformerLayouts {
     if (!withDecoder) {
       return OptionalLong.of(add(mul(v, h), encoder));
     }
-    long head = d.flag("tie_word_embeddings", true) ? 0 : mul(v, h);
+    long head = TiedEmbeddings.of(c, true) ? 0 : mul(v, h);
     return OptionalLong.of(add(mul(v, h), encoder, decoder, head));
   }
 
