@@ -23,9 +23,12 @@ import java.util.TreeSet;
  * The pickle hazards of every PyTorch checkpoint file in a model folder that a loader could pick
  * ({@code *.bin}, {@code *.pt}, {@code *.pth}, {@code *.ckpt}: weights, shards, {@code
  * training_args.bin}, optimizer and scheduler states), whichever file the weight figures come from
- * and even when safetensors sit beside them. Each is read as {@code torch.load} would read it (zip,
- * legacy tar or pickle stream); a file that is none of these is passed over, and one that cannot be
- * read fails the whole folder, so that no pickle goes unchecked.
+ * and even when safetensors sit beside them. Each is read as {@code torch.load} would read it, in
+ * its order (a zip when it starts with a zip local header, else a legacy tar, else a pickle stream,
+ * whatever else its first bytes look like: a pickle can start like an ONNX, GGUF or safetensors
+ * file). A file that fails as a pickle before it names a code-running global, where Python's
+ * unpickler fails too, is passed over (torch.load runs nothing of it); one that cannot be read
+ * otherwise fails the whole folder, so that no pickle goes unchecked.
  */
 final class CheckpointFiles {
   private static final String GLOB = "*.{bin,pt,pth,ckpt}";
@@ -56,12 +59,13 @@ final class CheckpointFiles {
       Path file = folder.resolve(name);
       ModelProfile p;
       try {
+        // torch.load's own order: a zip only when the file starts with a local header, else a
+        // tar archive, else a pickle stream, whatever the first bytes look like to neuronfit
         p =
-            switch (ContentSniffer.sniff(file)) {
-              case ZIP -> new ZipModelReader().read(file, limits);
-              case PICKLE -> new PickleCheckpointReader().read(file, limits);
-              default -> null;
-            };
+            ContentSniffer.startsWithZipLocalHeader(file)
+                ? new ZipModelReader().read(file, limits)
+                : PickleCheckpointReader.read(
+                    file, limits, ContentSniffer.sniff(file) == ContentSniffer.Kind.PICKLE);
       } catch (NotAModelException e) {
         continue; // torch.load fails on it before it unpickles anything
       }
