@@ -234,6 +234,25 @@ final class PickleSafetyCorpus {
         },
         Severity.ERROR,
         "posix.system");
+    add(
+        m,
+        "hf-trainer-checkpoint-folder",
+        d -> {
+          hfFolder(d, "README.md", ascii("a model\n"));
+          Files.createDirectories(d.resolve("checkpoint-500/global_step500"));
+          Files.write(d.resolve("checkpoint-500/rng_state.pth"), ascii("\u0080\u0002}."));
+          Files.write(
+              d.resolve("checkpoint-500/global_step500/mp_rank_00_model_states.pt"), system(2));
+          return d;
+        },
+        Severity.ERROR,
+        "checkpoint-500/global_step500/mp_rank_00_model_states.pt: ");
+    add(
+        m,
+        "hf-fastai-model-pkl",
+        d -> hfFolder(d, "model.pkl", system(2)),
+        Severity.ERROR,
+        "model.pkl: ");
     return m;
   }
 
