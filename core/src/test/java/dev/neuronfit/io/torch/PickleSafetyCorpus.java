@@ -253,6 +253,24 @@ final class PickleSafetyCorpus {
         d -> hfFolder(d, "model.pkl", system(2)),
         Severity.ERROR,
         "model.pkl: ");
+    add(
+        m,
+        "file-starting-like-onnx",
+        d -> file(d, "model.pt", concat(ascii("B\u0001\u0000\u0000\u0000x0"), system(0))),
+        Severity.ERROR,
+        "posix.system");
+    add(
+        m,
+        "file-starting-like-safetensors",
+        d -> file(d, "model.pt", concat(ascii("(S'12345{'\n0"), system(0))),
+        Severity.ERROR,
+        "posix.system");
+    add(
+        m,
+        "file-starting-like-gguf",
+        d -> file(d, "model.pt", concat(ascii("GGUF\u0000\u0000\u0000\u0000\u00000"), system(0))),
+        Severity.ERROR,
+        "posix.system");
     return m;
   }
 
