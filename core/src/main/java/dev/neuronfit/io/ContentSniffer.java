@@ -4,16 +4,24 @@ import dev.neuronfit.io.mxnet.MxnetFiles;
 import dev.neuronfit.io.pickle.PickleMachine;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.tar.TarUtils;
 
 /** Recognises a model file by its first bytes, never by its extension. */
 public final class ContentSniffer {
   /** One tar header block: enough for every signature, and for a tar header's checksum. */
   private static final int HEAD_BYTES = 512;
+
+  /** Where a tar header's checksum field starts (8 bytes). */
+  private static final int CHKSUM_AT = 148;
+
+  /** What Python's {@code int(text, 8)} takes: a sign, a 0o prefix, single underscores. */
+  private static final Pattern PYTHON_OCTAL = Pattern.compile("[+-]?(0[oO]_?)?[0-7](_?[0-7])*");
 
   private ContentSniffer() {}
 
@@ -107,6 +115,20 @@ public final class ContentSniffer {
         : Kind.UNKNOWN;
   }
 
+  /**
+   * True when the file starts with a zip local header, {@code PK 03 04}: the only zip {@code
+   * torch.load} reads as one (its {@code _is_zipfile}); any other file, even one with a zip
+   * directory at its end, it reads as a tar archive or a pickle stream.
+   */
+  public static boolean startsWithZipLocalHeader(Path file) throws IOException {
+    byte[] head = new byte[4];
+    int n;
+    try (InputStream in = ModelFiles.stream(file, file, file)) {
+      n = in.readNBytes(head, 0, head.length);
+    }
+    return n == 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
+  }
+
   /** True when the file starts with a tar header, as {@code torch.load}'s tar attempt sees it. */
   public static boolean isTar(Path file) throws IOException {
     byte[] head = new byte[HEAD_BYTES];
@@ -119,17 +141,65 @@ public final class ContentSniffer {
 
   /**
    * A tar archive starts with a 512-byte header whose checksum field matches its bytes; Python's
-   * {@code tarfile}, which {@code torch.load} uses, asks no more (no {@code ustar} magic).
+   * {@code tarfile}, which {@code torch.load} uses, asks no more (no {@code ustar} magic), and
+   * reads the field more leniently than Commons Compress: as base-256 when its first byte is 0x80
+   * or 0xFF, else as text up to the first NUL that Python's {@code int(text.strip() or "0", 8)}
+   * takes, with a sign, a {@code 0o} prefix or underscores between digits (its {@code nti}). A file
+   * that either takes for a tar is read as one (and, as torch falls back to unpickling when its tar
+   * reading fails, also as a pickle stream: {@code PickleCheckpointReader}).
    */
   private static boolean isTarHeader(byte[] head, int n) {
     if (n < HEAD_BYTES) {
       return false;
     }
+    byte[] h = Arrays.copyOf(head, HEAD_BYTES);
     try {
-      return TarUtils.verifyCheckSum(Arrays.copyOf(head, HEAD_BYTES));
+      if (TarUtils.verifyCheckSum(h)) {
+        return true;
+      }
     } catch (IllegalArgumentException e) {
-      return false; // a checksum field that is not octal
+      // a checksum field that is not octal to Commons Compress: Python may still read it
     }
+    return pythonChecksum(h);
+  }
+
+  /** Python 3's {@code tarfile} check of a header's checksum ({@code nti} and calc_chksums). */
+  private static boolean pythonChecksum(byte[] h) {
+    long unsigned = 256;
+    long signed = 256;
+    for (int i = 0; i < HEAD_BYTES; i++) {
+      if (i < CHKSUM_AT || i >= CHKSUM_AT + 8) {
+        unsigned += h[i] & 0xFF;
+        signed += h[i];
+      }
+    }
+    BigInteger stored;
+    int first = h[CHKSUM_AT] & 0xFF;
+    if (first == 0x80 || first == 0xFF) {
+      stored = new BigInteger(1, Arrays.copyOfRange(h, CHKSUM_AT + 1, CHKSUM_AT + 8));
+      if (first == 0xFF) {
+        stored = stored.subtract(BigInteger.ONE.shiftLeft(56));
+      }
+    } else {
+      StringBuilder text = new StringBuilder();
+      for (int i = CHKSUM_AT; i < CHKSUM_AT + 8 && h[i] != 0; i++) {
+        if (h[i] < 0) {
+          return false; // not ASCII: Python's decode fails
+        }
+        text.append((char) h[i]);
+      }
+      // Java's strip() takes the same ASCII blanks as Python's (0x09 to 0x0D, 0x1C to 0x20)
+      String t = text.toString().strip();
+      if (t.isEmpty()) {
+        t = "0";
+      }
+      if (!PYTHON_OCTAL.matcher(t).matches()) {
+        return false;
+      }
+      String digits = t.replaceFirst("^([+-]?)0[oO]", "$1").replace("_", "");
+      stored = new BigInteger(digits, 8);
+    }
+    return stored.equals(BigInteger.valueOf(unsigned)) || stored.equals(BigInteger.valueOf(signed));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.neuronfit.io;
 
+import dev.neuronfit.text.Controls;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -42,8 +43,9 @@ public class ModelFormatException extends IOException {
 
   /**
    * Places and problems quote names from the file (tensor names, JSON keys), which may hold line
-   * breaks or terminal escapes and may be a megabyte long: control characters are shown as {@code
-   * \\uXXXX} and a long place or problem is cut, so the message stays one short, harmless line.
+   * breaks, terminal escapes or bidirectional overrides and may be a megabyte long: control
+   * characters are escaped by {@link Controls}, the escaper the reports use, and a long place or
+   * problem is cut, so the message stays one short, harmless line.
    */
   private static String shown(String text, int maxChars) {
     StringBuilder b = new StringBuilder(Math.min(text.length(), MAX_PART_CHARS) + 8);
@@ -51,12 +53,7 @@ public class ModelFormatException extends IOException {
       if (b.length() >= maxChars) {
         return b.append("...").toString();
       }
-      char c = text.charAt(i);
-      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
-        b.append(String.format("\\u%04x", (int) c));
-      } else {
-        b.append(c);
-      }
+      Controls.append(b, text.charAt(i));
     }
     return b.toString();
   }

@@ -6,6 +6,7 @@ import dev.neuronfit.io.keras.KerasReader;
 import dev.neuronfit.io.mxnet.MxnetFiles;
 import dev.neuronfit.io.mxnet.MxnetReader;
 import dev.neuronfit.io.onnx.OnnxReader;
+import dev.neuronfit.io.pickle.PickleHazards;
 import dev.neuronfit.io.tf.TfReader;
 import dev.neuronfit.io.tflite.TfLiteFile;
 import dev.neuronfit.io.torch.PickleCheckpointReader;
@@ -333,6 +334,9 @@ public final class ModelLocator {
         return Optional.empty(); // read with its symbol, which the search finds beside it
       }
     }
+    if (runsAsPickle(file, kind)) {
+      return Optional.of(new PickleCheckpointReader());
+    }
     Optional<ModelReader> reader = readerOf(kind);
     // TensorFlow Lite is recognised and deliberately not read: not an error in a search
     if (reader.isPresent() || kind == ContentSniffer.Kind.TFLITE || !namedLikeAModel(file)) {
@@ -427,6 +431,9 @@ public final class ModelLocator {
     if (kind == ContentSniffer.Kind.JSON_OBJECT) {
       return new HfReader(); // a config.json or model_index.json named directly
     }
+    if (runsAsPickle(file, kind)) {
+      return new PickleCheckpointReader();
+    }
     if (kind == ContentSniffer.Kind.LFS_POINTER) {
       throw unknownContent(file);
     }
@@ -444,5 +451,31 @@ public final class ModelLocator {
                         + " -symbol.json and .params, Keras .keras and .h5, Hugging Face"
                         + " config.json, model_index.json and .safetensors files, and folders"
                         + " holding them)"));
+  }
+
+  /**
+   * True when a file whose first bytes look like another format, or like none, is a pickle that
+   * runs code under {@code torch.load}, which reads any file that does not start with a zip local
+   * header as a tar archive or a pickle stream, whatever its head looks like to neuronfit (a
+   * protocol 0 pickle can start like a safetensors length, {@code B} for BINBYTES reads as an ONNX
+   * field, {@code G} for BINFLOAT swallows a GGUF magic). Such a file is read as the pickle it is.
+   */
+  private static boolean runsAsPickle(Path file, ContentSniffer.Kind kind) throws IOException {
+    switch (kind) {
+      case ZIP, PICKLE, HDF5, JSON_OBJECT, LFS_POINTER, MXNET_SYMBOL -> {
+        return false; // read as torch.load reads them, or not pickles to Python at all
+      }
+      default -> {
+        if (ContentSniffer.startsWithZipLocalHeader(file)) {
+          return false;
+        }
+        try {
+          return PickleCheckpointReader.read(file, ReadLimits.DEFAULT, false).hazards().stream()
+              .anyMatch(h -> h.kind().equals(PickleHazards.CODE_KIND));
+        } catch (ModelFormatException e) {
+          return false; // not a pickle torch.load runs: the file is what its head says
+        }
+      }
+    }
   }
 }

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -42,11 +41,13 @@ public final class ZipModelReader implements ModelReader {
       Optional<String> root = torchRoot(zip);
       if (root.isPresent()) {
         String r = root.get();
+        // torch.load's check for TorchScript compares record names exactly
         if (zip.has(r + "constants.pkl")) {
           return TorchScriptReader.read(zip, r, path, limits);
         }
-        if (zip.has(r + "data.pkl")) {
-          return CheckpointReader.readZip(zip, r, path, limits);
+        Optional<String> data = zip.findIgnoringAsciiCase(r + "data.pkl");
+        if (data.isPresent()) {
+          return CheckpointReader.readZip(zip, r, data.get(), path, limits);
         }
       }
       throw new NotAModelException(
@@ -60,7 +61,8 @@ public final class ZipModelReader implements ModelReader {
 
   /**
    * The top folder (with its slash) of the first entry, where {@code torch.load} looks for every
-   * record, when it holds {@code data.pkl}, {@code constants.pkl} or {@code bytecode.pkl}.
+   * record, when it holds {@code data.pkl}, {@code constants.pkl} or {@code bytecode.pkl}, named in
+   * any case of ASCII letters, as PyTorch's zip reader finds them.
    *
    * @throws ModelFormatException when two entries under it differ only in case: PyTorch's zip
    *     reader looks records up without regard to case, so which one it reads is not known
@@ -74,15 +76,17 @@ public final class ZipModelReader implements ModelReader {
     String root = names.get(0).substring(0, slash + 1);
     boolean torch = false;
     for (String marker : List.of("data.pkl", "constants.pkl", "bytecode.pkl")) {
-      torch |= zip.has(root + marker);
+      torch |= zip.findIgnoringAsciiCase(root + marker).isPresent();
     }
     if (!torch) {
       return Optional.empty();
     }
     Map<String, String> folded = new HashMap<>();
+    String foldedRoot = SafeZip.foldAscii(root);
     for (String n : names) {
-      if (n.startsWith(root)) {
-        String other = folded.putIfAbsent(n.toLowerCase(Locale.ROOT), n);
+      String f = SafeZip.foldAscii(n);
+      if (f.startsWith(foldedRoot)) {
+        String other = folded.putIfAbsent(f, n);
         if (other != null) {
           throw new ModelFormatException(
               zip.file(),

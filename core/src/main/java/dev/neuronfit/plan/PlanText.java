@@ -1,6 +1,7 @@
 package dev.neuronfit.plan;
 
 import dev.neuronfit.model.Quantities;
+import dev.neuronfit.text.Controls;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -64,18 +65,11 @@ final class PlanText {
     return out;
   }
 
-  /** Characters of model strings that could break a comment or a line, made visible. */
+  /**
+   * Characters of model strings that could break a comment or a line, or reorder what a reader
+   * sees, made visible ({@link Controls}).
+   */
   static String safe(String s) {
-    StringBuilder b = new StringBuilder();
-    s.codePoints()
-        .forEach(
-            c -> {
-              if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029) {
-                b.append(String.format("\\x%02x", c & 0xff));
-              } else {
-                b.appendCodePoint(c);
-              }
-            });
-    return b.toString();
+    return Controls.escape(s);
   }
 }

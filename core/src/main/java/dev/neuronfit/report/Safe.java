@@ -1,64 +1,21 @@
 package dev.neuronfit.report;
 
+import dev.neuronfit.text.Controls;
+
 /**
- * Text from a model (file and folder names, config strings, tensor and operator names) made safe to
- * print: every control character becomes a visible escape, so a name cannot move the cursor, clear
- * the screen, recolour the terminal, overwrite a line with a carriage return or start a line of its
- * own. The one function used by every text and Markdown renderer and by the command line's
- * messages.
- *
- * <p>Hand-written because it is a dozen lines: the escapers of commons-text and Guava target Java,
- * JSON or HTML syntax and leave C1 controls or bidirectional overrides as they are.
+ * Text from a model made safe to print in text and Markdown reports: the renderers' name for {@link
+ * Controls#escape}, the one escaper of control characters neuronfit has.
  */
 public final class Safe {
   private Safe() {}
 
-  /**
-   * The text with each control character written as an escape: {@code \n}, {@code \r}, {@code \t}
-   * for those three, {@code \xHH} for the other C0 controls, DEL and the C1 controls (U+0080 to
-   * U+009F), a backslash, {@code u} and four hex digits for the line and paragraph separators and
-   * the bidirectional embedding, override and isolate marks (which can make text read in an order
-   * other than stored). A backslash itself is left as it is: the escapes are for people, not to be
-   * parsed back.
-   */
+  /** {@link Controls#escape}: each control character written as a visible escape. */
   public static String escapeControls(String s) {
-    if (s == null) {
-      return "null";
-    }
-    int i = 0;
-    while (i < s.length() && !isControl(s.charAt(i))) {
-      i++;
-    }
-    if (i == s.length()) {
-      return s;
-    }
-    StringBuilder b = new StringBuilder(s.length() + 8).append(s, 0, i);
-    for (; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (!isControl(c)) {
-        b.append(c);
-      } else if (c == '\n') {
-        b.append("\\n");
-      } else if (c == '\r') {
-        b.append("\\r");
-      } else if (c == '\t') {
-        b.append("\\t");
-      } else if (c <= 0xff) {
-        b.append(String.format("\\x%02x", (int) c));
-      } else {
-        b.append(String.format("\\u%04x", (int) c));
-      }
-    }
-    return b.toString();
+    return Controls.escape(s);
   }
 
   /** True for the characters {@link #escapeControls} escapes. */
   static boolean isControl(char c) {
-    return c < 0x20
-        || (c >= 0x7f && c <= 0x9f)
-        || c == '\u2028'
-        || c == '\u2029'
-        || (c >= '\u202a' && c <= '\u202e')
-        || (c >= '\u2066' && c <= '\u2069');
+    return Controls.isControl(c);
   }
 }

@@ -107,4 +107,55 @@ class ContentSnifferTest {
         .hasMessageContaining("config.json")
         .hasMessageContaining("empty file");
   }
+
+  /** A tar header named {@code storages} whose checksum field is written by {@code field}. */
+  private static byte[] tarHeaderWithChecksum(java.util.function.LongFunction<byte[]> field) {
+    byte[] h = new byte[1024];
+    byte[] name = "storages".getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(name, 0, h, 0, name.length);
+    byte[] size = "00000000000\0".getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(size, 0, h, 124, size.length);
+    long sum = 8 * ' ';
+    for (int i = 0; i < 512; i++) {
+      sum += h[i] & 0xFF;
+    }
+    System.arraycopy(field.apply(sum), 0, h, 148, 8);
+    return h;
+  }
+
+  @Test
+  void aTarHeaderWhoseChecksumOnlyPythonReadsIsTheLegacyTarTorchLoadTriesFirst(@TempDir Path dir)
+      throws IOException {
+    // Python's tarfile (torch.load's tar attempt) reads a base-256 checksum, or octal text with
+    // a sign, a 0o prefix or underscores; Commons Compress refuses them, and such a file once
+    // sniffed as no format at all
+    Path base256 = dir.resolve("base256.pt");
+    Files.write(
+        base256,
+        tarHeaderWithChecksum(
+            sum -> {
+              byte[] f = ByteBuffer.allocate(8).putLong(sum).array();
+              f[0] = (byte) 0x80;
+              return f;
+            }));
+    Path underscore = dir.resolve("underscore.pt");
+    Files.write(
+        underscore,
+        tarHeaderWithChecksum(
+            sum ->
+                java.util.Arrays.copyOf(
+                    ("+0o_" + Long.toOctalString(sum)).getBytes(StandardCharsets.US_ASCII), 8)));
+    Path wrong = dir.resolve("wrong.pt");
+    Files.write(
+        wrong,
+        tarHeaderWithChecksum(
+            sum ->
+                java.util.Arrays.copyOf(
+                    ("0_" + Long.toOctalString(sum + 1)).getBytes(StandardCharsets.US_ASCII), 8)));
+
+    assertThat(ContentSniffer.isTar(base256)).isTrue();
+    assertThat(ContentSniffer.sniff(base256)).isEqualTo(Kind.PICKLE);
+    assertThat(ContentSniffer.isTar(underscore)).isTrue();
+    assertThat(ContentSniffer.isTar(wrong)).isFalse();
+  }
 }

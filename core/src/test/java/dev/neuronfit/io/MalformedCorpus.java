@@ -98,6 +98,22 @@ public final class MalformedCorpus {
           text(outside, "config.json", "{\"_class_name\": \"UNet2DConditionModel\"}");
           Files.createSymbolicLink(d.resolve("unet"), outside);
         });
+    // second red-team pass: a link to a device beside a readable model was passed over in
+    // silence (the config) or as no checkpoint (the pickle), where every other link is refused
+    String st = "{\"w\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}}";
+    m.put(
+        "config-link-dev-zero",
+        d -> {
+          header(d, st, 4);
+          Files.createSymbolicLink(d.resolve("config.json"), Path.of("/dev/zero"));
+        });
+    m.put(
+        "checkpoint-link-dev-zero",
+        d -> {
+          text(d, "config.json", "{\"model_type\": \"bert\"}");
+          header(d, st, 4);
+          Files.createSymbolicLink(d.resolve("pytorch_model.bin"), Path.of("/dev/zero"));
+        });
     return m;
   }
 

@@ -9,6 +9,7 @@ import dev.neuronfit.io.ModelLocator;
 import dev.neuronfit.io.ReadLimits;
 import dev.neuronfit.kb.KnowledgeBase;
 import dev.neuronfit.testing.TestFiles;
+import dev.neuronfit.text.Controls;
 import dev.neuronfit.verdict.Selection;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -106,6 +107,44 @@ class PlanTest {
     }
     Golden.assertMatches("plan/no-plan.txt", none.toString());
     assertThat(plans).as("plans built").isGreaterThan(100);
+  }
+
+  @Test
+  void aModelNamedWithControlsAndBidiOverridesPrintsThemEscapedInEveryPlanFormat(@TempDir Path dir)
+      throws IOException {
+    // a right-to-left override in a comment of a script makes it read otherwise than it runs
+    // (CVE-2021-42574); before the plans shared the report's escaper it was written raw
+    Path model = dir.resolve("gpt2\u202etxt.exe\u001b[2J\u2066x");
+    Path source = TestFiles.examples().resolve("gpt2");
+    Files.createDirectories(model);
+    try (Stream<Path> files = Files.list(source)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, model.resolve(f.getFileName().toString()));
+      }
+    }
+    for (String t : List.of("inf2", "trn2")) {
+      Plan p =
+          INSPECTOR
+              .plan(
+                  INSPECTOR.locate(model).get(0),
+                  KB.defaultEdition(),
+                  new Selection(List.of(t), Optional.empty()),
+                  WorkloadOptions.DEFAULT,
+                  KB.hardware(),
+                  t)
+              .plan()
+              .orElseThrow();
+      for (String out :
+          List.of(
+              PlanMarkdownRenderer.render(p),
+              PlanShellRenderer.render(p),
+              PlanPythonRenderer.render(p))) {
+        assertThat(out.chars().filter(c -> c != '\n' && Controls.isControl((char) c)).toArray())
+            .as(t)
+            .isEmpty();
+        assertThat(out).contains("gpt2\\u202etxt.exe\\x1b[2J\\u2066x");
+      }
+    }
   }
 
   @Test

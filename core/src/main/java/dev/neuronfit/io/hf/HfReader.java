@@ -3,6 +3,7 @@ package dev.neuronfit.io.hf;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.neuronfit.io.BoundedJson;
 import dev.neuronfit.io.ContentSniffer;
+import dev.neuronfit.io.ModelFiles;
 import dev.neuronfit.io.ModelFormatException;
 import dev.neuronfit.io.ModelReader;
 import dev.neuronfit.io.Notes;
@@ -267,7 +268,12 @@ public final class HfReader implements ModelReader {
   private static Optional<HfConfig> config(
       Path file, Path root, Path shown, String relative, BoundedJson json, WeightFiles weights)
       throws IOException {
-    if (!Files.isRegularFile(file) || weights.pointer(file, relative).isPresent()) {
+    if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return Optional.empty();
+    }
+    // a config linked out of the folder, or to a device or FIFO, is refused, not passed over
+    ModelFiles.size(file, root, shown);
+    if (weights.pointer(file, relative).isPresent()) {
       return Optional.empty();
     }
     return Optional.of(readConfig(file, root, shown, relative, json));

@@ -63,6 +63,7 @@ public final class PickleMachine {
 
   private long opAt;
   private int protocol;
+  private boolean limited;
 
   /**
    * @param torchScript true for the pickles of a TorchScript archive, whose {@code __torch__}
@@ -123,7 +124,7 @@ public final class PickleMachine {
     while (true) {
       opAt = in.position();
       if (++ops > limits.maxOps()) {
-        throw error("more than " + limits.maxOps() + " opcodes");
+        throw limit("more than " + limits.maxOps() + " opcodes");
       }
       int b = in.u1();
       Opcode op = Opcode.of(b).orElseThrow(() -> error(String.format("unknown opcode 0x%02x", b)));
@@ -406,8 +407,9 @@ public final class PickleMachine {
 
   /**
    * Applies a callable to arguments symbolically. A global that is not allowed becomes code-running
-   * when it is called with arguments (unless it only builds data), and so does every such global
-   * handed to the call, which may call it in turn.
+   * when it is called, with or without arguments (unless it only builds data or the call is a
+   * NEWOBJ), and so does every such global handed to the call, which may call it in turn, and the
+   * global behind any object the pickle calls.
    */
   private PickleValue call(PickleValue callable, PickleValue args, Reduce.Kind kind)
       throws IOException {
@@ -418,6 +420,11 @@ public final class PickleMachine {
       throw error(kind + " arguments must be a tuple, got " + kind(args));
     }
     if (!(callable instanceof Global g)) {
+      // calling an object the pickle built runs its class's __call__, with arguments from the
+      // file; torch.load(weights_only=True) calls nothing but the globals it allows
+      Reduce r = (Reduce) callable;
+      String built = r.global().map(Global::qualified).orElse("an object the pickle built");
+      hazards.code(built, "whose result is called with " + PickleHazards.describe(args), where());
       handedTo("a call", t, null);
       return new Reduce(callable, args, kind);
     }
@@ -425,7 +432,10 @@ public final class PickleMachine {
     boolean data = PickleGlobals.buildsData(g.module(), g.name());
     if (PickleGlobals.level(g.module(), g.name(), torchScript) != Level.DATA) {
       String use = "called with " + PickleHazards.describe(args);
-      if (kind != Reduce.Kind.NEWOBJ && !t.items().isEmpty() && !data) {
+      // a call runs the callable's code even without arguments (a main() reads sys.argv); only
+      // NEWOBJ, cls.__new__(cls, ...), which a pickled whole model uses for each class, stays
+      // an import
+      if (kind != Reduce.Kind.NEWOBJ && !data) {
         hazards.code(g.qualified(), use, where());
       } else {
         hazards.used(g.qualified(), use);
@@ -561,7 +571,7 @@ public final class PickleMachine {
       throw error(op + " declares a negative length " + n);
     }
     if (n > limits.maxStringBytes()) {
-      throw error(op + " declares " + n + " bytes, over the limit of " + limits.maxStringBytes());
+      throw limit(op + " declares " + n + " bytes, over the limit of " + limits.maxStringBytes());
     }
     return n;
   }
@@ -588,16 +598,16 @@ public final class PickleMachine {
     }
     PickleValue v = top();
     if (memo.put(index, v) == null && memo.size() > limits.maxMemo()) {
-      throw error("more than " + limits.maxMemo() + " memo entries");
+      throw limit("more than " + limits.maxMemo() + " memo entries");
     }
   }
 
   private void push(PickleValue v) throws ModelFormatException {
     if (stack.size() >= limits.maxStack()) {
-      throw error("more than " + limits.maxStack() + " values on the stack");
+      throw limit("more than " + limits.maxStack() + " values on the stack");
     }
     if (++objects > limits.maxObjects()) {
-      throw error("more than " + limits.maxObjects() + " values built");
+      throw limit("more than " + limits.maxObjects() + " values built");
     }
     stack.add(v);
   }
@@ -633,6 +643,21 @@ public final class PickleMachine {
 
   private ModelFormatException error(String problem) {
     return in.error(opAt, problem);
+  }
+
+  /** An error for a limit of neuronfit's, where Python's unpickler would have read on. */
+  private ModelFormatException limit(String problem) {
+    limited = true;
+    return in.error(opAt, problem);
+  }
+
+  /**
+   * True when reading stopped at one of neuronfit's limits (opcodes, stack, memo, values, string or
+   * pickle length) rather than at an error Python's unpickler raises too: what follows was not
+   * read, so nothing is known about it.
+   */
+  public boolean stoppedAtALimit() {
+    return limited || in.overLimit();
   }
 
   private static String kind(PickleValue v) {

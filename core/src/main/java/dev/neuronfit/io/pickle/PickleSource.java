@@ -21,6 +21,7 @@ public final class PickleSource {
   private final long budget;
   private long pos;
   private boolean ranOut;
+  private boolean overLimit;
 
   /**
    * @param in the stream, positioned at the first pickle; not closed by this class
@@ -73,9 +74,18 @@ public final class PickleSource {
     return ranOut;
   }
 
+  /**
+   * True once a read stopped at the byte budget or at the longest text line read, limits of
+   * neuronfit's that Python's unpickler does not have.
+   */
+  public boolean overLimit() {
+    return overLimit;
+  }
+
   private void charge(long n) throws ModelFormatException {
     if (n < 0 || pos + n > budget) {
       ranOut = n >= 0;
+      overLimit = n >= 0;
       throw error(pos, "the pickle is longer than the limit of " + budget + " bytes");
     }
   }
@@ -139,6 +149,7 @@ public final class PickleSource {
         return b.toString(StandardCharsets.ISO_8859_1);
       }
       if (b.size() >= maxBytes) {
+        overLimit = true;
         throw error(start, "a text argument longer than " + maxBytes + " bytes");
       }
       b.write(c);

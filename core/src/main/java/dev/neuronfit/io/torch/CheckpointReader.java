@@ -42,8 +42,16 @@ public final class CheckpointReader {
    */
   public static ModelProfile readZip(SafeZip zip, String root, Path path, ReadLimits limits)
       throws IOException {
+    return readZip(zip, root, root + "data.pkl", path, limits);
+  }
+
+  /**
+   * Reads the checkpoint whose pickle is {@code entry}: {@code ROOT/data.pkl} as the archive spells
+   * it, in whatever case (PyTorch's zip reader finds records without regard to ASCII case).
+   */
+  public static ModelProfile readZip(
+      SafeZip zip, String root, String entry, Path path, ReadLimits limits) throws IOException {
     PickleLimits pl = PickleLimits.from(limits);
-    String entry = root + "data.pkl";
     byte[] data = zip.read(entry, pl.maxBytes());
     PickleHazards hazards = new PickleHazards(pl.maxHazards());
     PickleSource src = PickleSource.of(data, path, "zip entry " + entry, pl.maxBytes());

@@ -105,6 +105,29 @@ public final class SafeZip implements Closeable {
     return new ArrayList<>(entries.keySet());
   }
 
+  /**
+   * The entry whose name equals {@code name} when ASCII letters are compared without regard to
+   * case, as PyTorch's zip reader (miniz, {@code mz_zip_reader_locate_file} without {@code
+   * MZ_ZIP_FLAG_CASE_SENSITIVE}) looks records up; the exact name when there is one.
+   */
+  public Optional<String> findIgnoringAsciiCase(String name) {
+    if (entries.containsKey(name)) {
+      return Optional.of(name);
+    }
+    String folded = foldAscii(name);
+    return entries.keySet().stream().filter(n -> foldAscii(n).equals(folded)).findFirst();
+  }
+
+  /** The name with ASCII capitals made small, as miniz's MZ_TOLOWER does; other letters stay. */
+  public static String foldAscii(String name) {
+    StringBuilder b = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      b.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
+    }
+    return b.toString();
+  }
+
   public boolean has(String name) {
     return entries.containsKey(name);
   }

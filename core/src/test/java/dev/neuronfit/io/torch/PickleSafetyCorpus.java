@@ -9,6 +9,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -157,7 +158,140 @@ final class PickleSafetyCorpus {
                         + "ctorch\nTensor\nX\u0001\u0000\u0000\u0000x\u0085}\u0087R.")),
         Severity.ERROR,
         "zipfile.ZipFile");
+    // the second red-team pass (issue 11): new variants of the same class
+    add(
+        m,
+        "call-without-arguments",
+        d -> zip(d, "archive/", "data.pkl", ascii("\u0080\u0002cunittest\nmain\n)R.")),
+        Severity.ERROR,
+        "unittest.main");
+    add(
+        m,
+        "inst-without-arguments",
+        d -> file(d, "model.bin", ascii("(iunittest\nmain\n.")),
+        Severity.ERROR,
+        "unittest.main");
+    add(
+        m,
+        "object-the-pickle-built-is-called",
+        d ->
+            zip(
+                d,
+                "archive/",
+                "data.pkl",
+                ascii(
+                    "\u0080\u0002coperator\nitemgetter\nX\u0001\u0000\u0000\u0000a\u0085"
+                        + "\u0081}X\u0001\u0000\u0000\u0000aK\u0001s\u0085R.")),
+        Severity.ERROR,
+        "operator.itemgetter whose result is called");
+    add(
+        m,
+        "code-then-truncated",
+        d -> file(d, "model.bin", Arrays.copyOf(system(0), system(0).length - 1)),
+        Severity.ERROR,
+        "posix.system");
+    add(
+        m,
+        "hf-bin-starting-like-onnx",
+        d ->
+            hfFolder(
+                d, "pytorch_model.bin", concat(ascii("B\u0001\u0000\u0000\u0000x0"), system(0))),
+        Severity.ERROR,
+        "posix.system");
+    add(
+        m,
+        "hf-bin-starting-like-safetensors",
+        d -> hfFolder(d, "pytorch_model.bin", concat(ascii("(S'12345{'\n0"), system(0))),
+        Severity.ERROR,
+        "posix.system");
+    add(
+        m,
+        "hf-bin-starting-like-gguf",
+        d ->
+            hfFolder(
+                d, "optimizer.pt", concat(ascii("GGUF\u0000\u0000\u0000\u0000\u00000"), system(0))),
+        Severity.ERROR,
+        "posix.system");
+    add(
+        m,
+        "hf-bin-code-then-junk",
+        d ->
+            hfFolder(
+                d,
+                "rng_state.pth",
+                concat(Arrays.copyOf(system(0), system(0).length - 1), new byte[] {(byte) 0xff})),
+        Severity.ERROR,
+        "posix.system");
+    add(
+        m,
+        "hf-bin-zip-data-pkl-in-capitals",
+        d -> {
+          // PyTorch's zip reader (miniz) finds archive/data.pkl without regard to ASCII case
+          Path bin =
+              zipEntries(
+                  d, "x.zip", "archive/DATA.PKL", system(2), "archive/version", ascii("3\n"));
+          return hfFolder(d, "pytorch_model.bin", Files.readAllBytes(bin));
+        },
+        Severity.ERROR,
+        "posix.system");
+    add(
+        m,
+        "hf-trainer-checkpoint-folder",
+        d -> {
+          hfFolder(d, "README.md", ascii("a model\n"));
+          Files.createDirectories(d.resolve("checkpoint-500/global_step500"));
+          Files.write(d.resolve("checkpoint-500/rng_state.pth"), ascii("\u0080\u0002}."));
+          Files.write(
+              d.resolve("checkpoint-500/global_step500/mp_rank_00_model_states.pt"), system(2));
+          return d;
+        },
+        Severity.ERROR,
+        "checkpoint-500/global_step500/mp_rank_00_model_states.pt: ");
+    add(
+        m,
+        "hf-fastai-model-pkl",
+        d -> hfFolder(d, "model.pkl", system(2)),
+        Severity.ERROR,
+        "model.pkl: ");
+    add(
+        m,
+        "file-starting-like-onnx",
+        d -> file(d, "model.pt", concat(ascii("B\u0001\u0000\u0000\u0000x0"), system(0))),
+        Severity.ERROR,
+        "posix.system");
+    add(
+        m,
+        "file-starting-like-safetensors",
+        d -> file(d, "model.pt", concat(ascii("(S'12345{'\n0"), system(0))),
+        Severity.ERROR,
+        "posix.system");
+    add(
+        m,
+        "file-starting-like-gguf",
+        d -> file(d, "model.pt", concat(ascii("GGUF\u0000\u0000\u0000\u0000\u00000"), system(0))),
+        Severity.ERROR,
+        "posix.system");
     return m;
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  /** A transformers folder whose weights are safetensors, beside one more file. */
+  private static Path hfFolder(Path d, String name, byte[] data) throws IOException {
+    Files.writeString(d.resolve("config.json"), "{\"model_type\": \"bert\"}");
+    String header = "{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}";
+    ByteArrayOutputStream st = new ByteArrayOutputStream();
+    st.writeBytes(
+        ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length()).array());
+    st.writeBytes(ascii(header));
+    st.writeBytes(new byte[4]);
+    Files.write(d.resolve("model.safetensors"), st.toByteArray());
+    Files.write(d.resolve(name), data);
+    return d;
   }
 
   private static void add(
