@@ -58,6 +58,10 @@ public final class HubBench {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("--serve")) {
+      serveOnly(args.length > 1 ? Long.parseLong(args[1]) : 50);
+      return;
+    }
     Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath();
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     long latency = args.length > 2 ? Long.parseLong(args[2]) : 50;
@@ -141,6 +145,30 @@ public final class HubBench {
       }
     } finally {
       deleteTree(work);
+    }
+  }
+
+  /**
+   * Serves the benchmark's repositories until the process is stopped, for timing or profiling a
+   * check by hand: {@code HubBench --serve [LATENCY_MS]} prints the endpoint to set as HF_ENDPOINT.
+   */
+  private static void serveOnly(long latency) throws Exception {
+    try (LoopbackHub hub = new LoopbackHub()) {
+      hub.serveBlobs(
+          "meta-llama/Llama-3.1-8B",
+          HubModelsTest.COMMIT,
+          llama("meta-llama/Llama-3.1-8B", "", 4096, 14336, 32, 32, 4).files(),
+          false);
+      hub.serveBlobs(
+          "meta-llama/Llama-3.1-405B",
+          HubModelsTest.COMMIT,
+          llama("meta-llama/Llama-3.1-405B", "", 16384, 53248, 126, 128, 191).files(),
+          false);
+      hub.serveBlobs(onnx().id(), HubModelsTest.COMMIT, onnx().files(), false);
+      hub.latency(latency);
+      System.out.println(hub.endpoint());
+      System.out.flush();
+      Thread.sleep(Long.MAX_VALUE);
     }
   }
 
