@@ -189,9 +189,13 @@ class HubRangeReadersTest {
   void anOnnxAlreadyInTheHuggingFaceCacheIsReadWithoutARequest() throws IOException {
     SparseFiles.Pb onnx = SparseFiles.onnx(8, 512, 512);
     hub.serveBlobs("t/onnx", COMMIT, Map.of("model.onnx", onnx.blob()), false);
-    Path snap = tmp.resolve("hf/models--t--onnx/snapshots/" + COMMIT);
+    // as huggingface_hub lays it out: the snapshot's file a link into blobs/
+    Path repo = tmp.resolve("hf/models--t--onnx");
+    Path snap = repo.resolve("snapshots/" + COMMIT);
     Files.createDirectories(snap);
-    onnx.blob().writeTo(snap.resolve("model.onnx"));
+    Files.createDirectories(repo.resolve("blobs"));
+    onnx.blob().writeTo(repo.resolve("blobs/0a1b2c3d"));
+    Files.createSymbolicLink(snap.resolve("model.onnx"), Path.of("../../blobs/0a1b2c3d"));
 
     String fromHub = json(models().locate(HubId.parse("t/onnx").get()));
 
