@@ -163,7 +163,9 @@ final class SparseSnapshot {
       early.clear();
     }
     Set<String> unread = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    Map<String, Header> headers = new java.util.concurrent.ConcurrentHashMap<>();
+    // guessed shards' stubs wait here until the index names them (written at once, not held:
+    // a header may be large)
+    Path guessed = folder.resolve(".neuronfit-guessed");
     Set<String> external = java.util.concurrent.ConcurrentHashMap.newKeySet();
     try (Batch batch = new Batch()) {
       List<Future<?>> smallDone = batch.submit(small, f -> write(folder, f, smallFile(f)));
@@ -173,7 +175,7 @@ final class SparseSnapshot {
           early,
           f -> {
             try {
-              headers.put(f, header(f));
+              writeHeader(guessed, f);
             } catch (java.io.InterruptedIOException e) {
               throw e;
             } catch (IOException e) {
@@ -197,20 +199,23 @@ final class SparseSnapshot {
       }
       List<String> late = new ArrayList<>(shards);
       late.removeAll(early);
-      batch.submit(late, f -> headers.put(f, header(f)));
+      batch.submit(late, f -> writeHeader(folder, f));
       batch.awaitAll();
       for (String f : shards) {
         if (failed.containsKey(f)) {
           throw failed.get(f);
         }
       }
-      // the stubs of the shards read; a guessed header that no index named is dropped
+      // the guessed stubs the index named move into the copy; the others are dropped
       for (String f : shards) {
-        Header h = headers.get(f);
-        Path target = target(folder, f);
-        Files.createDirectories(target.getParent());
-        SparseStub.writePrefix(target, h.prefix(), Math.max(h.total(), h.prefix().length));
+        Path staged = target(guessed, f);
+        if (Files.exists(staged)) {
+          Path to = target(folder, f);
+          Files.createDirectories(to.getParent());
+          SparseStub.move(staged, to);
+        }
       }
+      deleteTree(guessed);
       if (external.size() > limits.maxWeightFiles()) {
         throw new HubException(
             id.repo()
@@ -303,6 +308,16 @@ final class SparseSnapshot {
       return ModelFiles.readAll(cached.get(), root, cached.get(), max);
     }
     return client.file(id, revision.commit(), f, max);
+  }
+
+  /**
+   * Fetches the length field and header of one safetensors file and writes its stub in {@code dir}.
+   */
+  private void writeHeader(Path dir, String f) throws IOException {
+    Header h = header(f);
+    Path target = target(dir, f);
+    Files.createDirectories(target.getParent());
+    SparseStub.writePrefix(target, h.prefix(), Math.max(h.total(), h.prefix().length));
   }
 
   /** The first bytes of a safetensors file (its length field and header) and its length. */
@@ -557,6 +572,17 @@ final class SparseSnapshot {
     @Override
     public void close() {
       futures.forEach(fu -> fu.cancel(true));
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 
