@@ -288,7 +288,8 @@ public final class HubModels {
     }
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  /** Deletes a folder of neuronfit's cache and all in it. Here because this class owns them. */
+  static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }

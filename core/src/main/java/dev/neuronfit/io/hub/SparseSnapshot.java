@@ -215,7 +215,7 @@ final class SparseSnapshot {
           SparseStub.move(staged, to);
         }
       }
-      deleteTree(guessed);
+      HubModels.deleteTree(guessed);
       if (external.size() > limits.maxWeightFiles()) {
         throw new HubException(
             id.repo()
@@ -572,17 +572,6 @@ final class SparseSnapshot {
     @Override
     public void close() {
       futures.forEach(fu -> fu.cancel(true));
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (java.util.stream.Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 
