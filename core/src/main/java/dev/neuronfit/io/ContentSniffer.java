@@ -15,7 +15,8 @@ import org.apache.commons.compress.archivers.tar.TarUtils;
 /** Recognises a model file by its first bytes, never by its extension. */
 public final class ContentSniffer {
   /** One tar header block: enough for every signature, and for a tar header's checksum. */
-  private static final int HEAD_BYTES = 512;
+  /** The bytes of a file's start that {@link #sniff} looks at. */
+  public static final int HEAD_BYTES = 512;
 
   /** Where a tar header's checksum field starts (8 bytes). */
   private static final int CHKSUM_AT = 148;

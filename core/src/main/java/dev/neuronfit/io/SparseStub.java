@@ -79,6 +79,12 @@ public final class SparseStub {
         file, size, prefix.length == 0 ? List.of() : List.of(new Range(0, prefix.length)), prefix);
   }
 
+  /** Moves a stub and its side file to {@code to} (a folder of the same cache being built). */
+  public static void move(Path from, Path to) throws IOException {
+    Files.move(from, to);
+    Files.move(sideFile(from), sideFile(to));
+  }
+
   static Path sideFile(Path file) {
     return file.resolveSibling("." + file.getFileName() + ".size");
   }

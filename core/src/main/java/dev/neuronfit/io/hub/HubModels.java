@@ -45,14 +45,27 @@ public final class HubModels {
 
   private final HubSettings settings;
   private final ReadLimits limits;
-  private final HttpClient http;
+
+  /** Made on the first request: a check served from the cache never pays for it. */
+  private HttpClient http;
+
   private final java.util.concurrent.atomic.LongAdder received =
       new java.util.concurrent.atomic.LongAdder();
 
   public HubModels(HubSettings settings, ReadLimits limits) {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.limits = Objects.requireNonNull(limits, "limits");
-    this.http = settings.offline() ? null : HubClient.httpClient(settings);
+  }
+
+  /**
+   * The HTTP client, built at the first request rather than up front: building it sets up TLS (the
+   * JDK's trust store), about 0.15 s of a check that the cache then answers alone.
+   */
+  private synchronized HttpClient http() {
+    if (http == null) {
+      http = HubClient.httpClient(settings);
+    }
+    return http;
   }
 
   /**
@@ -99,7 +112,7 @@ public final class HubModels {
               + settings.hfCache()
               + "); unset HF_HUB_OFFLINE to fetch it");
     }
-    HubClient client = new HubClient(settings, http, transfer);
+    HubClient client = new HubClient(settings, http(), transfer);
     RevisionInfo info =
         RevisionInfo.parse(
             client.revisionJson(id, commit.orElse(id.revision()), MAX_API_BYTES),
@@ -275,7 +288,8 @@ public final class HubModels {
     }
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  /** Deletes a folder of neuronfit's cache and all in it. Here because this class owns them. */
+  static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }

@@ -27,7 +27,8 @@ import java.util.Set;
  * @param deadline how long one model's requests may take in all, retries included
  * @param retries how many times a 429, 5xx or broken response is tried again
  * @param backoff the first wait before a retry, doubled each time (a Retry-After wins)
- * @param concurrency how many requests run at once
+ * @param concurrency how many requests run at once ({@code NEURONFIT_HUB_CONCURRENCY}, default
+ *     {@value #DEFAULT_CONCURRENCY}, at most {@value #MAX_CONCURRENCY})
  * @param proxies the proxy environment ({@code HTTPS_PROXY}, {@code HTTP_PROXY}, {@code NO_PROXY})
  * @param refTtl how long a branch's commit is trusted before it is asked again
  */
@@ -47,6 +48,16 @@ public record HubSettings(
     Map<String, String> proxies,
     Duration refTtl) {
   public static final String DEFAULT_ENDPOINT = "https://huggingface.co";
+
+  /**
+   * Requests in flight at once by default. Header reads are small and wait on the round trip, not
+   * the bandwidth: 64 at once take Llama-3.1-405B's 191 shards in three waves of two round trips
+   * (the Hub's redirect, then the range), where 16 took twelve (bench/README.md).
+   */
+  public static final int DEFAULT_CONCURRENCY = 64;
+
+  /** The most requests in flight that {@code NEURONFIT_HUB_CONCURRENCY} may ask for. */
+  public static final int MAX_CONCURRENCY = 256;
 
   public HubSettings {
     Objects.requireNonNull(endpoint, "endpoint");
@@ -93,6 +104,20 @@ public record HubSettings(
           .or(() -> nonBlank(env.get(k.toLowerCase(java.util.Locale.ROOT))))
           .ifPresent(v -> proxies.put(k, v));
     }
+    int concurrency = DEFAULT_CONCURRENCY;
+    Optional<String> c = nonBlank(env.get("NEURONFIT_HUB_CONCURRENCY"));
+    if (c.isPresent()) {
+      if (!c.get().matches("\\d{1,3}")
+          || Integer.parseInt(c.get()) < 1
+          || Integer.parseInt(c.get()) > MAX_CONCURRENCY) {
+        throw new HubException(
+            "NEURONFIT_HUB_CONCURRENCY="
+                + c.get()
+                + " is not a number of requests from 1 to "
+                + MAX_CONCURRENCY);
+      }
+      concurrency = Integer.parseInt(c.get());
+    }
     return new HubSettings(
         uri,
         token.map(String::strip),
@@ -105,8 +130,7 @@ public record HubSettings(
         Duration.ofSeconds(120),
         4,
         Duration.ofMillis(500),
-        // header reads are small: 16 at once keeps a 191-shard model to a dozen round trips
-        16,
+        concurrency,
         proxies,
         Duration.ofHours(24));
   }

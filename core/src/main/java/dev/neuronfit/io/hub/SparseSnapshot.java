@@ -101,7 +101,12 @@ final class SparseSnapshot {
     this.pool = pool;
   }
 
-  /** Writes the sparse copy into {@code folder}, which must be empty. */
+  /**
+   * Writes the sparse copy into {@code folder}, which must be empty. Everything the file list alone
+   * decides starts at once: the small files, the ONNX, GGUF and PyTorch files, and the safetensors
+   * headers of the shards an index will most likely name (see {@link #likelyShards}); only shards
+   * an index names beyond those wait for the index.
+   */
   void writeTo(Path folder) throws IOException {
     Set<String> all = new LinkedHashSet<>(revision.files());
     boolean topConfig = all.contains("config.json");
@@ -113,26 +118,12 @@ final class SparseSnapshot {
         small.add(f);
       }
     }
-    runAll(small, f -> write(folder, f, smallFile(f)));
-    List<String> shards = new ArrayList<>();
     Set<String> folders = new LinkedHashSet<>();
     for (String f : all) {
       if (depthOf(f) <= depth && f.endsWith(".safetensors")) {
         folders.add(parentOf(f));
       }
     }
-    for (String dir : folders) {
-      shards.addAll(shardsOf(folder, dir, all));
-    }
-    if (shards.size() > limits.maxWeightFiles()) {
-      throw new HubException(
-          id.repo()
-              + ": "
-              + shards.size()
-              + " safetensors files, over the limit of "
-              + limits.maxWeightFiles());
-    }
-    runAll(shards, f -> header(folder, f));
     List<String> walked = new ArrayList<>();
     for (String f : all) {
       if (depthOf(f) <= depth && (f.endsWith(".onnx") || f.endsWith(".gguf"))) {
@@ -147,7 +138,6 @@ final class SparseSnapshot {
               + " ONNX and GGUF files, over the limit of "
               + limits.maxWeightFiles());
     }
-    runAll(walked, f -> walk(folder, f));
     List<String> checkpoints = new ArrayList<>();
     if (folders.isEmpty()) {
       for (String f : all) {
@@ -164,8 +154,79 @@ final class SparseSnapshot {
               + " PyTorch checkpoint files, over the limit of "
               + limits.maxWeightFiles());
     }
+    List<String> early = new ArrayList<>();
+    for (String dir : folders) {
+      early.addAll(likelyShards(dir, all));
+    }
+    if (early.size() > limits.maxWeightFiles()) {
+      // not guessed ahead: the count the index gives is checked below
+      early.clear();
+    }
     Set<String> unread = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    runAll(checkpoints, f -> checkpoint(folder, f, unread));
+    // guessed shards' stubs wait here until the index names them (written at once, not held:
+    // a header may be large)
+    Path guessed = folder.resolve(".neuronfit-guessed");
+    Set<String> external = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    try (Batch batch = new Batch()) {
+      List<Future<?>> smallDone = batch.submit(small, f -> write(folder, f, smallFile(f)));
+      // a guessed file's failure counts only if the index names it
+      Map<String, IOException> failed = new java.util.concurrent.ConcurrentHashMap<>();
+      batch.submit(
+          early,
+          f -> {
+            try {
+              writeHeader(guessed, f);
+            } catch (java.io.InterruptedIOException e) {
+              throw e;
+            } catch (IOException e) {
+              failed.put(f, e);
+            }
+          });
+      batch.submit(walked, f -> walk(folder, f, external));
+      batch.submit(checkpoints, f -> checkpoint(folder, f, unread));
+      batch.await(smallDone);
+      List<String> shards = new ArrayList<>();
+      for (String dir : folders) {
+        shards.addAll(shardsOf(folder, dir, all));
+      }
+      if (shards.size() > limits.maxWeightFiles()) {
+        throw new HubException(
+            id.repo()
+                + ": "
+                + shards.size()
+                + " safetensors files, over the limit of "
+                + limits.maxWeightFiles());
+      }
+      List<String> late = new ArrayList<>(shards);
+      late.removeAll(early);
+      batch.submit(late, f -> writeHeader(folder, f));
+      batch.awaitAll();
+      for (String f : shards) {
+        if (failed.containsKey(f)) {
+          throw failed.get(f);
+        }
+      }
+      // the guessed stubs the index named move into the copy; the others are dropped
+      for (String f : shards) {
+        Path staged = target(guessed, f);
+        if (Files.exists(staged)) {
+          Path to = target(folder, f);
+          Files.createDirectories(to.getParent());
+          SparseStub.move(staged, to);
+        }
+      }
+      HubModels.deleteTree(guessed);
+      if (external.size() > limits.maxWeightFiles()) {
+        throw new HubException(
+            id.repo()
+                + ": "
+                + external.size()
+                + " ONNX external-data files, over the limit of "
+                + limits.maxWeightFiles());
+      }
+      batch.submit(List.copyOf(new java.util.TreeSet<>(external)), f -> externalStub(folder, f));
+      batch.awaitAll();
+    }
     List<String> skipped = new ArrayList<>();
     for (String f : all) {
       if (depthOf(f) <= depth
@@ -178,6 +239,30 @@ final class SparseSnapshot {
     if (!skipped.isEmpty()) {
       Files.write(folder.resolve(SKIPPED), skipped);
     }
+  }
+
+  /** {@code NAME-00001-of-00004.safetensors}, as transformers and diffusers name shards. */
+  private static final java.util.regex.Pattern SHARD =
+      java.util.regex.Pattern.compile("[^/]*-\\d{5}-of-\\d{5}\\.safetensors");
+
+  /**
+   * The safetensors files of a folder whose headers are fetched before its index is read: all of
+   * them when the folder has no index (they are what is read then), else those named as shards
+   * ({@link #SHARD}), which is what an index names in practice. A guessed file the index does not
+   * name costs its header's requests and is dropped.
+   */
+  private static List<String> likelyShards(String dir, Set<String> all) {
+    String prefix = dir.isEmpty() ? "" : dir + "/";
+    boolean indexed = INDEXES.stream().anyMatch(i -> all.contains(prefix + i));
+    List<String> out = new ArrayList<>();
+    for (String f : all) {
+      if (f.endsWith(".safetensors")
+          && parentOf(f).equals(dir)
+          && (!indexed || SHARD.matcher(baseName(f)).matches())) {
+        out.add(f);
+      }
+    }
+    return out;
   }
 
   /** The shards an index of the folder names (those that exist), else all its safetensors. */
@@ -225,8 +310,21 @@ final class SparseSnapshot {
     return client.file(id, revision.commit(), f, max);
   }
 
-  /** Fetches the length field and header of one safetensors file and writes its stub. */
-  private void header(Path folder, String f) throws IOException {
+  /**
+   * Fetches the length field and header of one safetensors file and writes its stub in {@code dir}.
+   */
+  private void writeHeader(Path dir, String f) throws IOException {
+    Header h = header(f);
+    Path target = target(dir, f);
+    Files.createDirectories(target.getParent());
+    SparseStub.writePrefix(target, h.prefix(), Math.max(h.total(), h.prefix().length));
+  }
+
+  /** The first bytes of a safetensors file (its length field and header) and its length. */
+  private record Header(byte[] prefix, long total) {}
+
+  /** Fetches the length field and header of one safetensors file. */
+  private Header header(String f) throws IOException {
     Optional<Path> cached = fromHfCache(f);
     byte[] prefix;
     long total;
@@ -252,21 +350,22 @@ final class SparseSnapshot {
         prefix = java.util.Arrays.copyOf(prefix, (int) need);
       }
     }
-    Path target = target(folder, f);
-    Files.createDirectories(target.getParent());
-    SparseStub.writePrefix(target, prefix, Math.max(total, prefix.length));
+    return new Header(prefix, total);
   }
 
   /**
    * Reads an ONNX graph or a GGUF header by ranges, as the reader reads the file on disk (payloads
    * skipped), and writes what was fetched as the file's stub. A malformed file still gets its stub:
-   * reading the copy then fails as reading the file on disk does.
+   * reading the copy then fails as reading the file on disk does. The external-data files an ONNX
+   * graph names are added to {@code external} (repository names).
    */
-  private void walk(Path folder, String f) throws IOException {
-    RangeSource source = new RangeSource(client, id, revision.commit(), f, MAX_RANGE_BYTES);
+  private void walk(Path folder, String f, Set<String> external) throws IOException {
+    RangeSource source = source(f);
     try {
       if (f.endsWith(".onnx")) {
-        OnnxReader.walk(source, limits);
+        for (String location : OnnxReader.walk(source, limits)) {
+          inRepository(parentOf(f), location).ifPresent(external::add);
+        }
       } else {
         GgufReader.walk(source, limits);
       }
@@ -279,6 +378,68 @@ final class SparseSnapshot {
   }
 
   /**
+   * The repository name of an external-data location written in a graph of folder {@code dir}, when
+   * it is a plain relative path to a file the revision has (the reader refuses the others, on the
+   * copy as on disk, and a missing file is a note).
+   */
+  private Optional<String> inRepository(String dir, String location) {
+    if (location.isEmpty() || location.contains("\\") || location.startsWith("/")) {
+      return Optional.empty();
+    }
+    String joined = dir.isEmpty() ? location : dir + "/" + location;
+    List<String> parts = new ArrayList<>();
+    for (String part : joined.split("/")) {
+      if (part.equals("..")) {
+        if (parts.isEmpty()) {
+          return Optional.empty();
+        }
+        parts.remove(parts.size() - 1);
+      } else if (!part.isEmpty() && !part.equals(".")) {
+        parts.add(part);
+      }
+    }
+    String name = String.join("/", parts);
+    return revision.files().contains(name) ? Optional.of(name) : Optional.empty();
+  }
+
+  /**
+   * Writes the stub of an external-data file: its first bytes and its size. The ONNX reader asks
+   * only its size; the first bytes are there because a search of the copy looks at every file's
+   * start to tell models from other files ({@link dev.neuronfit.io.ContentSniffer}), as it does on
+   * disk. A file the copy already holds (written as something else) is left as it is.
+   */
+  private void externalStub(Path folder, String f) throws IOException {
+    Path target = target(folder, f);
+    if (Files.exists(target)) {
+      return;
+    }
+    int head = dev.neuronfit.io.ContentSniffer.HEAD_BYTES;
+    Optional<Path> cached = fromHfCache(f);
+    byte[] start;
+    long size;
+    if (cached.isPresent()) {
+      size = ModelFiles.size(cached.get(), hfSnapshot.get(), cached.get());
+      start =
+          RangeSource.local(cached.get(), hfSnapshot.get(), id, f, head)
+              .bytes(0, (int) Math.min(head, size));
+    } else {
+      HubClient.Range r = client.range(id, revision.commit(), f, 0, head);
+      start = r.bytes();
+      size = r.total();
+    }
+    Files.createDirectories(target.getParent());
+    SparseStub.writePrefix(target, start, Math.max(size, start.length));
+  }
+
+  /** The file read by ranges: from the Hugging Face cache when it has it, else from the Hub. */
+  private RangeSource source(String f) {
+    Optional<Path> cached = fromHfCache(f);
+    return cached.isPresent()
+        ? RangeSource.local(cached.get(), hfSnapshot.get(), id, f, MAX_RANGE_BYTES)
+        : new RangeSource(client, id, revision.commit(), f, MAX_RANGE_BYTES);
+  }
+
+  /**
    * Reads a PyTorch checkpoint by ranges: of a zip checkpoint its directory and every entry but the
    * tensor storages (see {@link ZipRanges}), written as a sparse file; a legacy or tar checkpoint,
    * which the pickle checker needs whole, only when it is at most {@link #MAX_WHOLE_CHECKPOINT}
@@ -286,7 +447,7 @@ final class SparseSnapshot {
    * copy then fails as reading the file on disk does.
    */
   private void checkpoint(Path folder, String f, Set<String> unread) throws IOException {
-    RangeSource source = new RangeSource(client, id, revision.commit(), f, MAX_RANGE_BYTES);
+    RangeSource source = source(f);
     Path target = target(folder, f);
     if (ZipRanges.isZip(source)) {
       try {
@@ -364,32 +525,53 @@ final class SparseSnapshot {
     void run(String file) throws IOException;
   }
 
-  /** Runs one step per file on the pool; the first failure cancels the rest and is thrown. */
-  private void runAll(List<String> files, Step step) throws IOException {
-    List<Future<?>> futures = new ArrayList<>();
-    for (String f : files) {
-      Callable<Void> c =
-          () -> {
-            step.run(f);
-            return null;
-          };
-      futures.add(pool.submit(c));
+  /**
+   * Steps run on the pool, awaited in groups; the first failure cancels all of them and is thrown.
+   * Closing it cancels what is still running (after a failure elsewhere).
+   */
+  private final class Batch implements AutoCloseable {
+    private final List<Future<?>> futures = new ArrayList<>();
+
+    List<Future<?>> submit(List<String> files, Step step) {
+      List<Future<?>> out = new ArrayList<>();
+      for (String f : files) {
+        Callable<Void> c =
+            () -> {
+              step.run(f);
+              return null;
+            };
+        out.add(pool.submit(c));
+      }
+      futures.addAll(out);
+      return out;
     }
-    try {
-      for (Future<?> fu : futures) {
-        fu.get();
+
+    void awaitAll() throws IOException {
+      await(List.copyOf(futures));
+    }
+
+    void await(List<Future<?>> some) throws IOException {
+      try {
+        for (Future<?> fu : some) {
+          fu.get();
+        }
+      } catch (ExecutionException e) {
+        close();
+        Throwable c = e.getCause();
+        if (c instanceof IOException io) {
+          throw io;
+        }
+        throw new IllegalStateException(c);
+      } catch (InterruptedException e) {
+        close();
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted");
       }
-    } catch (ExecutionException e) {
+    }
+
+    @Override
+    public void close() {
       futures.forEach(fu -> fu.cancel(true));
-      Throwable c = e.getCause();
-      if (c instanceof IOException io) {
-        throw io;
-      }
-      throw new IllegalStateException(c);
-    } catch (InterruptedException e) {
-      futures.forEach(fu -> fu.cancel(true));
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted");
     }
   }
 

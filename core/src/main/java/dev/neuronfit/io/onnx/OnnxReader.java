@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -115,16 +116,26 @@ public final class OnnxReader implements ModelReader {
   }
 
   /**
-   * Walks a model's fields as {@link #read} does, reading the same bytes, and keeps nothing: run
-   * over a file on the Hub read by ranges, it fetches exactly what a later read of the sparse copy
-   * needs.
+   * Walks a model's fields as {@link #read} does, reading the same bytes: run over a file on the
+   * Hub read by ranges, it fetches exactly what a later read of the sparse copy needs.
    *
+   * @return the external-data locations its initializers name, as written (a later read of the copy
+   *     checks them, and needs of each only its size)
    * @throws ModelFormatException when the model is malformed
    */
-  public static void walk(ByteSource source, ReadLimits limits) throws IOException {
+  public static Set<String> walk(ByteSource source, ReadLimits limits) throws IOException {
     int maxMessageDepth = 8 + 4 * (limits.maxGraphDepth() + 1);
     try (ProtoReader r = ProtoReader.over(source, maxMessageDepth)) {
-      new Parse(r, limits).model();
+      Parse p = new Parse(r, limits);
+      p.model();
+      Set<String> locations = new LinkedHashSet<>();
+      for (OnnxTensor t : p.weights) {
+        String location = t.isExternal() ? t.external().get("location") : null;
+        if (location != null) {
+          locations.add(location);
+        }
+      }
+      return locations;
     }
   }
 

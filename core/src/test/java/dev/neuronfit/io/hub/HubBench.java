@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +25,9 @@ import java.util.stream.Stream;
  * then again with the cache filled; the table gives per model the requests, bytes received and wall
  * time, against the bytes a huggingface_hub snapshot download of the same repository would fetch.
  *
- * <p>Usage: {@code HubBench ROOT [RUNS] [LATENCY_MS]} with ROOT the neuronfit checkout.
+ * <p>Usage: {@code HubBench ROOT [RUNS] [LATENCY_MS] [BEFORE]} with ROOT the neuronfit checkout;
+ * BEFORE, another checkout (an earlier commit, built), whose launcher then checks each model into
+ * an empty cache too, in the same run, for a table of before and after.
  */
 public final class HubBench {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,9 +61,15 @@ public final class HubBench {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("--serve")) {
+      serveOnly(args.length > 1 ? Long.parseLong(args[1]) : 50);
+      return;
+    }
     Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath();
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     long latency = args.length > 2 ? Long.parseLong(args[2]) : 50;
+    Optional<Path> before =
+        args.length > 3 ? Optional.of(Path.of(args[3]).toAbsolutePath()) : Optional.empty();
     List<Model> models =
         List.of(
             llama("meta-llama/Llama-3.1-8B", "Llama-3.1-8B, 4 shards", 4096, 14336, 32, 32, 4),
@@ -72,7 +81,8 @@ public final class HubBench {
                 126,
                 128,
                 191),
-            onnx());
+            onnx(),
+            manyInitializers());
     Path work = Files.createTempDirectory("neuronfit-hubbench-");
     try (LoopbackHub hub = new LoopbackHub()) {
       for (Model m : models) {
@@ -124,6 +134,32 @@ public final class HubBench {
             median(warm),
             (double) m.snapshotBytes() / cost[1]);
       }
+      if (before.isPresent()) {
+        System.out.println();
+        System.out.println(
+            "before (" + before.get() + "), cold cache, load average: " + loadAverage());
+        System.out.println();
+        System.out.println("| model | requests | bytes received | check, cold cache |");
+        System.out.println("|---|---:|---:|---:|");
+        for (Model m : models) {
+          List<Double> cold = new ArrayList<>();
+          long[] cost = null;
+          for (int i = 0; i < runs; i++) {
+            Path cache = work.resolve(m.id().replace('/', '-') + "-before-" + i);
+            Files.createDirectories(cache);
+            Run c = check(before.get(), hub, cache, m.id());
+            cold.add(c.seconds());
+            cost = c.cost();
+          }
+          System.out.printf(
+              Locale.ROOT,
+              "| %s | %d | %s | %.2f s |%n",
+              m.what(),
+              cost[0],
+              size(cost[1]),
+              median(cold));
+        }
+      }
       System.out.println();
       System.out.println("load average after: " + loadAverage());
       for (Model m : models) {
@@ -141,6 +177,32 @@ public final class HubBench {
       }
     } finally {
       deleteTree(work);
+    }
+  }
+
+  /**
+   * Serves the benchmark's repositories until the process is stopped, for timing or profiling a
+   * check by hand: {@code HubBench --serve [LATENCY_MS]} prints the endpoint to set as HF_ENDPOINT.
+   */
+  private static void serveOnly(long latency) throws Exception {
+    try (LoopbackHub hub = new LoopbackHub()) {
+      hub.serveBlobs(
+          "meta-llama/Llama-3.1-8B",
+          HubModelsTest.COMMIT,
+          llama("meta-llama/Llama-3.1-8B", "", 4096, 14336, 32, 32, 4).files(),
+          false);
+      hub.serveBlobs(
+          "meta-llama/Llama-3.1-405B",
+          HubModelsTest.COMMIT,
+          llama("meta-llama/Llama-3.1-405B", "", 16384, 53248, 126, 128, 191).files(),
+          false);
+      hub.serveBlobs(onnx().id(), HubModelsTest.COMMIT, onnx().files(), false);
+      hub.serveBlobs(
+          manyInitializers().id(), HubModelsTest.COMMIT, manyInitializers().files(), false);
+      hub.latency(latency);
+      System.out.println(hub.endpoint());
+      System.out.flush();
+      Thread.sleep(Long.MAX_VALUE);
     }
   }
 
@@ -271,6 +333,18 @@ public final class HubBench {
         "bench/matmul-2gb-onnx",
         "ONNX, 2.1 GB (32 inline initializers)",
         Map.of("model.onnx", SparseFiles.onnx(32, 4096, 4096).blob()));
+  }
+
+  /**
+   * An ONNX model of 100 MatMul layers whose weights are 128 x 128 floats (64 KiB each, 6.6 MB):
+   * each payload is a jump past what the last range held, one request each unless the reader reads
+   * through short gaps.
+   */
+  static Model manyInitializers() {
+    return new Model(
+        "bench/matmul-100x64k-onnx",
+        "ONNX, 6.6 MB (100 initializers of 64 KiB)",
+        Map.of("model.onnx", SparseFiles.onnx(100, 128, 128).blob()));
   }
 
   /** The machine's load, which the wall times follow (2 cores shared with other builds). */

@@ -142,6 +142,31 @@ class HubModelsTest {
   }
 
   @Test
+  void shardHeadersStartWithTheIndexAndAGuessTheIndexDoesNotNameIsDropped() throws IOException {
+    Path disk = TestFiles.examples().resolve("tiny-llama-2-sharded");
+    Map<String, byte[]> files = new java.util.TreeMap<>();
+    try (var s = Files.list(disk)) {
+      for (Path p : s.toList()) {
+        files.put(p.getFileName().toString(), Files.readAllBytes(p));
+      }
+    }
+    // named like a shard, but not in the index: its header is fetched with the others, unused
+    files.put("model-00003-of-00003.safetensors", files.get("model-00002-of-00002.safetensors"));
+    hub.serve("t/llama", COMMIT, files, false);
+
+    Report r = reports(models().locate(HubId.parse("t/llama").get())).get(0);
+
+    Report d = reports(new ModelLocator(ReadLimits.DEFAULT).locate(disk)).get(0);
+    assertThat(r.model().weights()).isEqualTo(d.model().weights());
+    Path copy = tmp.resolve("cache/t--llama/" + COMMIT);
+    assertThat(copy.resolve("model-00002-of-00002.safetensors")).exists();
+    assertThat(copy.resolve("model-00003-of-00003.safetensors")).doesNotExist();
+    // guessed from their names, all three headers were fetched, the unnamed one too
+    assertThat(hub.log().stream().filter(l -> l.startsWith("cdn") && l.contains("-of-")))
+        .hasSize(3);
+  }
+
+  @Test
   void aHeaderLongerThanTheFirstRangeTakesASecondRequest() throws IOException {
     Path folder = tmp.resolve("big");
     Files.createDirectories(folder);

@@ -133,6 +133,84 @@ class HubRangeReadersTest {
   }
 
   @Test
+  void anOnnxWithExternalDataGivesTheReportItGivesFromDiskWithoutReadingTheData()
+      throws IOException {
+    // 6 initializers of 1024 x 1024 floats in model.onnx_data (24 MiB of zeros, never sent)
+    LoopbackHub.Blob model = SparseFiles.onnx(6, 1024, 1024, "model.onnx_data").blob();
+    LoopbackHub.Blob data = new LoopbackHub.Blob(6L * 1024 * 1024 * 4);
+    Path disk = tmp.resolve("disk");
+    Files.createDirectories(disk);
+    model.writeTo(disk.resolve("model.onnx"));
+    data.writeTo(disk.resolve("model.onnx_data"));
+    hub.serveBlobs("t/ext", COMMIT, Map.of("model.onnx", model, "model.onnx_data", data), false);
+
+    List<ModelLocator.Located> remote = models().locate(HubId.parse("t/ext").get());
+
+    String shown = "t/ext@" + COMMIT.substring(0, 7) + "/model.onnx";
+    String fromHub = json(remote);
+    String fromDisk = json(new ModelLocator(ReadLimits.DEFAULT).locate(disk.resolve("model.onnx")));
+    assertThat(normalised(fromHub, shown))
+        .isEqualTo(normalised(fromDisk, disk.resolve("model.onnx").toString()));
+    assertThat(fromHub).contains("6 in external data").doesNotContain("is not in the model");
+    // of the data file only its first bytes (what a search looks at) and its length
+    assertThat(hub.log().stream().filter(l -> l.startsWith("cdn /t/ext/model.onnx_data")))
+        .containsExactly("cdn /t/ext/model.onnx_data bytes=0-511");
+    assertThat(hub.bytesSent()).isLessThan(64 * 1024);
+    int before = hub.requests();
+    assertThat(normalised(json(models().locate(HubId.parse("t/ext").get())), shown))
+        .isEqualTo(normalised(fromHub, shown));
+    assertThat(hub.requests()).isEqualTo(before);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"100, 128, 12", "100, 256, 60"})
+  void anOnnxOfManyMidSizedInitializersCostsFewRequests(int count, int side, int maxRanges)
+      throws IOException {
+    // payloads of 64 KiB and 256 KiB: each one a jump of the reader past what the last range
+    // held, so jumping alone cost one request per initializer (101 each); gaps of up to 256 KiB
+    // are read through instead, up to 16 MiB a file (6.6 MB: all of it; 26 MB: 16 MiB, then
+    // one request per initializer again)
+    LoopbackHub.Blob model = SparseFiles.onnx(count, side, side).blob();
+    hub.serveBlobs("t/many", COMMIT, Map.of("model.onnx", model), false);
+
+    Report r =
+        INSPECTOR.inspect(
+            models().locate(HubId.parse("t/many").get()).get(0),
+            KB.defaultEdition(),
+            Selection.ALL);
+
+    assertThat(r.model().weights().parameters()).hasValue((long) count * side * side);
+    long ranges = hub.log().stream().filter(l -> l.startsWith("cdn")).count();
+    assertThat(ranges).isBetween(1L, (long) maxRanges);
+    assertThat(hub.bytesSent()).isLessThan(RangeSource.MAX_READ_THROUGH + (2 << 20));
+  }
+
+  @Test
+  void anOnnxAlreadyInTheHuggingFaceCacheIsReadWithoutARequest() throws IOException {
+    SparseFiles.Pb onnx = SparseFiles.onnx(8, 512, 512);
+    hub.serveBlobs("t/onnx", COMMIT, Map.of("model.onnx", onnx.blob()), false);
+    // as huggingface_hub lays it out: the snapshot's file a link into blobs/
+    Path repo = tmp.resolve("hf/models--t--onnx");
+    Path snap = repo.resolve("snapshots/" + COMMIT);
+    Files.createDirectories(snap);
+    Files.createDirectories(repo.resolve("blobs"));
+    onnx.blob().writeTo(repo.resolve("blobs/0a1b2c3d"));
+    Files.createSymbolicLink(snap.resolve("model.onnx"), Path.of("../../blobs/0a1b2c3d"));
+
+    String fromHub = json(models().locate(HubId.parse("t/onnx").get()));
+
+    // the file list only
+    assertThat(hub.log()).singleElement().asString().startsWith("hub /api/models/t/onnx");
+    assertThat(fromHub.replaceAll("\\s+", " ")).contains("1 file(s) from the Hugging Face cache");
+    String shown = "t/onnx@" + COMMIT.substring(0, 7) + "/model.onnx";
+    assertThat(normalised(fromHub, shown))
+        .isEqualTo(
+            normalised(
+                json(new ModelLocator(ReadLimits.DEFAULT).locate(snap.resolve("model.onnx"))),
+                snap.resolve("model.onnx").toString()));
+  }
+
+  @Test
   void aGgufHeaderIsReadByRanges() throws IOException {
     byte[] header = gguf();
     long size = header.length + 32L * 1024 * 1024;

@@ -85,6 +85,17 @@ public final class LoopbackHub implements AutoCloseable {
       return length;
     }
 
+    /** Writes the blob as a sparse file: its parts in place, the rest holes that read as zeros. */
+    void writeTo(Path file) throws IOException {
+      try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+        raf.setLength(length);
+        for (Map.Entry<Long, byte[]> e : parts.entrySet()) {
+          raf.seek(e.getKey());
+          raf.write(e.getValue());
+        }
+      }
+    }
+
     /** Bytes {@code [from, from + n)}. */
     byte[] slice(long from, int n) {
       byte[] out = new byte[n];

@@ -100,6 +100,16 @@ final class SparseFiles {
    * weight of {@code rows x cols} stored inline as raw_data.
    */
   static Pb onnx(int layers, long rows, long cols) {
+    return onnx(layers, rows, cols, null);
+  }
+
+  /**
+   * The same model with its weights in the external-data file {@code dataFile} (beside the model,
+   * one after the other: TensorProto external_data 13 as location, offset and length entries,
+   * data_location 14 = EXTERNAL), or inline when {@code dataFile} is null; the data file is {@code
+   * layers * rows * cols * 4} bytes.
+   */
+  static Pb onnx(int layers, long rows, long cols, String dataFile) {
     Pb graph = new Pb();
     for (int i = 0; i < layers; i++) {
       Pb node = new Pb();
@@ -115,7 +125,14 @@ final class SparseFiles {
       Pb t = new Pb();
       t.varintField(1, rows).varintField(1, cols).varintField(2, 1).stringField(8, "w" + i);
       long payload = rows * cols * 4;
-      t.bytes(varint((9L << 3) | 2)).bytes(varint(payload)).zeros(payload);
+      if (dataFile == null) {
+        t.bytes(varint((9L << 3) | 2)).bytes(varint(payload)).zeros(payload);
+      } else {
+        t.message(13, new Pb().stringField(1, "location").stringField(2, dataFile));
+        t.message(13, new Pb().stringField(1, "offset").stringField(2, "" + i * payload));
+        t.message(13, new Pb().stringField(1, "length").stringField(2, "" + payload));
+        t.varintField(14, 1);
+      }
       graph.message(5, t);
     }
     graph.message(11, valueInfo("x", rows));
