@@ -252,6 +252,14 @@ public final class MalformedCorpus {
     m.put(
         "bin-index-not-json",
         d -> text(d, "pytorch_model.bin.index.json", "weight_map:\n  w: pytorch_model.bin\n"));
+    m.put(
+        "bin-index-shard-parent-path",
+        d ->
+            text(
+                d,
+                "pytorch_model.bin.index.json",
+                "{\"metadata\": {\"total_size\": 16}, \"weight_map\": {\"w\":"
+                    + " \"../pytorch_model-00001-of-00001.bin\"}}\n"));
 
     m.put(
         "pipeline-no-class-name",

@@ -162,31 +162,8 @@ final class WeightFiles {
       Path folder, Path shownFolder, String prefix, Path index, int budget) throws IOException {
     Path shownIndex = shownFolder.resolve(index.getFileName());
     JsonNode tree = json.readObjectFile(index, root, shownIndex);
-    JsonNode map = tree.get("weight_map");
-    if (map == null || !map.isObject()) {
-      throw new ModelFormatException(
-          shownIndex, "key weight_map", "expected an object of tensor name to file");
-    }
+    Set<String> shardNames = shardNames(tree, shownIndex);
     OptionalLong totalSize = totalSize(tree, shownIndex);
-    Set<String> shardNames = new LinkedHashSet<>();
-    Iterator<Map.Entry<String, JsonNode>> it = map.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
-      JsonNode v = e.getValue();
-      if (!v.isTextual()) {
-        throw new ModelFormatException(
-            shownIndex,
-            "weight_map \"" + e.getKey() + "\"",
-            "expected a file name, found " + BoundedJson.kind(v));
-      }
-      String shard = v.asText();
-      checkPlainName(shard, shownIndex, "weight_map \"" + e.getKey() + "\"");
-      shardNames.add(shard);
-      if (shardNames.size() > limits.maxWeightFiles()) {
-        throw new ModelFormatException(
-            shownIndex, "key weight_map", "lists more than " + limits.maxWeightFiles() + " files");
-      }
-    }
     List<String> present = new ArrayList<>();
     List<String> missing = new ArrayList<>();
     for (String shard : shardNames) {
@@ -337,6 +314,9 @@ final class WeightFiles {
     Path shownIndex = shownFolder.resolve(index.getFileName());
     JsonNode tree = json.readObjectFile(index, root, shownIndex);
     OptionalLong totalSize = totalSize(tree, shownIndex);
+    if (tree.has("weight_map")) {
+      shardNames(tree, shownIndex);
+    }
     return new Found(
         List.of(),
         totalSize,
@@ -350,6 +330,39 @@ final class WeightFiles {
             : prefix + index.getFileName() + " declares no total_size",
         List.of(prefix + index.getFileName()),
         List.of());
+  }
+
+  /**
+   * The shard file names an index's {@code weight_map} lists, each a plain file name in the model
+   * folder: a loader would open whatever it names, so a name that climbs out is refused even where
+   * neuronfit itself opens no shard.
+   */
+  private Set<String> shardNames(JsonNode tree, Path shownIndex) throws ModelFormatException {
+    JsonNode map = tree.get("weight_map");
+    if (map == null || !map.isObject()) {
+      throw new ModelFormatException(
+          shownIndex, "key weight_map", "expected an object of tensor name to file");
+    }
+    Set<String> shardNames = new LinkedHashSet<>();
+    Iterator<Map.Entry<String, JsonNode>> it = map.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode v = e.getValue();
+      if (!v.isTextual()) {
+        throw new ModelFormatException(
+            shownIndex,
+            "weight_map \"" + e.getKey() + "\"",
+            "expected a file name, found " + BoundedJson.kind(v));
+      }
+      String shard = v.asText();
+      checkPlainName(shard, shownIndex, "weight_map \"" + e.getKey() + "\"");
+      shardNames.add(shard);
+      if (shardNames.size() > limits.maxWeightFiles()) {
+        throw new ModelFormatException(
+            shownIndex, "key weight_map", "lists more than " + limits.maxWeightFiles() + " files");
+      }
+    }
+    return shardNames;
   }
 
   private static OptionalLong totalSize(JsonNode root, Path shownIndex)
