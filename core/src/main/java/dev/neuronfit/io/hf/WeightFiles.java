@@ -182,7 +182,7 @@ final class WeightFiles {
             withIndex(prefix + index.getFileName(), found.files()),
             notes);
       }
-      int declared = map.size();
+      int declared = tree.get("weight_map").size();
       if (found.tensors().size() != declared) {
         notes.add(
             index.getFileName()
