@@ -10,6 +10,7 @@ import dev.neuronfit.estimate.Estimate;
 import dev.neuronfit.estimate.Roofline;
 import dev.neuronfit.estimate.SizeSource;
 import dev.neuronfit.estimate.TargetEstimate;
+import dev.neuronfit.estimate.WeightWidth;
 import dev.neuronfit.estimate.Workload;
 import dev.neuronfit.estimate.WorkloadOptions;
 import dev.neuronfit.estimate.Workloads;
@@ -29,6 +30,7 @@ import dev.neuronfit.model.DType;
 import dev.neuronfit.model.HfMetadata;
 import dev.neuronfit.model.ModelProfile;
 import dev.neuronfit.model.Quantities;
+import dev.neuronfit.model.Quantization;
 import dev.neuronfit.model.WeightSummary;
 import dev.neuronfit.plan.PlanInput;
 import dev.neuronfit.plan.PlanOutcome;
@@ -209,14 +211,6 @@ public final class Inspector {
             ? OperatorCoverage.of(
                 profile, kb.operatorLists(), targets.stream().map(Target::id).toList())
             : Optional.empty();
-    Optional<Workload> estimated =
-        Workloads.estimate(profile, weights.parameters(), workloadOptions);
-    Map<String, TargetEstimate> estimates =
-        estimates(estimated, targets, hardware, selection, workloadOptions);
-    Optional<Workload> workload =
-        estimated.map(w -> withOnChipMemory(w, estimates.keySet(), hardware));
-    List<String> notes = new ArrayList<>(profile.notes());
-    estimateSkipped(profile, estimate, weights, workload, workloadOptions).ifPresent(notes::add);
     List<TargetVerdict> verdicts =
         Verdicts.build(edition, c.family(), profile.framework(), selection);
     Today today =
@@ -227,6 +221,44 @@ public final class Inspector {
             selection,
             edition.targets().stream().map(Target::id).collect(Collectors.toSet()),
             verdicts);
+    Optional<Workload> estimated =
+        Workloads.estimate(profile, weights.parameters(), weights.bytes(), workloadOptions, true);
+    List<String> estimatedTargets = estimatedTargets(estimated, targets, hardware, selection);
+    Map<String, Workload> placed = new LinkedHashMap<>();
+    if (estimated.isPresent()) {
+      Workload stored = estimated.get();
+      List<WeightWidth> widths = widths(profile, stored, estimatedTargets);
+      Optional<Workload> dense =
+          widths.stream().allMatch(WeightWidth::stored)
+              ? Optional.empty()
+              : Workloads.estimate(
+                  profile, weights.parameters(), weights.bytes(), workloadOptions, false);
+      for (String id : estimatedTargets) {
+        placed.put(id, stored);
+      }
+      for (WeightWidth width : widths) {
+        placed.put(width.target(), (width.stored() ? stored : dense.orElse(stored)).on(width));
+      }
+      if (!widths.isEmpty() && dense.isPresent()) {
+        Quantization q = stored.quantization().get();
+        DType dtype = workloadOptions.dtypeOrDefault();
+        long atDeviceType = dense.get().weightBytes();
+        estimated =
+            Optional.of(
+                stored.withAssumption(
+                    Assumptions.quantizedWeights(
+                        q, stored.weightBytes(), atDeviceType, dtype, workloadOptions),
+                    Assumptions.quantizedWeights(
+                        q, stored.weightBytes(), atDeviceType, dtype, workloadOptions, widths)));
+      }
+    }
+    Map<String, TargetEstimate> estimates = new LinkedHashMap<>();
+    placed.forEach(
+        (id, w) -> estimates.put(id, placed(w, hardware.target(id).get(), workloadOptions)));
+    Optional<Workload> workload =
+        estimated.map(w -> withOnChipMemory(w, estimates.keySet(), hardware));
+    List<String> notes = new ArrayList<>(profile.notes());
+    estimateSkipped(profile, estimate, weights, workload, workloadOptions).ifPresent(notes::add);
     RuleContext ctx =
         new RuleContext(
             profile,
@@ -308,30 +340,51 @@ public final class Inspector {
   }
 
   /**
-   * Roofline bounds and sizing for the report's targets that the hardware describes, then for
-   * hardware targets the edition does not rate (such as a user's Trainium2 figures).
+   * The targets that get roofline bounds and sizing: the report's targets that the hardware
+   * describes, then hardware targets the edition does not rate (such as a user's Trainium2
+   * figures); none without a workload.
    */
-  private static Map<String, TargetEstimate> estimates(
-      Optional<Workload> workload,
-      List<Target> targets,
-      Hardware hardware,
-      Selection selection,
-      WorkloadOptions opts) {
-    Map<String, TargetEstimate> out = new LinkedHashMap<>();
+  private static List<String> estimatedTargets(
+      Optional<Workload> workload, List<Target> targets, Hardware hardware, Selection selection) {
+    List<String> out = new ArrayList<>();
     if (workload.isEmpty()) {
       return out;
     }
     for (Target t : targets) {
-      hardware.target(t.id()).ifPresent(h -> out.put(t.id(), placed(workload.get(), h, opts)));
+      if (hardware.target(t.id()).isPresent()) {
+        out.add(t.id());
+      }
     }
     for (String id : hardware.targetIds()) {
-      if (!out.containsKey(id)
+      if (!out.contains(id)
           && selection.includesTarget(id)
           && targets.stream().noneMatch(t -> t.id().equals(id))) {
-        out.put(id, placed(workload.get(), hardware.target(id).get(), opts));
+        out.add(id);
       }
     }
     return out;
+  }
+
+  /**
+   * For a workload holding quantized weights at their stored widths, the width each target holds
+   * them at ({@link WeightWidth} decides from today's support data); none for other workloads.
+   */
+  private List<WeightWidth> widths(ModelProfile profile, Workload stored, List<String> targets) {
+    if (stored.quantization().isEmpty()) {
+      return List.of();
+    }
+    List<String> classes =
+        profile
+            .hf()
+            .flatMap(HfMetadata::config)
+            .map(c -> c.strings("architectures"))
+            .orElse(List.of());
+    return targets.stream()
+        .map(
+            t ->
+                WeightWidth.of(
+                    kb.supportNow(), stored.quantization().get(), classes, t, stored.dtype()))
+        .toList();
   }
 
   /**
