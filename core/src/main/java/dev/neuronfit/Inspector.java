@@ -10,7 +10,7 @@ import dev.neuronfit.estimate.Estimate;
 import dev.neuronfit.estimate.Roofline;
 import dev.neuronfit.estimate.SizeSource;
 import dev.neuronfit.estimate.TargetEstimate;
-import dev.neuronfit.estimate.WeightWidth;
+import dev.neuronfit.estimate.TargetWorkloads;
 import dev.neuronfit.estimate.Workload;
 import dev.neuronfit.estimate.WorkloadOptions;
 import dev.neuronfit.estimate.Workloads;
@@ -30,7 +30,6 @@ import dev.neuronfit.model.DType;
 import dev.neuronfit.model.HfMetadata;
 import dev.neuronfit.model.ModelProfile;
 import dev.neuronfit.model.Quantities;
-import dev.neuronfit.model.Quantization;
 import dev.neuronfit.model.WeightSummary;
 import dev.neuronfit.plan.PlanInput;
 import dev.neuronfit.plan.PlanOutcome;
@@ -224,37 +223,29 @@ public final class Inspector {
     Optional<Workload> estimated =
         Workloads.estimate(profile, weights.parameters(), weights.bytes(), workloadOptions, true);
     List<String> estimatedTargets = estimatedTargets(estimated, targets, hardware, selection);
-    Map<String, Workload> placed = new LinkedHashMap<>();
-    if (estimated.isPresent()) {
-      Workload stored = estimated.get();
-      List<WeightWidth> widths = widths(profile, stored, estimatedTargets);
-      Optional<Workload> dense =
-          widths.stream().allMatch(WeightWidth::stored)
-              ? Optional.empty()
-              : Workloads.estimate(
-                  profile, weights.parameters(), weights.bytes(), workloadOptions, false);
-      for (String id : estimatedTargets) {
-        placed.put(id, stored);
-      }
-      for (WeightWidth width : widths) {
-        placed.put(width.target(), (width.stored() ? stored : dense.orElse(stored)).on(width));
-      }
-      if (!widths.isEmpty() && dense.isPresent()) {
-        Quantization q = stored.quantization().get();
-        DType dtype = workloadOptions.dtypeOrDefault();
-        long atDeviceType = dense.get().weightBytes();
-        estimated =
-            Optional.of(
-                stored.withAssumption(
-                    Assumptions.quantizedWeights(
-                        q, stored.weightBytes(), atDeviceType, dtype, workloadOptions),
-                    Assumptions.quantizedWeights(
-                        q, stored.weightBytes(), atDeviceType, dtype, workloadOptions, widths)));
-      }
-    }
+    Optional<TargetWorkloads> placed =
+        estimated.map(
+            w ->
+                TargetWorkloads.of(
+                    w,
+                    () ->
+                        Workloads.estimate(
+                            profile, weights.parameters(), weights.bytes(), workloadOptions, false),
+                    kb.supportNow(),
+                    profile
+                        .hf()
+                        .flatMap(HfMetadata::config)
+                        .map(config -> config.strings("architectures"))
+                        .orElse(List.of()),
+                    estimatedTargets,
+                    workloadOptions));
+    estimated = placed.map(TargetWorkloads::report);
     Map<String, TargetEstimate> estimates = new LinkedHashMap<>();
-    placed.forEach(
-        (id, w) -> estimates.put(id, placed(w, hardware.target(id).get(), workloadOptions)));
+    placed
+        .map(TargetWorkloads::byTarget)
+        .orElse(Map.of())
+        .forEach(
+            (id, w) -> estimates.put(id, placed(w, hardware.target(id).get(), workloadOptions)));
     Optional<Workload> workload =
         estimated.map(w -> withOnChipMemory(w, estimates.keySet(), hardware));
     List<String> notes = new ArrayList<>(profile.notes());
@@ -363,28 +354,6 @@ public final class Inspector {
       }
     }
     return out;
-  }
-
-  /**
-   * For a workload holding quantized weights at their stored widths, the width each target holds
-   * them at ({@link WeightWidth} decides from today's support data); none for other workloads.
-   */
-  private List<WeightWidth> widths(ModelProfile profile, Workload stored, List<String> targets) {
-    if (stored.quantization().isEmpty()) {
-      return List.of();
-    }
-    List<String> classes =
-        profile
-            .hf()
-            .flatMap(HfMetadata::config)
-            .map(c -> c.strings("architectures"))
-            .orElse(List.of());
-    return targets.stream()
-        .map(
-            t ->
-                WeightWidth.of(
-                    kb.supportNow(), stored.quantization().get(), classes, t, stored.dtype()))
-        .toList();
   }
 
   /**
