@@ -10,6 +10,7 @@ import dev.neuronfit.estimate.Estimate;
 import dev.neuronfit.estimate.Roofline;
 import dev.neuronfit.estimate.SizeSource;
 import dev.neuronfit.estimate.TargetEstimate;
+import dev.neuronfit.estimate.TargetWorkloads;
 import dev.neuronfit.estimate.Workload;
 import dev.neuronfit.estimate.WorkloadOptions;
 import dev.neuronfit.estimate.Workloads;
@@ -209,14 +210,6 @@ public final class Inspector {
             ? OperatorCoverage.of(
                 profile, kb.operatorLists(), targets.stream().map(Target::id).toList())
             : Optional.empty();
-    Optional<Workload> estimated =
-        Workloads.estimate(profile, weights.parameters(), workloadOptions);
-    Map<String, TargetEstimate> estimates =
-        estimates(estimated, targets, hardware, selection, workloadOptions);
-    Optional<Workload> workload =
-        estimated.map(w -> withOnChipMemory(w, estimates.keySet(), hardware));
-    List<String> notes = new ArrayList<>(profile.notes());
-    estimateSkipped(profile, estimate, weights, workload, workloadOptions).ifPresent(notes::add);
     List<TargetVerdict> verdicts =
         Verdicts.build(edition, c.family(), profile.framework(), selection);
     Today today =
@@ -227,6 +220,36 @@ public final class Inspector {
             selection,
             edition.targets().stream().map(Target::id).collect(Collectors.toSet()),
             verdicts);
+    Optional<Workload> estimated =
+        Workloads.estimate(profile, weights.parameters(), weights.bytes(), workloadOptions, true);
+    List<String> estimatedTargets = estimatedTargets(estimated, targets, hardware, selection);
+    Optional<TargetWorkloads> placed =
+        estimated.map(
+            w ->
+                TargetWorkloads.of(
+                    w,
+                    () ->
+                        Workloads.estimate(
+                            profile, weights.parameters(), weights.bytes(), workloadOptions, false),
+                    kb.supportNow(),
+                    profile
+                        .hf()
+                        .flatMap(HfMetadata::config)
+                        .map(config -> config.strings("architectures"))
+                        .orElse(List.of()),
+                    estimatedTargets,
+                    workloadOptions));
+    estimated = placed.map(TargetWorkloads::report);
+    Map<String, TargetEstimate> estimates = new LinkedHashMap<>();
+    placed
+        .map(TargetWorkloads::byTarget)
+        .orElse(Map.of())
+        .forEach(
+            (id, w) -> estimates.put(id, placed(w, hardware.target(id).get(), workloadOptions)));
+    Optional<Workload> workload =
+        estimated.map(w -> withOnChipMemory(w, estimates.keySet(), hardware));
+    List<String> notes = new ArrayList<>(profile.notes());
+    estimateSkipped(profile, estimate, weights, workload, workloadOptions).ifPresent(notes::add);
     RuleContext ctx =
         new RuleContext(
             profile,
@@ -308,27 +331,26 @@ public final class Inspector {
   }
 
   /**
-   * Roofline bounds and sizing for the report's targets that the hardware describes, then for
-   * hardware targets the edition does not rate (such as a user's Trainium2 figures).
+   * The targets that get roofline bounds and sizing: the report's targets that the hardware
+   * describes, then hardware targets the edition does not rate (such as a user's Trainium2
+   * figures); none without a workload.
    */
-  private static Map<String, TargetEstimate> estimates(
-      Optional<Workload> workload,
-      List<Target> targets,
-      Hardware hardware,
-      Selection selection,
-      WorkloadOptions opts) {
-    Map<String, TargetEstimate> out = new LinkedHashMap<>();
+  private static List<String> estimatedTargets(
+      Optional<Workload> workload, List<Target> targets, Hardware hardware, Selection selection) {
+    List<String> out = new ArrayList<>();
     if (workload.isEmpty()) {
       return out;
     }
     for (Target t : targets) {
-      hardware.target(t.id()).ifPresent(h -> out.put(t.id(), placed(workload.get(), h, opts)));
+      if (hardware.target(t.id()).isPresent()) {
+        out.add(t.id());
+      }
     }
     for (String id : hardware.targetIds()) {
-      if (!out.containsKey(id)
+      if (!out.contains(id)
           && selection.includesTarget(id)
           && targets.stream().noneMatch(t -> t.id().equals(id))) {
-        out.put(id, placed(workload.get(), hardware.target(id).get(), opts));
+        out.add(id);
       }
     }
     return out;

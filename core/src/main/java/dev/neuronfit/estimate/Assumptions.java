@@ -51,6 +51,49 @@ public final class Assumptions {
         + Quantities.bytes(atDeviceType);
   }
 
+  /**
+   * {@link #quantizedWeights(Quantization, long, long, DType, WorkloadOptions)} with the targets
+   * that hold the weights at each width, as {@link WeightWidth} decided them.
+   */
+  public static String quantizedWeights(
+      Quantization q,
+      long weightBytes,
+      long atDeviceType,
+      DType dtype,
+      WorkloadOptions opts,
+      List<WeightWidth> widths) {
+    String method = q.method().toUpperCase(Locale.ROOT);
+    List<String> stored =
+        widths.stream().filter(WeightWidth::stored).map(WeightWidth::target).toList();
+    List<String> dense = widths.stream().filter(w -> !w.stored()).map(WeightWidth::target).toList();
+    StringBuilder b = new StringBuilder("weights quantized as ").append(q.label());
+    if (!stored.isEmpty()) {
+      b.append(" are moved and held at their stored width with their scales (")
+          .append(Quantities.bytes(weightBytes))
+          .append(" of weights in all) on ")
+          .append(String.join(", ", stored))
+          .append(", whose path runs ")
+          .append(method);
+    }
+    if (!dense.isEmpty()) {
+      b.append(stored.isEmpty() ? " are held" : "; they are held")
+          .append(" as ")
+          .append(dtype)
+          .append(" (")
+          .append(Quantities.bytes(atDeviceType))
+          .append(" of weights in all) on ")
+          .append(String.join(", ", dense))
+          .append(", where no current stack runs ")
+          .append(method)
+          .append(" (see TODAY)");
+    }
+    return b.append("; the other weights, activations and the KV cache are ")
+        .append(dtype)
+        .append(" on the device")
+        .append(opts.dtype().isEmpty() ? " (change with --dtype)" : "")
+        .toString();
+  }
+
   public static String batch(int batch) {
     return "batch " + batch;
   }

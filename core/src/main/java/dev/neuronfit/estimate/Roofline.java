@@ -151,7 +151,7 @@ public final class Roofline {
             need,
             sizing.pipelineCores(),
             notes);
-    return new TargetEstimate(hw.target(), chip.name(), flops, bandwidth, basis, bounds, placed);
+    return new TargetEstimate(hw.target(), chip.name(), flops, bandwidth, basis, bounds, placed, w);
   }
 
   private static Optional<Instance> find(TargetHardware hw, String name) {
@@ -180,7 +180,8 @@ public final class Roofline {
             + (w.kvCacheBytes() > 0 ? " and KV cache" : "")
             + " at "
             + w.dtype()
-            + " (activations and runtime buffers not included)");
+            + " (activations and runtime buffers not included)"
+            + w.width().map(x -> "; " + x.reason()).orElse(""));
     Optional<Integer> tp = Optional.empty();
     if (cores > 1 && !hw.tensorParallelDegrees().isEmpty()) {
       tp = hw.tensorParallelDegrees().stream().filter(d -> d >= cores).findFirst();
@@ -192,8 +193,10 @@ public final class Roofline {
       }
     }
     Optional<Integer> pipeline = Optional.empty();
-    if (hw.inf1PipelineRule()) {
-      // neuroncore-pipeline-cores = 4 * round(weights / 2e7), about 20 M weights per NeuronCore
+    if (hw.inf1PipelineRule() && w.quantization().isEmpty()) {
+      // neuroncore-pipeline-cores = 4 * round(weights / 2e7), about 20 M weights per NeuronCore;
+      // the weights' count is their bytes at the device type, so a workload holding quantized
+      // weights at their stored widths (never on inf1, whose stack runs no quantization) has none
       long weights = w.weightBytes() / Math.max(1, w.dtype().bytesFor(1));
       pipeline = Optional.of((int) Math.max(1, 4 * Math.round(weights / 2e7)));
       int most = hw.instances().stream().mapToInt(Instance::neuronCores).max().orElse(0);

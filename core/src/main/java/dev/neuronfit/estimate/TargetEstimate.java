@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param peakBasis which peak figure was used and why
  * @param phases one bound per phase of the workload
  * @param sizing the smallest instance that holds the model
+ * @param workload the workload placed: for a quantized checkpoint, with its weights at the width
+ *     this target holds them ({@link Workload#width()})
  */
 public record TargetEstimate(
     String target,
@@ -22,11 +24,13 @@ public record TargetEstimate(
     double bandwidthPerChip,
     String peakBasis,
     List<PhaseBound> phases,
-    Sizing sizing) {
+    Sizing sizing,
+    Workload workload) {
   public TargetEstimate {
     Objects.requireNonNull(target, "target");
     phases = List.copyOf(phases);
     Objects.requireNonNull(sizing, "sizing");
+    Objects.requireNonNull(workload, "workload");
   }
 
   /** FLOPs per byte at which compute and memory take equally long: the roofline's ridge point. */

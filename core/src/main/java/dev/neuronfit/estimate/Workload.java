@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param assumptions what the estimate assumes, one sentence each
  * @param quantization the quantization whose stored widths {@code weightBytes} counts; empty when
  *     every weight is at {@code dtype}
+ * @param width for a quantized checkpoint placed on one target, the width its weights are held at
+ *     there and why ({@link WeightWidth}); empty otherwise
  */
 public record Workload(
     int batch,
@@ -39,7 +41,8 @@ public record Workload(
     long kvCacheBytes,
     String method,
     List<String> assumptions,
-    Optional<Quantization> quantization) {
+    Optional<Quantization> quantization,
+    Optional<WeightWidth> width) {
   public Workload {
     Objects.requireNonNull(sequenceLength, "sequenceLength");
     Objects.requireNonNull(imageSize, "imageSize");
@@ -49,6 +52,7 @@ public record Workload(
     Objects.requireNonNull(method, "method");
     assumptions = List.copyOf(assumptions);
     Objects.requireNonNull(quantization, "quantization");
+    Objects.requireNonNull(width, "width");
     if (phases.isEmpty()) {
       throw new IllegalArgumentException("a workload has at least one phase");
     }
@@ -79,6 +83,37 @@ public record Workload(
         kvCacheBytes,
         method,
         assumptions,
+        Optional.empty(),
+        Optional.empty());
+  }
+
+  /** A workload whose weights {@code quantization} counts at their stored widths, on no target. */
+  public Workload(
+      int batch,
+      Optional<Integer> sequenceLength,
+      Optional<Integer> imageSize,
+      DType dtype,
+      List<Phase> phases,
+      Map<String, Integer> costUnknownOps,
+      long weightBytes,
+      long activationBytes,
+      long kvCacheBytes,
+      String method,
+      List<String> assumptions,
+      Optional<Quantization> quantization) {
+    this(
+        batch,
+        sequenceLength,
+        imageSize,
+        dtype,
+        phases,
+        costUnknownOps,
+        weightBytes,
+        activationBytes,
+        kvCacheBytes,
+        method,
+        assumptions,
+        quantization,
         Optional.empty());
   }
 
@@ -90,6 +125,24 @@ public record Workload(
     return quantization
         .map(q -> "at the stored widths of " + q.label() + " (the rest at " + dtype + ")")
         .orElse("at " + dtype);
+  }
+
+  /** This workload as placed on the target {@code width} names, saying how its weights are held. */
+  public Workload on(WeightWidth width) {
+    return new Workload(
+        batch,
+        sequenceLength,
+        imageSize,
+        dtype,
+        phases,
+        costUnknownOps,
+        weightBytes,
+        activationBytes,
+        kvCacheBytes,
+        method,
+        assumptions,
+        quantization,
+        Optional.of(width));
   }
 
   /** The phase with this name, if the workload has it. */
@@ -111,7 +164,8 @@ public record Workload(
         kvCacheBytes,
         method,
         assumptions.stream().map(a -> a.equals(from) ? to : a).toList(),
-        quantization);
+        quantization,
+        width);
   }
 
   /** Convention used for FLOP counts in every report. */

@@ -5,7 +5,9 @@ import dev.neuronfit.estimate.graph.GraphWorkload;
 import dev.neuronfit.estimate.keras.KerasWorkload;
 import dev.neuronfit.estimate.tf.TfGraphWorkload;
 import dev.neuronfit.model.DType;
+import dev.neuronfit.model.HfMetadata;
 import dev.neuronfit.model.ModelProfile;
+import dev.neuronfit.model.Quantization;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,9 +29,26 @@ public final class Workloads {
    */
   public static Optional<Workload> estimate(
       ModelProfile profile, OptionalLong parameters, WorkloadOptions opts) {
+    return estimate(profile, parameters, OptionalLong.empty(), opts, true);
+  }
+
+  /**
+   * The workload of one inference with a quantized checkpoint's weights at their stored widths
+   * ({@code storedWidths}) or all at the device type; which one a target holds is {@link
+   * WeightWidth}'s to decide.
+   *
+   * @param storedBytes the bytes the checkpoint's weights take as stored (read or estimated), for a
+   *     quantized model that has no layout or graph; empty when unknown
+   */
+  public static Optional<Workload> estimate(
+      ModelProfile profile,
+      OptionalLong parameters,
+      OptionalLong storedBytes,
+      WorkloadOptions opts,
+      boolean storedWidths) {
     Optional<Workload> fromConfig =
         parameters.isPresent()
-            ? ConfigWorkload.estimate(profile, parameters.getAsLong(), opts)
+            ? ConfigWorkload.estimate(profile, parameters.getAsLong(), opts, storedWidths)
             : Optional.empty();
     if (fromConfig.isPresent()) {
       return fromConfig;
@@ -46,7 +65,11 @@ public final class Workloads {
     if (fromGraph.isPresent() || parameters.isEmpty() || parameters.getAsLong() < 1) {
       return fromGraph;
     }
-    return Optional.of(weightsOnly(parameters.getAsLong(), opts));
+    Optional<Quantization> q =
+        storedWidths && storedBytes.isPresent() && storedBytes.getAsLong() > 0
+            ? profile.hf().flatMap(HfMetadata::quantization)
+            : Optional.empty();
+    return Optional.of(weightsOnly(parameters.getAsLong(), storedBytes, q, opts));
   }
 
   /**
@@ -54,9 +77,12 @@ public final class Workloads {
    * memory sizing (which needs only the weights), with one pass assumed to read every weight once
    * at 2 FLOPs per parameter per item, and no KV cache (the layout that would size it is unknown).
    */
-  private static Workload weightsOnly(long parameters, WorkloadOptions opts) {
+  private static Workload weightsOnly(
+      long parameters, OptionalLong storedBytes, Optional<Quantization> q, WorkloadOptions opts) {
     DType dtype = opts.dtypeOrDefault();
-    long weightBytes = dtype.bytesFor(parameters);
+    long atDeviceType = dtype.bytesFor(parameters);
+    // a quantized checkpoint's weights at their stored width: the bytes its files declare
+    long weightBytes = q.isPresent() ? storedBytes.getAsLong() : atDeviceType;
     int batch = opts.batchOr1();
     return new Workload(
         batch,
@@ -72,6 +98,9 @@ public final class Workloads {
         List.of(
             "one pass reads every weight once and does 2 FLOPs per parameter per item; no"
                 + " activations or KV cache are counted",
-            Assumptions.deviceType(dtype, opts)));
+            q.isPresent()
+                ? Assumptions.quantizedWeights(q.get(), weightBytes, atDeviceType, dtype, opts)
+                : Assumptions.deviceType(dtype, opts)),
+        q);
   }
 }

@@ -139,6 +139,11 @@ public record SupportNow(Snapshot snapshot, List<TargetLifecycle> targets, List<
       architectures = List.copyOf(architectures);
       Objects.requireNonNull(source, "source");
     }
+
+    /** Whether the entry concerns a model of these classes (an entry naming none concerns all). */
+    public boolean forModel(List<String> classes) {
+      return architectures.isEmpty() || architectures.stream().anyMatch(classes::contains);
+    }
   }
 
   /** A documented limit of a stack. */
@@ -201,6 +206,39 @@ public record SupportNow(Snapshot snapshot, List<TargetLifecycle> targets, List<
           .filter(l -> l.targets().contains(target) && l.matches(classes, type))
           .findFirst();
     }
+  }
+
+  /**
+   * A stack that runs a quantization method on a target, with the entry that says so.
+   *
+   * @param stack the stack, whose status on the target still takes new work
+   * @param entry its quantization entry for the method
+   */
+  public record QuantizationRun(Stack stack, Quantization entry) {
+    public QuantizationRun {
+      Objects.requireNonNull(stack, "stack");
+      Objects.requireNonNull(entry, "entry");
+    }
+  }
+
+  /**
+   * The first stack, in the file's order, whose quantization entries run {@code method} on {@code
+   * target} for a model of these architecture classes, and whose status there still takes new work;
+   * empty when none does (the method is then not run there: unsupported, rejected or dequantized,
+   * whatever a note says).
+   */
+  public Optional<QuantizationRun> runs(String method, List<String> classes, String target) {
+    for (Stack s : stacks) {
+      for (Quantization x : s.quantization()) {
+        if (x.method().equals(method)
+            && x.forModel(classes)
+            && x.targets().contains(target)
+            && s.statusOn(target).map(st -> st.status().usable()).orElse(false)) {
+          return Optional.of(new QuantizationRun(s, x));
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   public Optional<Stack> stack(String id) {

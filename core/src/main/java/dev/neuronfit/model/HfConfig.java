@@ -158,6 +158,21 @@ public final class HfConfig {
         : Optional.empty();
   }
 
+  /**
+   * This object with {@code key} taken from {@code parent} when this object lacks it and the parent
+   * has it; this object unchanged otherwise. For a nested config that inherits a key of the
+   * composite config around it.
+   */
+  public HfConfig inheriting(HfConfig parent, String key) {
+    if (has(key) || !parent.has(key)) {
+      return this;
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode copy =
+        (com.fasterxml.jackson.databind.node.ObjectNode) node.deepCopy();
+    copy.set(key, parent.node.get(key).deepCopy());
+    return new HfConfig(file, path, copy);
+  }
+
   /** The value as compact JSON, shortened for display; empty when the key is missing. */
   public Optional<String> shown(String key) {
     JsonNode v = node.get(key);

@@ -50,4 +50,26 @@ public record PlanInput(
     Objects.requireNonNull(hardware, "hardware");
     Objects.requireNonNull(flags, "flags");
   }
+
+  /**
+   * This input as a plan for {@code target} reads it: with the workload placed on the target, whose
+   * weights are held at the width the target runs them at (see {@link
+   * dev.neuronfit.estimate.WeightWidth}).
+   */
+  PlanInput forTarget(String target) {
+    TargetEstimate e = estimates.get(target);
+    if (e == null || workload.isEmpty()) {
+      return this;
+    }
+    return new PlanInput(
+        profile,
+        family,
+        weights,
+        Optional.of(e.workload()),
+        estimates,
+        today,
+        findings,
+        hardware,
+        flags);
+  }
 }

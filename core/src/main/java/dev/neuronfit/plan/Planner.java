@@ -48,7 +48,7 @@ public final class Planner {
                       + " reached end of support)"));
     }
     TodayPath.Path best = path.get().best().get();
-    Draft d = new Draft(in, target);
+    Draft d = new Draft(in.forTarget(target), target);
     size(d);
     boolean built =
         switch (best.stack()) {
@@ -161,7 +161,9 @@ public final class Planner {
               + s.tensorParallelDegree().map(t -> ", tensor-parallel degree " + t).orElse("")
               + " at "
               + Quantities.bytes(memoryPerCore(d))
-              + " per core.");
+              + " per core"
+              + e.workload().width().map(w -> "; " + w.reason()).orElse("")
+              + ".");
     } else {
       d.notes.add(
           "no "

@@ -56,7 +56,7 @@ final class HtmlToday {
     entry(p, sb);
     if (estimate != null) {
       sb.append("<dt>Sizing</dt><dd>")
-          .append(escape(TodayText.sizing(estimate.sizing(), p)))
+          .append(escape(TodayText.sizing(estimate, p)))
           .append("</dd>");
     }
     sb.append("</dl>\n</div>\n");

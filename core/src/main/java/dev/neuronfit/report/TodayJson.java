@@ -40,7 +40,7 @@ final class TodayJson {
       g.writeStringField("quantization", p.quantization().orElse(null));
       g.writeStringField("lnc", p.lnc().orElse(null));
       TargetEstimate est = estimates.get(p.target());
-      g.writeStringField("sizing", est == null ? null : TodayText.sizing(est.sizing(), p));
+      g.writeStringField("sizing", est == null ? null : TodayText.sizing(est, p));
       if (p.frozen().isPresent()) {
         g.writeObjectFieldStart("frozen");
         g.writeStringField("since", p.frozen().get().since());

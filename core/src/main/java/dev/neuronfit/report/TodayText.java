@@ -74,7 +74,7 @@ final class TodayText {
     }
     TargetEstimate est = estimates.get(p.target());
     if (est != null) {
-      out.add(new String[] {"sizing", sizing(est.sizing(), p)});
+      out.add(new String[] {"sizing", sizing(est, p)});
     } else {
       p.lnc().ifPresent(l -> out.add(new String[] {"lnc", l}));
     }
@@ -82,7 +82,9 @@ final class TodayText {
     return out;
   }
 
-  static String sizing(Sizing s, TodayPath p) {
+  /** The sizing line: instance, cores, degree, LNC, and the weights' width when quantized. */
+  static String sizing(TargetEstimate est, TodayPath p) {
+    Sizing s = est.sizing();
     String tp = "TP " + s.tensorParallelDegree().orElse(s.neuronCores() <= 1 ? 1 : s.neuronCores());
     String where = s.instance().map(i -> i + " holds it").orElse("no instance holds it");
     return where
@@ -92,7 +94,8 @@ final class TodayText {
         + (s.neuronCores() == 1 ? "" : "s")
         + ", "
         + tp
-        + p.lnc().map(l -> "; " + l).orElse("");
+        + p.lnc().map(l -> "; " + l).orElse("")
+        + est.workload().width().map(w -> "; " + w.reason()).orElse("");
   }
 
   /** Appends the section to a text report. */

@@ -62,7 +62,7 @@ public final class NoInstanceHoldsModel extends Rule {
                       + bytes(s.deviceMemoryBytesNeeded())
                       + " of device memory"
                       + (cache ? " for its weights and KV cache." : " for its weights."))
-              .observed(observed(w, s))
+              .observed(observed(e.getValue().workload(), s))
               .guideline(GUIDELINE)
               .advice(advice(w, ctx.estimates()))
               .build());
@@ -85,6 +85,7 @@ public final class NoInstanceHoldsModel extends Rule {
         .append(", ")
         .append(s.neuronCores())
         .append(" NeuronCores at one core's memory");
+    w.width().ifPresent(x -> b.append("; ").append(x.reason()));
     for (String n : s.notes()) {
       if (n.startsWith("the largest instance") || n.contains("tensor-parallel degree")) {
         b.append("; ").append(n);

@@ -195,26 +195,24 @@ public final class TodayPaths {
   private static String quantVerdict(
       SupportNow now, Quant q, List<String> classes, String target, Optional<String> bestStack) {
     String head = q.label() + " (" + q.where() + ")";
+    Optional<SupportNow.QuantizationRun> run = now.runs(q.method(), classes, target);
+    if (run.isPresent()) {
+      return head
+          + ": runs on "
+          + target
+          + " with "
+          + run.get().stack().name()
+          + " ("
+          + run.get().entry().label()
+          + "; "
+          + run.get().entry().source().url()
+          + ")";
+    }
     List<String> elsewhere = new ArrayList<>();
     for (SupportNow.Stack s : now.stacks()) {
       for (SupportNow.Quantization x : s.quantization()) {
-        boolean forModel =
-            x.architectures().isEmpty() || x.architectures().stream().anyMatch(classes::contains);
-        if (!x.method().equals(q.method()) || !forModel) {
+        if (!x.method().equals(q.method()) || !x.forModel(classes)) {
           continue;
-        }
-        if (x.targets().contains(target)
-            && s.statusOn(target).map(st -> st.status().usable()).orElse(false)) {
-          return head
-              + ": runs on "
-              + target
-              + " with "
-              + s.name()
-              + " ("
-              + x.label()
-              + "; "
-              + x.source().url()
-              + ")";
         }
         elsewhere.add(
             q.label()

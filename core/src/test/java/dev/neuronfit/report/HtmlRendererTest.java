@@ -324,7 +324,8 @@ class HtmlRendererTest {
                             Optional.empty(),
                             10,
                             Optional.empty(),
-                            List.of(HOSTILE)))));
+                            List.of(HOSTILE)),
+                        e.workload())));
     return new Report(
         HOSTILE,
         r.edition(),

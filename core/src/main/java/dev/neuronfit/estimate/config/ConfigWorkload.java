@@ -40,11 +40,20 @@ public final class ConfigWorkload {
    */
   public static Optional<Workload> estimate(
       ModelProfile profile, long parameters, WorkloadOptions opts) {
+    return estimate(profile, parameters, opts, true);
+  }
+
+  /**
+   * The workload with a quantized checkpoint's weights at their stored widths ({@code
+   * storedWidths}) or all at the device type, for a target whose path does not run the method.
+   */
+  public static Optional<Workload> estimate(
+      ModelProfile profile, long parameters, WorkloadOptions opts, boolean storedWidths) {
     if (profile.hf().isEmpty() || ConfigNumbers.problem(profile).isPresent()) {
       return Optional.empty();
     }
     try {
-      return estimateChecked(profile, parameters, opts);
+      return estimateChecked(profile, parameters, opts, storedWidths);
     } catch (ArithmeticException e) {
       return Optional.empty(); // sizes beyond a long: no figure rather than a wrapped one
     }
@@ -61,7 +70,7 @@ public final class ConfigWorkload {
       return problem;
     }
     try {
-      estimateChecked(profile, parameters, opts);
+      estimateChecked(profile, parameters, opts, true);
       return Optional.empty();
     } catch (ArithmeticException e) {
       return Optional.of(ConfigNumbers.overflowNote(profile.hf().get(), "workload estimate"));
@@ -69,7 +78,7 @@ public final class ConfigWorkload {
   }
 
   private static Optional<Workload> estimateChecked(
-      ModelProfile profile, long parameters, WorkloadOptions opts) {
+      ModelProfile profile, long parameters, WorkloadOptions opts, boolean storedWidths) {
     HfMetadata hf = profile.hf().get();
     DType dtype = opts.dtypeOrDefault();
     int bytes = Math.max(1, (int) dtype.bytesFor(1));
@@ -78,7 +87,8 @@ public final class ConfigWorkload {
     // a quantized language model's weights are moved and held as stored: the weights its method
     // converts at their bits with their scales, the others at the device type
     Optional<Quantization> q =
-        hf.pipelineClass().isEmpty()
+        storedWidths
+                && hf.pipelineClass().isEmpty()
                 && hf.config().isPresent()
                 && !hf.config().get().has("_class_name")
             ? hf.quantization()

@@ -44,7 +44,7 @@ final class QuantizedBytes {
     long experts = 0;
     Optional<GeneralDecoder.Breakdown> split =
         GeneralDecoder.breakdown(c)
-            .or(() -> c.child("text_config").flatMap(GeneralDecoder::breakdown));
+            .or(() -> TiedEmbeddings.textConfig(c).flatMap(GeneralDecoder::breakdown));
     if (split.isPresent()) {
       embeddings = split.get().embeddings();
       experts = split.get().experts();

@@ -38,6 +38,18 @@ final class TiedEmbeddings {
     return c.bool(KEY).or(() -> c.string("model_type").flatMap(TiedEmbeddings::byDefault));
   }
 
+  /**
+   * The language model of an image+text config ({@code text_config}), with the outer config's
+   * {@code tie_word_embeddings} when the nested one omits it. transformers 5 ties the output head
+   * of a composite model by the outer config's key ({@code PreTrainedModel
+   * .get_expanded_tied_weights_keys} reads {@code self.config.tie_word_embeddings} of the class
+   * that owns {@code lm_head}), and writes the key there; 4.x read the nested config's (through
+   * {@code get_text_config(decoder=True)}), so a key the nested config does declare still wins.
+   */
+  static Optional<HfConfig> textConfig(HfConfig outer) {
+    return outer.child("text_config").map(t -> t.inheriting(outer, KEY));
+  }
+
   /** The class default for a model type; empty when the table does not list it. */
   static Optional<Boolean> byDefault(String modelType) {
     return Optional.ofNullable(DEFAULTS.get(modelType));

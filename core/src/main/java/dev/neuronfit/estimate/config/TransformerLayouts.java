@@ -218,7 +218,7 @@ final class TransformerLayouts {
     boolean nested = text.isPresent() && d.hidden().isEmpty();
     if (nested || (c.has("vision_config") && d.hidden().isPresent() && !type.contains("clip"))) {
       // an image+text model: its language model (nested, or flat as Qwen2.5-VL's) plus the tower
-      HfConfig lm = nested ? text.get() : c;
+      HfConfig lm = nested ? TiedEmbeddings.textConfig(c).orElseThrow() : c;
       OptionalLong vision =
           c.child("vision_config").map(VisionTower::parameters).orElse(OptionalLong.of(0));
       return (nested ? walk(lm) : Optional.<Layout>empty())

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.neuronfit.model.HfConfig;
+import dev.neuronfit.testing.TestFiles;
 import java.io.IOException;
 import java.util.HashSet;
 import java.util.Set;
@@ -128,5 +129,30 @@ class TiedEmbeddingsTest {
     assertThat(TiedEmbeddings.parse(header + "# a comment\nopt\ttrue\tOPTConfig\t4.57.6\t\n"))
         .containsEntry("opt", true)
         .hasSize(1);
+  }
+
+  @Test
+  void anImageTextModelsNestedTextConfigTakesTheOuterKeyWhenItOmitsItsOwn() throws IOException {
+    // google/gemma-3-27b's config (the corpus copy): neither level declares the key, and
+    // Gemma3TextConfig ties by default
+    ObjectNode outer =
+        (ObjectNode)
+            JSON.readTree(
+                TestFiles.repoRoot()
+                    .resolve("core/src/test/resources/configs/gemma-3-27b/config.json")
+                    .toFile());
+    long text = outer.path("text_config").path("hidden_size").asLong();
+    long vocab = outer.path("text_config").path("vocab_size").asLong();
+    long neither = parameters(new HfConfig("config.json", outer));
+
+    // the outer config says untied: transformers 5 reads the key there, so the head counts
+    ObjectNode untied = outer.deepCopy();
+    untied.put("tie_word_embeddings", false);
+    assertThat(parameters(new HfConfig("config.json", untied)) - neither).isEqualTo(vocab * text);
+
+    // a key the nested config declares still wins (transformers 4.x read the nested one)
+    ObjectNode nested = untied.deepCopy();
+    ((ObjectNode) nested.get("text_config")).put("tie_word_embeddings", true);
+    assertThat(parameters(new HfConfig("config.json", nested))).isEqualTo(neither);
   }
 }
