@@ -152,6 +152,37 @@ class WeightWidthTest {
   }
 
   @Test
+  void aGptqCheckpointUnderTwoGigabytesIsOverTheInf1LimitAtTheDeviceType(@TempDir Path dir)
+      throws IOException {
+    Path d = Files.createDirectories(dir.resolve("gptq-1b"));
+    Files.writeString(
+        d.resolve("config.json"),
+        LLAMA_2_7B
+            .replace("\"hidden_size\": 4096", "\"hidden_size\": 2048")
+            .replace("\"num_hidden_layers\": 32", "\"num_hidden_layers\": 24")
+            .replace("\"num_attention_heads\": 32", "\"num_attention_heads\": 16")
+            .replace("\"num_key_value_heads\": 32", "\"num_key_value_heads\": 16")
+            .replace("\"intermediate_size\": 11008", "\"intermediate_size\": 5504"));
+    Report r = report(d);
+    long limit = 2_147_483_648L;
+    // about 1.0 GB stored at 4 bits, 2.7 GB at BF16, which is what inf1 holds
+    assertThat(r.model().weights().bytes().getAsLong()).isLessThan(limit);
+    assertThat(on(r, "inf1").weightBytes()).isGreaterThan(limit);
+
+    assertThat(r.findings())
+        .filteredOn(f -> f.rule().equals("weights-over-2gb"))
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.target()).contains("inf1");
+              assertThat(f.observed())
+                  .startsWith("weights ")
+                  .contains("on inf1 (weights held at BF16: no current inf1 stack runs GPTQ")
+                  .contains("the files hold estimated");
+            });
+  }
+
+  @Test
   void anUnquantizedModelHasNoWidthDecision() throws IOException {
     Report r = report(TestFiles.examples().resolve("llama-2-7b"));
     assertThat(r.estimates().values())
