@@ -69,13 +69,21 @@ public final class Workloads {
         storedWidths && storedBytes.isPresent() && storedBytes.getAsLong() > 0
             ? profile.hf().flatMap(HfMetadata::quantization)
             : Optional.empty();
-    return Optional.of(weightsOnly(parameters.getAsLong(), storedBytes, q, opts));
+    try {
+      return Optional.of(weightsOnly(parameters.getAsLong(), storedBytes, q, opts));
+    } catch (ArithmeticException e) {
+      // a declared parameter count whose bytes at the device type overflow a long (hostile
+      // shapes): no instance is that large, and no estimate is better than a wrapped one
+      return Optional.empty();
+    }
   }
 
   /**
    * The workload of a model whose size is known but whose layout and graph are not: enough for the
    * memory sizing (which needs only the weights), with one pass assumed to read every weight once
    * at 2 FLOPs per parameter per item, and no KV cache (the layout that would size it is unknown).
+   *
+   * @throws ArithmeticException when the parameters' bytes at the device type overflow a long
    */
   private static Workload weightsOnly(
       long parameters, OptionalLong storedBytes, Optional<Quantization> q, WorkloadOptions opts) {
