@@ -87,36 +87,6 @@ public record Workload(
         Optional.empty());
   }
 
-  /** A workload whose weights {@code quantization} counts at their stored widths, on no target. */
-  public Workload(
-      int batch,
-      Optional<Integer> sequenceLength,
-      Optional<Integer> imageSize,
-      DType dtype,
-      List<Phase> phases,
-      Map<String, Integer> costUnknownOps,
-      long weightBytes,
-      long activationBytes,
-      long kvCacheBytes,
-      String method,
-      List<String> assumptions,
-      Optional<Quantization> quantization) {
-    this(
-        batch,
-        sequenceLength,
-        imageSize,
-        dtype,
-        phases,
-        costUnknownOps,
-        weightBytes,
-        activationBytes,
-        kvCacheBytes,
-        method,
-        assumptions,
-        quantization,
-        Optional.empty());
-  }
-
   /**
    * How the weights are held, for a sentence: {@code at BF16}, or {@code at the stored widths of
    * GPTQ 4-bit, group 128 (the rest at BF16)}.

@@ -109,6 +109,7 @@ public final class Workloads {
             q.isPresent()
                 ? Assumptions.quantizedWeights(q.get(), weightBytes, atDeviceType, dtype, opts)
                 : Assumptions.deviceType(dtype, opts)),
-        q);
+        q,
+        Optional.empty());
   }
 }

@@ -131,7 +131,8 @@ public final class ConfigWorkload {
               w.kvCacheBytes(),
               w.method(),
               a,
-              q);
+              q,
+              Optional.empty());
         });
   }
 
